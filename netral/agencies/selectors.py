@@ -1,0 +1,115 @@
+"""Reads of tenant data. Each takes the acting membership (`viewer`) and never leaves its scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from netral.agencies.models import Agency, Employee, RosterImport, Unit
+from netral.core.models import Membership
+
+
+def _scope_path(viewer: Membership) -> str | None:
+    """The unit subtree a limited role is confined to (None: the whole agency)."""
+    return viewer.unit.path if viewer.unit is not None else None
+
+
+def unit_list(*, viewer: Membership) -> QuerySet[Unit]:
+    units = Unit.objects.filter(agency=viewer.agency)
+    if (path := _scope_path(viewer)) is not None:
+        units = units.filter(path__startswith=path)
+    return units
+
+
+def unit_tree(*, viewer: Membership) -> list[tuple[Unit, int]]:
+    """The viewer's units in tree order, each with its active employee count (own, not subtree)."""
+    units = unit_list(viewer=viewer).annotate(
+        employee_count=Count("employees", filter=Q(employees__is_active=True))
+    )
+    return [(unit, unit.employee_count) for unit in units.order_by("path")]  # type: ignore[attr-defined]
+
+
+def unit_get(*, viewer: Membership, code: str) -> Unit:
+    unit = unit_list(viewer=viewer).filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def employee_list(
+    *,
+    viewer: Membership,
+    query: str = "",
+    unit: Unit | None = None,
+    kind: str = "",
+    position_type: str = "",
+    active: bool | None = True,
+) -> QuerySet[Employee]:
+    employees = Employee.objects.filter(agency=viewer.agency).select_related("unit")
+    if (path := _scope_path(viewer)) is not None:
+        employees = employees.filter(unit__path__startswith=path)
+    if unit is not None:
+        employees = employees.filter(unit__path__startswith=unit.path)
+    if kind:
+        employees = employees.filter(kind=kind)
+    if position_type:
+        employees = employees.filter(position_type=position_type)
+    if active is not None:
+        employees = employees.filter(is_active=active)
+    query = query.strip()
+    if query:
+        digits = "".join(query.split())
+        if digits.isdigit():
+            employees = employees.filter(
+                Q(nip__startswith=digits) | Q(legacy_nip=digits) | Q(nik=digits)
+            )
+        else:
+            for word in query.split():
+                employees = employees.filter(name__icontains=word)
+    return employees
+
+
+def employee_get(*, viewer: Membership, code: str) -> Employee:
+    employee = employee_list(viewer=viewer, active=None).filter(code=code).first()
+    if employee is None:
+        raise Http404
+    return employee
+
+
+def employee_counts(*, viewer: Membership) -> dict[str, int]:
+    counts = dict(
+        employee_list(viewer=viewer)
+        .order_by()
+        .values_list("kind")
+        .annotate(total=Count("id"))
+        .values_list("kind", "total")
+    )
+    return {kind: counts.get(kind, 0) for kind in Employee.Kind.values}
+
+
+def roster_import_list(*, viewer: Membership) -> QuerySet[RosterImport]:
+    if not viewer.can_manage_roster:
+        return RosterImport.objects.none()
+    return RosterImport.objects.filter(agency=viewer.agency).select_related("created_by")
+
+
+def roster_import_get(*, viewer: Membership, code: str) -> RosterImport:
+    job = roster_import_list(viewer=viewer).filter(code=code).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def overseen_agencies(*, viewer: Membership) -> QuerySet[Agency]:
+    """Agencies whose rollups the viewer's agency may read: a province sees its kabupaten/kota,
+    a national oversight body sees every agency."""
+    agency = viewer.agency
+    if agency.kind == Agency.Kind.NATIONAL:
+        agencies = Agency.objects.exclude(pk=agency.pk)
+    elif agency.kind == Agency.Kind.PROVINCE and agency.region_id:
+        agencies = Agency.objects.filter(region__parent_id=agency.region_id)
+    else:
+        return Agency.objects.none()
+    return agencies.select_related("region").annotate(
+        employee_count=Count("employees", filter=Q(employees__is_active=True))
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from netral.agencies import views
+
+app_name = "agencies"
+urlpatterns = [
+    path("unit/", views.unit_tree_view, name="unit_tree"),
+    path("unit/<str:code>/", views.unit_detail_view, name="unit_detail"),
+    path("pegawai/", views.employee_list_view, name="employee_list"),
+    path("pegawai/<str:code>/", views.employee_detail_view, name="employee_detail"),
+    path("pegawai/<str:code>/ubah/", views.employee_edit_view, name="employee_edit"),
+    path("impor/", views.roster_import_list_view, name="roster_import_list"),
+    path("impor/templat.xlsx", views.roster_template_view, name="roster_template"),
+    path("impor/<str:code>/", views.roster_import_detail_view, name="roster_import_detail"),
+    path("impor/<str:code>/status/", views.roster_import_status_view, name="roster_import_status"),
+    path(
+        "impor/<str:code>/konfirmasi/",
+        views.roster_import_confirm_view,
+        name="roster_import_confirm",
+    ),
+    path("wilayah/", views.oversight_view, name="oversight"),
+]

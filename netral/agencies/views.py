@@ -1,0 +1,170 @@
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from netral.agencies import selectors, services
+from netral.agencies.forms import (
+    EmployeeFilterForm,
+    EmployeeForm,
+    RosterConfirmForm,
+    RosterUploadForm,
+)
+from netral.agencies.models import RosterImport
+from netral.agencies.roster_template import roster_template_xlsx
+from netral.core.access import can_view_roster, is_admin, officer_view
+from netral.core.audit import Actor
+from netral.core.models import Membership
+
+
+@officer_view(can_view_roster)
+def unit_tree_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    return render(request, "agencies/unit_tree.html", {"tree": selectors.unit_tree(viewer=viewer)})
+
+
+@officer_view(can_view_roster)
+def unit_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    unit = selectors.unit_get(viewer=viewer, code=code)
+    employees = selectors.employee_list(viewer=viewer, unit=unit)
+    page = Paginator(employees, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agencies/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.unit_list(viewer=viewer)
+            .filter(code__in=unit.path.split("/")[:-2])
+            .order_by("depth"),
+            "children": selectors.unit_list(viewer=viewer).filter(parent=unit),
+            "page": page,
+            "total": page.paginator.count,
+        },
+    )
+
+
+@officer_view(can_view_roster)
+def employee_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    form = EmployeeFilterForm(request.GET or None, units=selectors.unit_list(viewer=viewer))
+    filters = form.cleaned_data if form.is_valid() else {}
+    employees = selectors.employee_list(
+        viewer=viewer,
+        query=filters.get("q", ""),
+        unit=filters.get("unit"),
+        kind=filters.get("kind", ""),
+        position_type=filters.get("position_type", ""),
+        active=None if filters.get("inactive") else True,
+    )
+    page = Paginator(employees, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "agencies/employee_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@officer_view(can_view_roster)
+def employee_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    employee = selectors.employee_get(viewer=viewer, code=code)
+    return render(request, "agencies/employee_detail.html", {"employee": employee})
+
+
+@officer_view(is_admin)
+def employee_edit_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    employee = selectors.employee_get(viewer=viewer, code=code)
+    form = EmployeeForm(
+        request.POST or None, instance=employee, units=selectors.unit_list(viewer=viewer)
+    )
+    if request.method == "POST" and form.is_valid():
+        # Re-read the row: the form already wrote the new values onto the instance.
+        fresh = selectors.employee_get(viewer=viewer, code=code)
+        services.employee_update(
+            actor=Actor.from_request(request),
+            employee=fresh,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, _("The employee was saved."))
+        return redirect("agencies:employee_detail", code=code)
+    return render(request, "agencies/employee_form.html", {"form": form, "employee": employee})
+
+
+@officer_view(is_admin)
+def roster_import_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.roster_import_create(
+                actor=Actor.from_request(request),
+                agency=viewer.agency,
+                file_name=upload.name,
+                content=upload,
+                size=upload.size,
+            )
+        except services.RosterUploadError as problem:
+            form.add_error("file", str(problem))
+        else:
+            return redirect("agencies:roster_import_detail", code=job.code)
+    page = Paginator(selectors.roster_import_list(viewer=viewer), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "agencies/roster_import_list.html", {"form": form, "page": page})
+
+
+@officer_view(is_admin)
+def roster_import_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    job = selectors.roster_import_get(viewer=viewer, code=code)
+    return render(
+        request,
+        "agencies/roster_import_detail.html",
+        {"job": job, "confirm_form": RosterConfirmForm(), "Status": RosterImport.Status},
+    )
+
+
+@officer_view(is_admin)
+def roster_import_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    job = selectors.roster_import_get(viewer=viewer, code=code)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "pending": job.is_pending,
+        }
+    )
+
+
+@require_POST
+@officer_view(is_admin)
+def roster_import_confirm_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    job = selectors.roster_import_get(viewer=viewer, code=code)
+    form = RosterConfirmForm(request.POST)
+    form.is_valid()
+    services.roster_import_confirm(
+        actor=Actor.from_request(request),
+        job=job,
+        deactivate_absent=form.cleaned_data.get("deactivate_absent", False),
+    )
+    return redirect("agencies:roster_import_detail", code=code)
+
+
+@officer_view(is_admin)
+def roster_template_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    return FileResponse(
+        io.BytesIO(roster_template_xlsx()),
+        as_attachment=True,
+        filename="templat-daftar-pegawai.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@officer_view()
+def oversight_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    agencies = selectors.overseen_agencies(viewer=viewer).order_by("code")
+    page = Paginator(agencies, 50).get_page(request.GET.get("page"))
+    return render(request, "agencies/oversight.html", {"page": page})

@@ -1,0 +1,15 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from netral.core.models import Membership
+
+
+def membership(request: HttpRequest) -> dict[str, Any]:
+    current = getattr(request, "membership", None)
+    others = (
+        Membership.objects.filter(user=request.user).exclude(pk=current.pk).select_related("agency")
+        if current is not None
+        else Membership.objects.none()
+    )
+    return {"membership": current, "other_memberships": others}

@@ -1,0 +1,57 @@
+"""Reads of officer accounts and the audit log, scoped to the acting membership."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from netral.agencies import selectors as agency_selectors
+from netral.core.models import AuditEntry, Membership
+
+
+def membership_list(*, viewer: Membership) -> QuerySet[Membership]:
+    if not viewer.is_admin:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(agency=viewer.agency)
+        .select_related("user", "unit")
+        .order_by("user__username")
+    )
+
+
+def membership_get(*, viewer: Membership, code: str) -> Membership:
+    membership = membership_list(viewer=viewer).filter(code=code).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def audit_list(*, viewer: Membership, action: str = "") -> QuerySet[AuditEntry]:
+    if not viewer.is_admin:
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.filter(agency=viewer.agency).select_related("target_type")
+    if action:
+        entries = entries.filter(action__startswith=action)
+    return entries
+
+
+# The objects whose log an admin can open, by the name used in the URL.
+AUDITED_OBJECTS = {
+    "employee": lambda viewer, code: agency_selectors.employee_get(viewer=viewer, code=code),
+    "unit": lambda viewer, code: agency_selectors.unit_get(viewer=viewer, code=code),
+    "import": lambda viewer, code: agency_selectors.roster_import_get(viewer=viewer, code=code),
+    "membership": lambda viewer, code: membership_get(viewer=viewer, code=code),
+}
+
+
+def audited_object_get(*, viewer: Membership, kind: str, code: str) -> Model:
+    if kind not in AUDITED_OBJECTS or not viewer.is_admin:
+        raise Http404
+    return AUDITED_OBJECTS[kind](viewer, code)  # type: ignore[no-any-return]
+
+
+def audit_list_for(*, viewer: Membership, target: Model) -> QuerySet[AuditEntry]:
+    return audit_list(viewer=viewer).filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    )

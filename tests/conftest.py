@@ -1,0 +1,60 @@
+"""Shared personas: an agency with two units and its officers, and an officer of another agency."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from netral.agencies.models import Agency, Employee, Unit
+from netral.core.models import Membership, User
+from tests.factories import agency_make, employee_make, officer_make, unit_make
+
+
+@dataclass
+class World:
+    agency: Agency
+    unit_a: Unit  # Dinas Pendidikan
+    unit_a_child: Unit
+    unit_b: Unit  # Dinas Kesehatan
+    employee_a: Employee
+    employee_b: Employee
+    admin: User
+    coordinator_a: User  # limited to unit A
+    supervisor: User
+    decision_maker: User
+    viewer: User
+    other_agency: Agency
+    other_admin: User
+    other_employee: Employee
+    province: Agency
+    province_viewer: User
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    agency = agency_make("33.26")
+    unit_a = unit_make(agency, "Dinas Pendidikan dan Kebudayaan")
+    unit_a_child = unit_make(agency, "Bidang Pembinaan SD", unit_a)
+    unit_b = unit_make(agency, "Dinas Kesehatan")
+    other = agency_make("33.74")
+    other_unit = unit_make(other, "Dinas Pendidikan")
+    province = agency_make("33")
+    return World(
+        agency=agency,
+        unit_a=unit_a,
+        unit_a_child=unit_a_child,
+        unit_b=unit_b,
+        employee_a=employee_make(unit_a_child, "Siti Aminah, S.Pd."),
+        employee_b=employee_make(unit_b, "Bambang Sutrisno, S.Kep."),
+        admin=officer_make(agency, Membership.Role.ADMIN, username="admin"),
+        coordinator_a=officer_make(
+            agency, Membership.Role.COORDINATOR, unit=unit_a, username="koordinator"
+        ),
+        supervisor=officer_make(agency, Membership.Role.SUPERVISOR, username="pengawas"),
+        decision_maker=officer_make(agency, Membership.Role.DECISION_MAKER, username="ppk"),
+        viewer=officer_make(agency, Membership.Role.VIEWER, username="pemantau"),
+        other_agency=other,
+        other_admin=officer_make(other, Membership.Role.ADMIN, username="admin_lain"),
+        other_employee=employee_make(other_unit, "Rahmat Hidayat"),
+        province=province,
+        province_viewer=officer_make(province, Membership.Role.VIEWER, username="provinsi"),
+    )

@@ -1,0 +1,51 @@
+"""Small factories for test data; the demo has its own generator."""
+
+import itertools
+
+from netral.agencies.models import Agency, Employee, Region, Unit
+from netral.agencies.services import agency_for_region
+from netral.core.audit import Actor
+from netral.core.models import Membership, User
+
+SYSTEM = Actor.command("tests")
+_sequence = itertools.count(1)
+
+
+def agency_make(region_code: str) -> Agency:
+    return agency_for_region(actor=SYSTEM, region=Region.objects.get(code=region_code))
+
+
+def unit_make(agency: Agency, name: str, parent: Unit | None = None) -> Unit:
+    parent = parent or Unit.objects.get(agency=agency, parent=None)
+    return Unit.objects.create(agency=agency, parent=parent, name=name)
+
+
+def nip_make(*, female: bool = False) -> str:
+    """A valid PNS NIP, unique per call: born 1985-1994, appointed in March 2010."""
+    number = next(_sequence)
+    birth = f"{1985 + number % 10}{1 + number % 12:02d}{1 + number % 28:02d}"
+    return f"{birth}201003{2 if female else 1}{number % 999 + 1:03d}"
+
+
+def employee_make(unit: Unit, name: str, *, kind: str = Employee.Kind.PNS, **extra: object) -> Employee:
+    values: dict[str, object] = {
+        "agency": unit.agency,
+        "unit": unit,
+        "name": name,
+        "kind": kind,
+        "position_type": Employee.PositionType.PELAKSANA,
+    }
+    if kind == Employee.Kind.NON_ASN:
+        values["nik"] = f"332601{next(_sequence) % 10**10:010d}"
+    else:
+        values["nip"] = nip_make()
+    values.update(extra)
+    return Employee.objects.create(**values)
+
+
+def officer_make(agency: Agency, role: str, *, unit: Unit | None = None, username: str = "") -> User:
+    user = User.objects.create_user(
+        username=username or f"officer{next(_sequence)}", password="Rahasia-Netral-2029"
+    )
+    Membership.objects.create(user=user, agency=agency, role=role, unit=unit)
+    return user
