@@ -284,7 +284,10 @@ class _RowChecker:
         position_type = POSITION_TYPE_VALUES.get(_key(position_text))
         if position_type is None and not position_text and kind == Employee.Kind.NON_ASN:
             position_type = Employee.PositionType.OTHER
-        if position_type is None:
+        if position_type is None and not position_text:
+            if kind is not None:
+                self.error(number, "position_type", _("The position type is empty."))
+        elif position_type is None:
             self.error(
                 number,
                 "position_type",
@@ -528,7 +531,9 @@ def _compare_with_database(plan: RosterPlan) -> None:
         current = by_nip.get(row.nip) if row.nip else None
         if current is None and row.nik:
             candidate = by_nik.get(row.nik)
-            if candidate and (candidate["nip"] is None or candidate["nip"] == row.nip):
+            # A non-ASN who became PPPK keeps the NIK and gains a NIP; the name must agree too,
+            # so that a mistyped NIK cannot take over someone else.
+            if candidate and candidate["nip"] is None and _key(candidate["name"]) == _key(row.name):
                 current = candidate
         current_id = current["id"] if current else None
         for attribute, index, label in (("nik", by_nik, "NIK"), ("legacy_nip", by_legacy, "NIP Lama")):
