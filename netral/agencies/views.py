@@ -1,8 +1,6 @@
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -155,12 +153,12 @@ def roster_import_confirm_view(request: HttpRequest, code: str, viewer: Membersh
 
 @officer_view(is_admin)
 def roster_template_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
-    return FileResponse(
-        io.BytesIO(roster_template_xlsx()),
-        as_attachment=True,
-        filename="templat-daftar-pegawai.xlsx",
+    response = HttpResponse(
+        roster_template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    response["Content-Disposition"] = 'attachment; filename="templat-daftar-pegawai.xlsx"'
+    return response
 
 
 @officer_view()

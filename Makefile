@@ -1,0 +1,38 @@
+# Netral: `make demo` runs it on this machine, `make test` runs the whole test suite.
+.PHONY: demo test lint lock
+
+# python3.11 if there is one, else python3 (checked to be 3.11 or newer).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV_STAMP = .venv/.installed
+
+demo: $(VENV_STAMP)
+	.venv/bin/netral demo
+
+test: $(VENV_STAMP)
+	scripts/test.sh
+
+lint: $(VENV_STAMP)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy netral
+	.venv/bin/netral makemigrations --check --dry-run
+
+# `make .venv` works too; the stamp makes a second run reuse the environment until
+# requirements.lock or pyproject.toml change.
+.venv: $(VENV_STAMP)
+$(VENV_STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (no python3 found)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) -V)"; exit 1; }
+	$(PYTHON) -m venv .venv
+	.venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+	.venv/bin/python -m pip install -q --no-deps -e .
+	touch $@
+
+# Re-pin from pyproject.toml (add UPGRADE=--upgrade to take newer versions), PyPI only.
+UV = .venv-tools/bin/uv
+lock:
+	test -x $(UV) || { $(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install -q uv; }
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --no-config --index-url https://pypi.org/simple \
+		--custom-compile-command "make lock" $(UPGRADE) -o requirements.lock

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, the migrations check, pytest on SQLite, on PostgreSQL and in
+# Chromium. Stops at the first failure. On a developer machine without PostgreSQL or
+# Chromium those parts are skipped (and said so at the end); with CI=true they are required.
+# Extra arguments go to every pytest run, e.g. `scripts/test.sh -x -k roster`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ -x .venv/bin/python ]]; then export PATH="$PWD/.venv/bin:$PATH"; fi
+unset DATABASE_URL
+TMP=$(mktemp -d /tmp/netral-test.XXXXXX)
+export NETRAL_DATA_DIR=$TMP/data  # keep ./data untouched
+export NETRAL_PG_DIR=$TMP/pg NETRAL_PG_PORT=${NETRAL_TEST_PG_PORT:-54339}
+cleanup() { scripts/pg.sh destroy >/dev/null 2>&1 || true; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+step() { printf '\n=== %s ===\n' "$*"; }
+PYTEST=(python -m pytest -p no:cacheprovider "$@")
+runs=0
+pytest_run() {  # pytest_run NAME ARGS...: a run whose counts go into the closing total
+    local name=$1 status=0
+    shift
+    "${PYTEST[@]}" --junitxml="$TMP/junit-$((runs += 1))-$name.xml" "$@" || status=$?
+    if [[ $status == 5 ]]; then echo "(no $name tests yet)"; return 0; fi
+    return "$status"
+}
+
+# What this machine has: both are required in CI, optional elsewhere.
+missing=()
+have_pg=1 have_chromium=1
+if ! scripts/pg.sh bindir >/dev/null 2>&1; then
+    have_pg=0 missing+=("PostgreSQL tests (no pg_ctl/initdb found)")
+fi
+if [[ ! -x /usr/bin/chromium ]]; then
+    have_chromium=0 missing+=("browser tests (no /usr/bin/chromium)")
+fi
+if [[ ${CI:-} == true && ${#missing[@]} -gt 0 ]]; then
+    printf 'FAILED: CI needs %s\n' "${missing[@]}" >&2
+    exit 1
+fi
+
+
+step "pytest on SQLite"
+pytest_run sqlite -m "not e2e"
+
+if [[ $have_pg == 1 ]]; then
+    step "pytest on PostgreSQL"
+    url=$(scripts/pg.sh start)
+    echo "cluster: $url (in $NETRAL_PG_DIR)"
+    DATABASE_URL=$url pytest_run postgres -m "not e2e"
+    scripts/pg.sh destroy
+fi
+
+if [[ $have_chromium == 1 ]]; then
+    step "pytest in Chromium (e2e)"
+    pytest_run e2e -m e2e
+fi
+
+step "summary"
+for skipped in "${missing[@]}"; do echo "SKIPPED: $skipped"; done
+# One closing line over all the pytest runs above.
+python - "$TMP"/junit-*.xml <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+for path in sys.argv[1:]:
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        for key in total:
+            total[key] += int(suite.get(key, 0))
+failed = total["failures"] + total["errors"]
+passed = total["tests"] - failed - total["skipped"]
+print(f"total: {passed} passed, {failed} failed, {total['skipped']} skipped")
+EOF

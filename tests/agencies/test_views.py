@@ -1,0 +1,195 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from netral.agencies.models import Employee, RosterImport
+from netral.agencies.roster import COLUMNS
+from netral.core.models import AuditEntry
+from tests.agencies.roster_helpers import ROWS, csv_bytes
+from tests.conftest import World
+from tests.factories import employee_make
+
+
+def names(response: object) -> str:
+    return response.content.decode()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_the_unit_tree_shows_units_in_order(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    text = names(client.get(reverse("agencies:unit_tree")))
+    assert text.index("Dinas Pendidikan dan Kebudayaan") < text.index("Bidang Pembinaan SD")
+    assert "Dinas Kesehatan" in text
+
+
+def test_a_coordinator_sees_only_the_own_subtree(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    tree = names(client.get(reverse("agencies:unit_tree")))
+    assert "Bidang Pembinaan SD" in tree
+    assert "Dinas Kesehatan" not in tree
+    listing = names(client.get(reverse("agencies:employee_list")))
+    assert world.employee_a.name in listing
+    assert world.employee_b.name not in listing
+
+
+def test_employees_are_found_by_nip_even_when_typed_with_spaces(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.admin)
+    nip = world.employee_b.nip
+    assert nip is not None
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    text = names(client.get(reverse("agencies:employee_list"), {"q": spaced}))
+    assert world.employee_b.name in text
+    assert world.employee_a.name not in text
+
+
+def test_employees_are_found_by_words_of_the_name(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    text = names(client.get(reverse("agencies:employee_list"), {"q": "aminah siti"}))
+    assert world.employee_a.name in text
+    assert world.employee_b.name not in text
+
+
+def test_filters_by_unit_include_sub_units_and_by_kind(client: Client, world: World) -> None:
+    employee_make(world.unit_a, "Joko Non ASN", kind=Employee.Kind.NON_ASN)
+    client.force_login(world.admin)
+    text = names(client.get(reverse("agencies:employee_list"), {"unit": world.unit_a.code}))
+    assert world.employee_a.name in text  # in the child unit
+    assert "Joko Non ASN" in text
+    assert world.employee_b.name not in text
+    text = names(
+        client.get(reverse("agencies:employee_list"), {"unit": world.unit_a.code, "kind": "PNS"})
+    )
+    assert "Joko Non ASN" not in text
+
+
+def test_the_list_is_paginated(client: Client, world: World) -> None:
+    for number in range(60):
+        employee_make(world.unit_b, f"Pegawai Nomor {number:02d}")
+    client.force_login(world.admin)
+    first = names(client.get(reverse("agencies:employee_list")))
+    assert "Halaman 1 dari 2" in first
+    second = names(client.get(reverse("agencies:employee_list"), {"page": 2}))
+    assert "Halaman 2 dari 2" in second
+
+
+def test_an_admin_edits_an_employee_and_the_change_is_logged(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.admin)
+    url = reverse("agencies:employee_edit", args=[world.employee_b.code])
+    response = client.post(
+        url,
+        {
+            "name": world.employee_b.name,
+            "position": "Perawat Ahli Muda",
+            "position_type": "FUNGSIONAL",
+            "rank": "",
+            "unit": world.unit_b.pk,
+            "email": "",
+            "phone": "",
+        },
+    )
+    assert response.status_code == 302
+    world.employee_b.refresh_from_db()
+    assert world.employee_b.position == "Perawat Ahli Muda"
+    entry = AuditEntry.objects.get(action="agencies.employee.updated")
+    assert entry.data["changes"]["position"] == ["", "Perawat Ahli Muda"]
+    log = names(client.get(reverse("core:audit_object", args=["employee", world.employee_b.code])))
+    assert "Perawat Ahli Muda" in log
+
+
+def test_only_an_admin_edits_employees(client: Client, world: World) -> None:
+    client.force_login(world.supervisor)
+    url = reverse("agencies:employee_edit", args=[world.employee_b.code])
+    assert client.get(url).status_code == 403
+    # A supervisor may still read the roster; a viewer may not.
+    assert client.get(reverse("agencies:employee_detail", args=[world.employee_b.code])).status_code == 200
+    client.force_login(world.viewer)
+    assert client.get(reverse("agencies:employee_list")).status_code == 403
+
+
+def test_the_template_has_every_column_header(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    response = client.get(reverse("agencies:roster_template"))
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    rows = workbook.get_sheet_by_index(0).to_python()
+    assert rows[0] == [column.header for column in COLUMNS]
+
+
+def upload(client: Client, content: bytes, name: str = "pegawai.csv") -> object:
+    return client.post(
+        reverse("agencies:roster_import_list"), {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_an_import_is_previewed_then_applied_on_confirmation(
+    client: Client, world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = upload(client, csv_bytes(ROWS))
+    job = RosterImport.objects.get()
+    assert response["Location"] == reverse("agencies:roster_import_detail", args=[job.code])  # type: ignore[index]
+    job.refresh_from_db()
+    assert job.status == RosterImport.Status.READY
+    assert job.summary["new"] == 4
+    assert not Employee.objects.filter(nip="198609262015051001").exists()
+    page = names(client.get(reverse("agencies:roster_import_detail", args=[job.code])))
+    assert "Impor sekarang" in page
+
+    confirm = reverse("agencies:roster_import_confirm", args=[job.code])
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        client.post(confirm)
+    job.refresh_from_db()
+    assert job.status == RosterImport.Status.DONE
+    assert Employee.objects.filter(nip="198609262015051001").exists()
+
+    # A second submit of the confirmation imports nothing more.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # type: ignore[operator]
+        client.post(confirm)
+    assert callbacks == []
+    status = client.get(reverse("agencies:roster_import_status", args=[job.code])).json()
+    assert status == {"status": "done", "status_label": "Sudah diimpor", "progress": 100, "pending": False}
+
+
+def test_an_invalid_file_shows_each_error_and_offers_no_import(
+    client: Client, world: World, django_capture_on_commit_callbacks: object
+) -> None:
+    rows = [row[:] for row in ROWS]
+    rows[0][0] = "19861326 201505 1 001"
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        upload(client, csv_bytes(rows))
+    job = RosterImport.objects.get()
+    assert job.status == RosterImport.Status.INVALID
+    page = names(client.get(reverse("agencies:roster_import_detail", args=[job.code])))
+    assert "Impor sekarang" not in page
+    assert "Tidak ada yang diimpor" in page
+    client.post(reverse("agencies:roster_import_confirm", args=[job.code]))
+    job.refresh_from_db()
+    assert job.status == RosterImport.Status.INVALID
+
+
+@pytest.mark.parametrize("size_mb", [50])
+def test_an_oversized_upload_is_refused_with_a_message(
+    client: Client, world: World, size_mb: int
+) -> None:
+    client.force_login(world.admin)
+    response = upload(client, b"NIP,Nama\n" + b"1" * (size_mb * 1024 * 1024))
+    assert "batasnya 25.0 MB" in names(response)
+    assert not RosterImport.objects.exists()
+
+
+def test_a_province_sees_its_kabupaten_and_kota_only(client: Client, world: World) -> None:
+    client.force_login(world.province_viewer)
+    text = names(client.get(reverse("agencies:oversight")))
+    assert "Pemerintah Kabupaten Pekalongan" in text
+    assert "Pemerintah Kota Semarang" in text
+    client.force_login(world.admin)
+    text = names(client.get(reverse("agencies:oversight")))
+    assert "Pemerintah Kota Semarang" not in text

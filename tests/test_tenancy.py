@@ -1,0 +1,101 @@
+"""Walks every URL of the project as outsiders and asserts they see nothing that is not theirs.
+
+A new URL with parameters fails this test until it is added to OBJECT_URLS, so every view is
+covered as it comes."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from netral.agencies.models import RosterImport
+from netral.core.models import Membership
+from tests.conftest import World
+
+# The URLs anyone may open, signed in or not.
+PUBLIC_URLS = {"set_language", "core:login", "core:login_code", "core:logout"}
+
+
+def home_import(world: World) -> RosterImport:
+    return RosterImport.objects.create(
+        agency=world.agency, file_name="rahasia.csv", file_size=1, file_sha256="0" * 64
+    )
+
+
+# For each URL with parameters: the arguments that point at the home agency's objects, outside
+# coordinator A's unit.
+OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
+    "agencies:unit_detail": lambda w: {"code": w.unit_b.code},
+    "agencies:employee_detail": lambda w: {"code": w.employee_b.code},
+    "agencies:employee_edit": lambda w: {"code": w.employee_b.code},
+    "agencies:roster_import_detail": lambda w: {"code": home_import(w).code},
+    "agencies:roster_import_status": lambda w: {"code": home_import(w).code},
+    "agencies:roster_import_confirm": lambda w: {"code": home_import(w).code},
+    "core:membership_edit": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
+    "core:membership_delete": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
+    "core:audit_object": lambda w: {"kind": "employee", "code": w.employee_b.code},
+}
+
+
+def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """(name, has parameters) for every named URL."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from url_names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", bool(entry.pattern.regex.groupindex)
+
+
+def secrets_of(world: World) -> list[str]:
+    assert world.employee_b.nip is not None
+    return [world.employee_b.name, world.employee_b.nip, world.unit_b.name, "rahasia.csv"]
+
+
+def test_every_url_with_parameters_is_covered() -> None:
+    missing = [name for name, has_args in url_names() if has_args and name not in OBJECT_URLS]
+    assert missing == [], f"add these to OBJECT_URLS: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_an_officer_of_another_agency_gets_404_for_every_object(
+    client: Client, world: World, name: str
+) -> None:
+    url = reverse(name, kwargs=OBJECT_URLS[name](world))
+    client.force_login(world.other_admin)
+    assert client.get(url).status_code in {404, 405}
+    assert client.post(url, {"role": "admin", "name": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_a_coordinator_of_another_unit_gets_nothing(client: Client, world: World, name: str) -> None:
+    url = reverse(name, kwargs=OBJECT_URLS[name](world))
+    client.force_login(world.coordinator_a)
+    # 404 where the coordinator's role may use the view, 403 where it may not.
+    assert client.get(url).status_code in {403, 404, 405}
+    assert client.post(url, {"role": "admin", "name": "x"}).status_code in {403, 404}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, has_args in url_names() if not has_args and name not in PUBLIC_URLS)
+)
+@pytest.mark.parametrize("persona", ["other_admin", "coordinator_a", "province_viewer"])
+def test_pages_without_parameters_show_no_foreign_rows(
+    client: Client, world: World, name: str, persona: str
+) -> None:
+    home_import(world)
+    client.force_login(getattr(world, persona))
+    response = client.get(reverse(name))
+    assert response.status_code in {200, 302, 403, 405}
+    for secret in secrets_of(world):
+        assert secret.encode() not in response.content
+
+
+@pytest.mark.parametrize("name", sorted(name for name, _ in url_names() if name not in PUBLIC_URLS))
+def test_an_anonymous_visitor_is_sent_to_the_login(client: Client, world: World, name: str) -> None:
+    kwargs = OBJECT_URLS[name](world) if name in OBJECT_URLS else {}
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code in {302, 405}
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("core:login"))
