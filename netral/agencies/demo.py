@@ -1,0 +1,87 @@
+"""The demo agency: Kabupaten Pekalongan with a synthetic roster, loaded through the real import."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from netral.agencies.demo_roster import generate_roster, write_roster_csv
+from netral.agencies.models import Agency, Region, Unit
+from netral.agencies.roster import roster_apply, roster_plan
+from netral.agencies.roster_file import read_roster_file
+from netral.agencies.services import agency_for_region
+from netral.core.audit import Actor
+from netral.core.models import Membership, User
+
+DEMO_REGION = "33.26"  # Kabupaten Pekalongan
+DEMO_PASSWORD = "netral-demo-2029"  # noqa: S105 - printed on screen; the demo serves 127.0.0.1 only
+DEMO_COORDINATOR_UNIT = "Dinas Pendidikan dan Kebudayaan"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    agency: str
+    unit: str
+
+
+def demo_logins() -> list[DemoLogin]:
+    return [
+        DemoLogin(m.user.username, m.get_role_display(), m.agency.name, m.unit.name if m.unit else "")
+        for m in Membership.objects.filter(user__username__startswith="demo.")
+        .select_related("user", "agency", "unit")
+        .order_by("agency__code", "user__username")
+    ]
+
+
+def demo_seed(*, size: int = 8100) -> Agency:
+    """Create the demo agency, its roster and one officer per role; reuse what exists."""
+    actor = Actor.command("seed_demo")
+    agency = agency_for_region(actor=actor, region=Region.objects.get(code=DEMO_REGION))
+    if not agency.employees.exists():
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "demo-roster.csv"
+            write_roster_csv(generate_roster(size=size, region_code=DEMO_REGION), path)
+            table = read_roster_file(
+                path, max_bytes=settings.NETRAL_ROSTER_MAX_BYTES, max_rows=max(size, 1) + 1
+            )
+        plan = roster_plan(agency=agency, table=table, max_depth=settings.NETRAL_MAX_UNIT_DEPTH)
+        if not plan.is_valid:
+            raise RuntimeError(f"the demo roster does not import: {plan.errors[:5]}")
+        roster_apply(
+            plan=plan,
+            actor=actor,
+            deactivate_absent=False,
+            reference="demo",
+            max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
+            table=table,
+        )
+    province = agency_for_region(actor=actor, region=Region.objects.get(code=DEMO_REGION[:2]))
+    coordinator_unit = Unit.objects.filter(
+        agency=agency, depth=1, name=DEMO_COORDINATOR_UNIT
+    ).first()
+    officers = [
+        ("demo.admin", agency, Membership.Role.ADMIN, None),
+        ("demo.koordinator", agency, Membership.Role.COORDINATOR, coordinator_unit),
+        ("demo.pengawas", agency, Membership.Role.SUPERVISOR, None),
+        ("demo.ppk", agency, Membership.Role.DECISION_MAKER, None),
+        ("demo.pemantau", agency, Membership.Role.VIEWER, None),
+        ("demo.provinsi", province, Membership.Role.VIEWER, None),
+    ]
+    with transaction.atomic():
+        for username, home, role, unit in officers:
+            if role == Membership.Role.COORDINATOR and unit is None:
+                continue
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Membership.objects.get_or_create(
+                user=user, agency=home, defaults={"role": role, "unit": unit}
+            )
+    return agency

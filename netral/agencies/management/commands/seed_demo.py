@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from netral.agencies.demo import DEMO_PASSWORD, demo_logins, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo agency (Kabupaten Pekalongan) with a synthetic roster and officers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", type=int, default=8100, help="Employees to generate.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        agency = demo_seed(size=options["size"])
+        self.stdout.write(f"{agency.name}: {agency.employees.count()} employees")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in demo_logins():
+            unit = f", {login.unit}" if login.unit else ""
+            self.stdout.write(f"  {login.username:<18} {login.role} · {login.agency}{unit}")

@@ -1,0 +1,31 @@
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the demo: migrate, seed the demo agency, start the task worker, serve 127.0.0.1."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", default="8000")
+        parser.add_argument("--no-serve", action="store_true", help="Set up only.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+            raise CommandError("The demo runs on the embedded SQLite database; unset DATABASE_URL.")
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo")
+        if options["no_serve"]:
+            return
+        # Background work (roster imports) runs in a worker beside the web server.
+        worker = subprocess.Popen([sys.executable, "-m", "netral", "db_worker"])  # noqa: S603
+        self.stdout.write(f"Open http://127.0.0.1:{options['port']}/ and log in as above.")
+        try:
+            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
