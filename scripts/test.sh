@@ -10,7 +10,9 @@ if [[ -x .venv/bin/python ]]; then export PATH="$PWD/.venv/bin:$PATH"; fi
 unset DATABASE_URL
 TMP=$(mktemp -d /tmp/netral-test.XXXXXX)
 export NETRAL_DATA_DIR=$TMP/data  # keep ./data untouched
-export NETRAL_PG_DIR=$TMP/pg NETRAL_PG_PORT=${NETRAL_TEST_PG_PORT:-54339}
+# A private cluster, away from a `scripts/pg.sh start` one (the server's user must reach it).
+NETRAL_PG_DIR=$(mktemp -d /tmp/netral-test-pg.XXXXXX)
+export NETRAL_PG_DIR NETRAL_PG_PORT=${NETRAL_TEST_PG_PORT:-54339}
 cleanup() { scripts/pg.sh destroy >/dev/null 2>&1 || true; rm -rf "$TMP"; }
 trap cleanup EXIT
 
