@@ -1,4 +1,4 @@
-"""Netral settings: one module, configured by environment variables (see README, "Configuration")."""
+"""Netral settings: one module, configured by environment variables (README, "Configuration")."""
 
 import secrets
 from pathlib import Path

@@ -27,7 +27,9 @@ def nip_make(*, female: bool = False) -> str:
     return f"{birth}201003{2 if female else 1}{number % 999 + 1:03d}"
 
 
-def employee_make(unit: Unit, name: str, *, kind: str = Employee.Kind.PNS, **extra: object) -> Employee:
+def employee_make(
+    unit: Unit, name: str, *, kind: str = Employee.Kind.PNS, **extra: object
+) -> Employee:
     values: dict[str, object] = {
         "agency": unit.agency,
         "unit": unit,
@@ -43,7 +45,9 @@ def employee_make(unit: Unit, name: str, *, kind: str = Employee.Kind.PNS, **ext
     return Employee.objects.create(**values)
 
 
-def officer_make(agency: Agency, role: str, *, unit: Unit | None = None, username: str = "") -> User:
+def officer_make(
+    agency: Agency, role: str, *, unit: Unit | None = None, username: str = ""
+) -> User:
     user = User.objects.create_user(
         username=username or f"officer{next(_sequence)}", password="Rahasia-Netral-2029"
     )

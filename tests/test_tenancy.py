@@ -69,7 +69,9 @@ def test_an_officer_of_another_agency_gets_404_for_every_object(
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))
-def test_a_coordinator_of_another_unit_gets_nothing(client: Client, world: World, name: str) -> None:
+def test_a_coordinator_of_another_unit_gets_nothing(
+    client: Client, world: World, name: str
+) -> None:
     url = reverse(name, kwargs=OBJECT_URLS[name](world))
     client.force_login(world.coordinator_a)
     # 404 where the coordinator's role may use the view, 403 where it may not.
@@ -78,7 +80,8 @@ def test_a_coordinator_of_another_unit_gets_nothing(client: Client, world: World
 
 
 @pytest.mark.parametrize(
-    "name", sorted(name for name, has_args in url_names() if not has_args and name not in PUBLIC_URLS)
+    "name",
+    sorted(name for name, has_args in url_names() if not has_args and name not in PUBLIC_URLS),
 )
 @pytest.mark.parametrize("persona", ["other_admin", "coordinator_a", "province_viewer"])
 def test_pages_without_parameters_show_no_foreign_rows(

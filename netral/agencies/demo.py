@@ -32,7 +32,9 @@ class DemoLogin:
 
 def demo_logins() -> list[DemoLogin]:
     return [
-        DemoLogin(m.user.username, m.get_role_display(), m.agency.name, m.unit.name if m.unit else "")
+        DemoLogin(
+            m.user.username, m.get_role_display(), m.agency.name, m.unit.name if m.unit else ""
+        )
         for m in Membership.objects.filter(user__username__startswith="demo.")
         .select_related("user", "agency", "unit")
         .order_by("agency__code", "user__username")

@@ -8,6 +8,7 @@ and the import benchmarks, so it must stay fast: no per-row date objects or regu
 from __future__ import annotations
 
 import csv
+import functools
 import random
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,13 +85,17 @@ YEARS_PER_GRADE = 4
 PPPK_GOLONGAN = {II_A: "V", II_C: "VII", III_A: "IX", III_B: "X"}
 
 # Fungsional levels by grade: (first grade above the level, level name).
-AHLI_LEVELS = (
+AHLI_LEVELS: tuple[tuple[int, str], ...] = (
     (III_C, "Ahli Pertama"),
     (IV_A, "Ahli Muda"),
     (IV_D, "Ahli Madya"),
     (99, "Ahli Utama"),
 )
-TERAMPIL_LEVELS = ((III_A, "Terampil"), (III_C, "Mahir"), (99, "Penyelia"))
+TERAMPIL_LEVELS: tuple[tuple[int, str], ...] = (
+    (III_A, "Terampil"),
+    (III_C, "Mahir"),
+    (99, "Penyelia"),
+)
 
 # Structural positions: the grade range and the years of service they need.
 POST_GRADES = {"JPT": (IV_B, IV_D), "Administrator": (III_D, IV_B), "Pengawas": (III_B, IV_A)}
@@ -256,6 +261,7 @@ CAMAT = (
 )  # fmt: skip
 
 
+@functools.cache
 def _entry_grade(title: str) -> int:
     """The starting grade that the diploma behind a title gives a new CPNS."""
     if title.startswith(("dr. ", "drg. ", "drh. ")) or ", M." in title or ", Sp." in title:
@@ -294,8 +300,10 @@ class _Profile:
 
 
 def _profile(
-    pns: int, pppk: int, non_asn: int, roles: Iterable[_Role], non_asn_roles: Iterable[_Role]
+    kinds: tuple[int, int, int], roles: Iterable[_Role], non_asn_roles: Iterable[_Role]
 ) -> _Profile:
+    """kinds: the percentages of PNS, PPPK and non-ASN staff."""
+    pns, pppk, non_asn = kinds
     return _Profile(
         kinds=_expand([(PNS, pns), (PPPK, pppk), (NON_ASN, non_asn)]),
         roles=_expand((role, role.weight) for role in roles),
@@ -343,7 +351,7 @@ NON_ASN_FIELD = (
 )
 NON_ASN_SCHOOL = (
     _Role("Guru Tidak Tetap", LAINNYA, TEACHER, 10, 70),
-    _Role("Operator Sekolah", LAINNYA, ("_",) + IT_D3 + ("_, S.Kom.",), 5, 45),
+    _Role("Operator Sekolah", LAINNYA, ("_", *IT_D3, "_, S.Kom."), 5, 45),
     _Role("Tenaga Administrasi Sekolah", LAINNYA, CLERK, 3, 55),
     _Role("Penjaga Sekolah", LAINNYA, NO_TITLE, 4, 5),
 )
@@ -357,8 +365,8 @@ NON_ASN_HEALTH = (
 )
 
 
-def _office(*specialists: _Role, pns: int = 82, pppk: int = 10, non_asn: int = 8) -> _Profile:
-    return _profile(pns, pppk, non_asn, CLERKS + specialists, NON_ASN_OFFICE)
+def _office(*specialists: _Role, kinds: tuple[int, int, int] = (83, 10, 7)) -> _Profile:
+    return _profile(kinds, CLERKS + specialists, NON_ASN_OFFICE)
 
 
 PROFILES: dict[str, _Profile] = {
@@ -367,8 +375,7 @@ PROFILES: dict[str, _Profile] = {
         _Role("Operator Layanan Operasional", PELAKSANA, NO_TITLE, 10, 10),
         _Role("Pengemudi", PELAKSANA, NO_TITLE, 8, 0),
         _Role("Pranata Hubungan Masyarakat", AHLI, PUBLIC_RELATIONS, 3, 50),
-        pns=68,
-        non_asn=22,
+        kinds=(68, 10, 22),
     ),
     "legal": _office(
         _Role("Perancang Peraturan Perundang-undangan", AHLI, LAW, 15),
@@ -380,9 +387,7 @@ PROFILES: dict[str, _Profile] = {
     "audit": _office(
         _Role("Auditor", AHLI, ECONOMICS, 70),
         _Role("Pengawas Penyelenggaraan Urusan Pemerintahan di Daerah", AHLI, SOCIAL_SCIENCE, 50),
-        pns=92,
-        pppk=5,
-        non_asn=3,
+        kinds=(92, 5, 3),
     ),
     "planning": _office(
         _Role("Perencana", AHLI, PLANNER, 60),
@@ -423,8 +428,7 @@ PROFILES: dict[str, _Profile] = {
         _Role("Sanitarian", TERAMPIL, SANITATION_D3, 5),
         _Role("Apoteker", AHLI, PHARMACIST, 3, 75),
         _Role("Pranata Laboratorium Kesehatan", TERAMPIL, LAB_D3, 4, 70),
-        pns=72,
-        pppk=18,
+        kinds=(73, 18, 9),
     ),
     "social": _office(
         _Role("Pekerja Sosial", AHLI, SOCIAL_SCIENCE, 20, 55),
@@ -433,8 +437,7 @@ PROFILES: dict[str, _Profile] = {
     ),
     "family_planning": _office(
         _Role("Penyuluh Keluarga Berencana", AHLI, SOCIAL_SCIENCE + PUBLIC_HEALTH, 90, 65),
-        pns=75,
-        pppk=17,
+        kinds=(75, 17, 8),
     ),
     "civil_registry": _office(
         _Role("Administrator Database Kependudukan", AHLI, IT + SOCIAL_SCIENCE, 20),
@@ -445,8 +448,7 @@ PROFILES: dict[str, _Profile] = {
         _Role("Penguji Kendaraan Bermotor", TERAMPIL, ENGINEER_D3 + NO_TITLE, 15, 10),
         _Role("Penguji Kendaraan Bermotor", AHLI, ENGINEER, 5, 10),
         _Role("Operator Layanan Operasional", PELAKSANA, NO_TITLE, 15, 5),
-        pns=70,
-        non_asn=20,
+        kinds=(70, 10, 20),
     ),
     "environment": _office(
         _Role("Pengendali Dampak Lingkungan", AHLI, ENGINEER + ("_, S.Si.",) * 3, 20),
@@ -460,8 +462,7 @@ PROFILES: dict[str, _Profile] = {
         _Role("Teknik Tata Bangunan dan Perumahan", AHLI, ENGINEER, 8, 25),
         _Role("Teknik Tata Bangunan dan Perumahan", TERAMPIL, ENGINEER_D3, 5, 15),
         _Role("Penata Ruang", AHLI, ENGINEER + PLANNER, 6, 35),
-        pns=74,
-        non_asn=16,
+        kinds=(74, 10, 16),
     ),
     "agriculture": _office(
         _Role("Penyuluh Pertanian", AHLI, AGRICULTURE, 40, 30),
@@ -469,9 +470,7 @@ PROFILES: dict[str, _Profile] = {
         _Role("Pengendali Organisme Pengganggu Tumbuhan", TERAMPIL, AGRICULTURE_D3, 8, 25),
         _Role("Pengawas Benih Tanaman", AHLI, AGRICULTURE, 4, 30),
         _Role("Analis Ketahanan Pangan", AHLI, AGRICULTURE, 4, 45),
-        pns=62,
-        pppk=33,
-        non_asn=5,
+        kinds=(62, 33, 5),
     ),
     "livestock": _office(
         _Role("Medik Veteriner", AHLI, VETERINARIAN, 15, 45),
@@ -496,34 +495,27 @@ PROFILES: dict[str, _Profile] = {
     "tourism": _office(_Role("Adyatama Kepariwisataan dan Ekonomi Kreatif", AHLI, GRADUATE, 15)),
     "disaster": _office(
         _Role("Penata Penanggulangan Bencana", AHLI, SOCIAL_SCIENCE + ENGINEER, 15, 25),
-        pns=70,
-        non_asn=20,
+        kinds=(70, 10, 20),
     ),
     "police": _office(
         _Role("Polisi Pamong Praja", TERAMPIL, NO_TITLE * 3 + DIPLOMA, 70, 15),
         _Role("Polisi Pamong Praja", AHLI, LAW + SOCIAL_SCIENCE, 15, 20),
-        pns=72,
-        non_asn=18,
+        kinds=(72, 10, 18),
     ),
     "fire": _office(
         _Role("Pemadam Kebakaran", TERAMPIL, NO_TITLE * 4 + DIPLOMA, 60, 3),
         _Role("Analis Kebakaran", AHLI, ENGINEER, 5, 10),
-        pns=60,
-        non_asn=30,
+        kinds=(60, 10, 30),
     ),
     "field": _profile(
-        55,
-        10,
-        35,
-        CLERKS + (_Role("Operator Layanan Operasional", PELAKSANA, NO_TITLE, 25, 10),),
+        (58, 10, 32),
+        (*CLERKS, _Role("Operator Layanan Operasional", PELAKSANA, NO_TITLE, 25, 10)),
         NON_ASN_FIELD,
     ),
     "kecamatan": _office(_Role("Analis Kebijakan", AHLI, SOCIAL_SCIENCE, 4)),
     "kelurahan": _office(),
     "school": _profile(
-        60,
-        36,
-        4,
+        (63, 33, 4),
         (
             _Role("Guru", AHLI, TEACHER, 95, 70),
             _Role("Pengadministrasi Perkantoran", PELAKSANA, CLERK, 3, 50),
@@ -531,9 +523,7 @@ PROFILES: dict[str, _Profile] = {
         NON_ASN_SCHOOL,
     ),
     "secondary_school": _profile(
-        62,
-        33,
-        5,
+        (64, 31, 5),
         (
             _Role("Guru", AHLI, SUBJECT_TEACHER, 85, 60),
             _Role("Pengadministrasi Perkantoran", PELAKSANA, CLERK, 6, 50),
@@ -544,9 +534,7 @@ PROFILES: dict[str, _Profile] = {
         NON_ASN_SCHOOL,
     ),
     "puskesmas": _profile(
-        62,
-        26,
-        12,
+        (62, 26, 12),
         (
             _Role("Perawat", TERAMPIL, NURSE_D3, 22, 65),
             _Role("Perawat", AHLI, NURSE_NERS, 10, 65),
@@ -568,9 +556,7 @@ PROFILES: dict[str, _Profile] = {
         NON_ASN_HEALTH,
     ),
     "hospital": _profile(
-        58,
-        24,
-        18,
+        (58, 24, 18),
         (
             _Role("Perawat", TERAMPIL, NURSE_D3, 35, 65),
             _Role("Perawat", AHLI, NURSE_NERS, 20, 65),
@@ -917,14 +903,14 @@ KECAMATAN_SUB_UNITS = (
     ("Seksi Kesejahteraan Sosial", 3, "kecamatan"),
 )
 KELURAHAN_WEIGHT = 6
-SD_WEIGHT = 8
-SMP_WEIGHT = 28
+SD_WEIGHT = 7
+SMP_WEIGHT = 24
 PUSKESMAS_WEIGHT = 28
 # A kecamatan with this many desa and kelurahan gets a second SMP; with the second number, a
 # second Puskesmas.
 SECOND_SMP_VILLAGES = 15
 SECOND_PUSKESMAS_VILLAGES = 20
-SECOND_SD_PERCENT = 35
+SECOND_SD_PERCENT = 25
 KASUBAG_POSTS = ("Kepala Subbagian Umum dan Kepegawaian", "Kepala Subbagian Keuangan")
 
 
@@ -987,10 +973,10 @@ def _build_units(rng: random.Random, region_code: str) -> list[_Unit]:
                 schools.append((name, SD_WEIGHT, "school"))
         village_count = len(villages[kecamatan.code])
         smp_count = 2 if village_count >= SECOND_SMP_VILLAGES else 1
-        for number in range(1, smp_count + 1):
-            schools.append(
-                (f"UPTD SMP Negeri {number} {kecamatan.name}", SMP_WEIGHT, "secondary_school")
-            )
+        schools.extend(
+            (f"UPTD SMP Negeri {smp} {kecamatan.name}", SMP_WEIGHT, "secondary_school")
+            for smp in range(1, smp_count + 1)
+        )
         if village_count >= SECOND_PUSKESMAS_VILLAGES:
             names = [f"UPTD Puskesmas {kecamatan.name} I", f"UPTD Puskesmas {kecamatan.name} II"]
         else:
@@ -1073,7 +1059,9 @@ PPPK_APPOINTMENT_YEARS = 2026 - 2019
 
 
 class _Sequences:
-    """The last sequence number per NIP prefix, in a flat array: millions of dict keys use GBs."""
+    """The last sequence number per NIP prefix, in a flat array: at 4 million rows a dict of
+    prefixes would take hundreds of MB, this takes 12 MB.
+    """
 
     def __init__(self, size: int) -> None:
         self._last = array("H", bytes(2 * size))
@@ -1086,7 +1074,7 @@ class _Sequences:
         return number
 
 
-@dataclass
+@dataclass(slots=True)
 class _Dates:
     birth_year: int
     birth_day: int  # 0-364, an index into MMDD
@@ -1115,8 +1103,8 @@ class _People:
         max_age = 60 if post.jenis == "JPT" else 58
         dates = self._pns_dates(max_age, AS_OF_YEAR - service)
         lowest, highest = POST_GRADES[post.jenis]
-        years = AS_OF_YEAR - dates.appointment_year
-        grade = max(lowest, min(highest, _entry_grade(title) + years // YEARS_PER_GRADE))
+        grade = _grade(_entry_grade(title), AS_OF_YEAR - dates.appointment_year)
+        grade = max(lowest, min(highest, grade))
         return self._row(
             path=path,
             kind=PNS,
@@ -1145,13 +1133,13 @@ class _People:
             rank = PPPK_GOLONGAN[entry]
         else:
             dates = self._pns_dates(60 if role.track == AHLI else 58, AS_OF_YEAR)
-            level = min(
-                entry + (AS_OF_YEAR - dates.appointment_year) // YEARS_PER_GRADE,
-                _highest_grade(role.track, entry),
-            )
+            grade = _grade(entry, AS_OF_YEAR - dates.appointment_year)
+            level = min(grade, _highest_grade(role.track, entry))
             rank = PANGKAT[level]
         jenis = "Pelaksana" if role.track == PELAKSANA else "Fungsional"
-        return self._row(path, kind, female, title, dates, _jabatan(role, level), jenis, rank)
+        return self._row(
+            path, kind, female, title, dates, _jabatan(role.jabatan, role.track, level), jenis, rank
+        )
 
     def _pns_dates(self, max_age: int, latest_year: int) -> _Dates:
         """CPNS appointment at 20 to 35, no later than latest_year, and not past retirement."""
@@ -1276,8 +1264,9 @@ class _People:
         rng = self.rng
         if rng.random() * 100 >= PHONE_PERCENT:
             return ""
-        digits = _pick(rng, PHONE_LENGTHS) - 4
-        return f"08{_pick(rng, PHONE_OPERATORS)}{int(rng.random() * 10**digits):0{digits}d}"
+        # 1 followed by the digits, so the leading zeros survive str().
+        limit = 10 ** (_pick(rng, PHONE_LENGTHS) - 4)
+        return f"08{_pick(rng, PHONE_OPERATORS)}{str(limit + int(rng.random() * limit))[1:]}"
 
 
 def _name_words(rng: random.Random, female: bool) -> list[str]:
@@ -1292,6 +1281,12 @@ def _name_words(rng: random.Random, female: bool) -> list[str]:
     return [first, last] if middle == first else [first, middle, last]
 
 
+def _grade(entry: int, years_of_service: int) -> int:
+    """A regular promotion every four years, every twelve from Pembina (IV/a) on."""
+    grade = entry + years_of_service // YEARS_PER_GRADE
+    return grade if grade <= IV_A else IV_A + (grade - IV_A) // 3
+
+
 def _highest_grade(track: str, entry: int) -> int:
     if track == AHLI:
         return IV_B
@@ -1300,15 +1295,16 @@ def _highest_grade(track: str, entry: int) -> int:
     return {II_A: III_B, II_C: III_C}.get(entry, III_D)
 
 
-def _jabatan(role: _Role, grade: int) -> str:
-    if role.track == AHLI:
+@functools.cache
+def _jabatan(jabatan: str, track: str, grade: int) -> str:
+    if track == AHLI:
         levels = AHLI_LEVELS
-    elif role.track == TERAMPIL:
+    elif track == TERAMPIL:
         levels = TERAMPIL_LEVELS
     else:
-        return role.jabatan
+        return jabatan
     level = next(name for bound, name in levels if grade < bound)
-    return f"{role.jabatan} {level}"
+    return f"{jabatan} {level}"
 
 
 # --- Public API -------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ class EmployeeFilterForm(forms.Form):
         label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="code"
     )
     kind = forms.ChoiceField(
-        label=_("Employee kind"), choices=[("", _("All kinds")), *Employee.Kind.choices], required=False
+        label=_("Employee kind"),
+        choices=[("", _("All kinds")), *Employee.Kind.choices],
+        required=False,
     )
     position_type = forms.ChoiceField(
         label=_("Position type"),

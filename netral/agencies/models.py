@@ -63,7 +63,7 @@ class Agency(models.Model):
 
 
 class Unit(models.Model):
-    """An organisational unit (OPD or sub-unit). Each agency has one root unit: the agency itself."""
+    """An organisational unit (OPD or sub-unit); the agency itself is its one root unit."""
 
     PATH_SEPARATOR = "/"
 
@@ -148,7 +148,9 @@ class Employee(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["nip"], name="one_employee_per_nip"),
             models.UniqueConstraint(fields=["legacy_nip"], name="one_employee_per_legacy_nip"),
-            models.UniqueConstraint(fields=["agency", "nik"], name="one_employee_per_nik_in_agency"),
+            models.UniqueConstraint(
+                fields=["agency", "nik"], name="one_employee_per_nik_in_agency"
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind="NON_ASN") | models.Q(nip__isnull=False),
                 name="asn_has_nip",

@@ -14,7 +14,12 @@ def region_rows() -> list[dict[str, Any]]:
         )
         for regency in wilayah.list_wilayah(province.code):
             rows.append(
-                {"code": regency.code, "name": regency.name, "kind": regency.type, "parent": province.code}
+                {
+                    "code": regency.code,
+                    "name": regency.name,
+                    "kind": regency.type,
+                    "parent": province.code,
+                }
             )
     return rows
 

@@ -218,15 +218,13 @@ def map_headers(headers: list[str]) -> tuple[dict[str, int], list[RowIssue], lis
         clean = _key(header.rstrip("*"))
         if not clean:
             continue
-        column = lookup.get(clean)
-        if column is None:
-            warnings.append(
-                RowIssue(1, header, _("Unknown column; it is ignored."))
-            )
-        elif column.key in positions:
+        found = lookup.get(clean)
+        if found is None:
+            warnings.append(RowIssue(1, header, _("Unknown column; it is ignored.")))
+        elif found.key in positions:
             errors.append(RowIssue(1, header, _("This column appears twice.")))
         else:
-            positions[column.key] = index
+            positions[found.key] = index
     missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
     if missing:
         errors.append(
@@ -310,9 +308,9 @@ class _RowChecker:
             try:
                 validate_email(email)
             except ValidationError:
-                self.error(number, "email", _('"%(value)s" is not an e-mail address.') % {
-                    "value": email
-                })
+                self.error(
+                    number, "email", _('"%(value)s" is not an e-mail address.') % {"value": email}
+                )
         phone = self._check_phone(number, cells)
 
         if len(self.errors) > failures or kind is None or position_type is None:
@@ -536,7 +534,10 @@ def _compare_with_database(plan: RosterPlan) -> None:
             if candidate and candidate["nip"] is None and _key(candidate["name"]) == _key(row.name):
                 current = candidate
         current_id = current["id"] if current else None
-        for attribute, index, label in (("nik", by_nik, "NIK"), ("legacy_nip", by_legacy, "NIP Lama")):
+        for attribute, index, label in (
+            ("nik", by_nik, "NIK"),
+            ("legacy_nip", by_legacy, "NIP Lama"),
+        ):
             holder = index.get(getattr(row, attribute)) if getattr(row, attribute) else None
             if holder and holder["id"] != current_id:
                 plan.errors.append(
@@ -544,7 +545,11 @@ def _compare_with_database(plan: RosterPlan) -> None:
                         row.row,
                         label,
                         _("%(label)s %(value)s already belongs to %(name)s.")
-                        % {"label": label, "value": getattr(row, attribute), "name": holder["name"]},
+                        % {
+                            "label": label,
+                            "value": getattr(row, attribute),
+                            "name": holder["name"],
+                        },
                     )
                 )
         if current is None:
@@ -631,7 +636,9 @@ def roster_apply(
                 )
             )
         created = [
-            Employee(code=new_code(), agency=agency, unit_id=units.ids[row.unit_path], **_fields(row))
+            Employee(
+                code=new_code(), agency=agency, unit_id=units.ids[row.unit_path], **_fields(row)
+            )
             for row in plan.creates
         ]
         Employee.objects.bulk_create(created, batch_size=1000)

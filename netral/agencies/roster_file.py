@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -50,13 +51,14 @@ def read_roster_file(path: Path, *, max_bytes: int, max_rows: int) -> RosterTabl
     return _table_from_cells(cells, max_rows=max_rows)
 
 
-def _read_workbook(path: Path) -> Iterator[list[object]]:
+def _read_workbook(path: Path) -> Iterator[list[Any]]:
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        return iter(sheet.to_python(skip_empty_area=False))
+        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        return iter(rows)
     except Exception as error:  # calamine raises several unrelated types for broken files
         raise RosterFileError(
             _("The file looks like a spreadsheet but cannot be read (%(detail)s).")
@@ -64,7 +66,7 @@ def _read_workbook(path: Path) -> Iterator[list[object]]:
         ) from error
 
 
-def _read_csv(data: bytes) -> Iterator[list[object]]:
+def _read_csv(data: bytes) -> Iterator[list[Any]]:
     if b"\x00" in data[:65536]:
         raise RosterFileError(
             _("The file is not a spreadsheet. Upload an XLSX file or a CSV text file.")
@@ -82,7 +84,8 @@ def _read_csv(data: bytes) -> Iterator[list[object]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     try:
-        return iter(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+        rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return iter(rows)
     except csv.Error as error:
         raise RosterFileError(
             _("The CSV file is malformed: %(detail)s.") % {"detail": error}
@@ -105,7 +108,7 @@ def _cell_text(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _table_from_cells(cells: Iterator[list[object]], *, max_rows: int) -> RosterTable:
+def _table_from_cells(cells: Iterator[list[Any]], *, max_rows: int) -> RosterTable:
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     for number, raw in enumerate(cells, start=1):

@@ -26,7 +26,7 @@ def unit_tree(*, viewer: Membership) -> list[tuple[Unit, int]]:
     units = unit_list(viewer=viewer).annotate(
         employee_count=Count("employees", filter=Q(employees__is_active=True))
     )
-    return [(unit, unit.employee_count) for unit in units.order_by("path")]  # type: ignore[attr-defined]
+    return [(unit, unit.employee_count) for unit in units.order_by("path")]
 
 
 def unit_get(*, viewer: Membership, code: str) -> Unit:

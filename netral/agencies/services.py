@@ -135,7 +135,11 @@ def roster_import_create(
 def roster_import_copy_from_path(*, actor: Actor, agency: Agency, path: Path) -> RosterImport:
     with path.open("rb") as content:
         return roster_import_create(
-            actor=actor, agency=agency, file_name=path.name, content=content, size=path.stat().st_size
+            actor=actor,
+            agency=agency,
+            file_name=path.name,
+            content=content,
+            size=path.stat().st_size,
         )
 
 

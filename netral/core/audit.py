@@ -28,7 +28,7 @@ class Actor:
     def from_request(cls, request: HttpRequest) -> Actor:
         user = request.user if request.user.is_authenticated else None
         return cls(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             label=user.get_username() if user else "anonymous",
             ip=client_ip(request),
             user_agent=request.headers.get("user-agent", "")[:300],

@@ -8,7 +8,9 @@ from netral.core.models import Membership
 def membership(request: HttpRequest) -> dict[str, Any]:
     current = getattr(request, "membership", None)
     others = (
-        Membership.objects.filter(user=request.user).exclude(pk=current.pk).select_related("agency")
+        Membership.objects.filter(user_id=current.user_id)
+        .exclude(pk=current.pk)
+        .select_related("agency")
         if current is not None
         else Membership.objects.none()
     )

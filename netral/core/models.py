@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from netral.core.codes import new_code
-
-if TYPE_CHECKING:
-    from netral.agencies.models import Agency, Unit
 
 
 class User(AbstractUser):
@@ -67,10 +62,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency_id} ({self.role})"
 
-    if TYPE_CHECKING:
-        agency: Agency
-        unit: Unit | None
-
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
@@ -104,7 +95,9 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["target_type", "target_id", "-created_at"], name="audit_by_target"),
+            models.Index(
+                fields=["target_type", "target_id", "-created_at"], name="audit_by_target"
+            ),
             models.Index(fields=["agency", "-created_at"], name="audit_by_agency"),
         ]
 
@@ -118,3 +111,6 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"

@@ -88,7 +88,10 @@ def membership_update(
     *, actor: Actor, membership: Membership, role: str, unit: Unit | None
 ) -> Membership:
     with transaction.atomic():
-        before = {"role": membership.role, "unit": membership.unit.name if membership.unit else None}
+        before = {
+            "role": membership.role,
+            "unit": membership.unit.name if membership.unit else None,
+        }
         membership.role = role
         membership.unit = unit
         membership.full_clean()

@@ -28,7 +28,9 @@ def current_step(now: float | None = None) -> int:
     return int((time.time() if now is None else now) // STEP_SECONDS)
 
 
-def matching_step(secret: str, code: str, *, after_step: int, now: float | None = None) -> int | None:
+def matching_step(
+    secret: str, code: str, *, after_step: int, now: float | None = None
+) -> int | None:
     """The time step the code belongs to (one step of clock drift either way), if it is newer
     than `after_step`, so that a code once used is refused."""
     code = "".join(code.split())

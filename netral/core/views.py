@@ -1,3 +1,4 @@
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -11,8 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-import segno
-
 from netral.agencies import selectors as agency_selectors
 from netral.core import selectors, services, totp
 from netral.core.access import is_admin, officer_view
@@ -23,7 +22,7 @@ from netral.core.models import Membership, User
 
 SESSION_PENDING_USER = "pending_user"
 SESSION_PENDING_NEXT = "pending_next"
-SESSION_ENROL_SECRET = "enrol_secret"
+SESSION_ENROL = "enrol_totp"
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -73,7 +72,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def login_code_view(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(SESSION_PENDING_USER), is_active=True).first()
+    pending = request.session.get(SESSION_PENDING_USER)
+    user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
     if user is None:
         return redirect("core:login")
     form = CodeForm(request.POST or None)
@@ -96,14 +96,17 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
         return redirect("core:login")
     user = request.user
     assert isinstance(user, User)
-    secret = request.session.get(SESSION_ENROL_SECRET) or totp.new_secret()
-    request.session[SESSION_ENROL_SECRET] = secret
+    secret = request.session.get(SESSION_ENROL) or totp.new_secret()
+    request.session[SESSION_ENROL] = secret
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_confirm(
-            actor=Actor.from_request(request), user=user, secret=secret, code=form.cleaned_data["code"]
+            actor=Actor.from_request(request),
+            user=user,
+            secret=secret,
+            code=form.cleaned_data["code"],
         ):
-            del request.session[SESSION_ENROL_SECRET]
+            del request.session[SESSION_ENROL]
             request.session.pop(SESSION_MUST_ENROL, None)
             messages.success(request, _("Two-factor login is on."))
             return redirect("core:home")
@@ -140,7 +143,7 @@ def home_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
 @require_POST
 @officer_view()
 def membership_switch_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
-    chosen = Membership.objects.filter(user=request.user, code=request.POST.get("code")).first()
+    chosen = Membership.objects.filter(user=viewer.user, code=request.POST.get("code")).first()
     if chosen is not None:
         request.session[SESSION_MEMBERSHIP] = chosen.code
     return redirect("core:home")
@@ -149,7 +152,9 @@ def membership_switch_view(request: HttpRequest, viewer: Membership) -> HttpResp
 @officer_view(is_admin)
 def membership_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     return render(
-        request, "core/membership_list.html", {"memberships": selectors.membership_list(viewer=viewer)}
+        request,
+        "core/membership_list.html",
+        {"memberships": selectors.membership_list(viewer=viewer)},
     )
 
 
@@ -194,9 +199,7 @@ def membership_edit_view(request: HttpRequest, code: str, viewer: Membership) ->
             )
             messages.success(request, _("The role was saved."))
             return redirect("core:membership_list")
-    return render(
-        request, "core/membership_form.html", {"form": form, "edited": membership}
-    )
+    return render(request, "core/membership_form.html", {"form": form, "edited": membership})
 
 
 @officer_view(is_admin)

@@ -77,7 +77,11 @@ ROWS = [
 
 
 def csv_bytes(
-    rows: list[list[str]], *, headers: list[str] = HEADERS, delimiter: str = ",", encoding: str = "utf-8"
+    rows: list[list[str]],
+    *,
+    headers: list[str] = HEADERS,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
 ) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter)

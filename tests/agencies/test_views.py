@@ -77,9 +77,7 @@ def test_the_list_is_paginated(client: Client, world: World) -> None:
     assert "Halaman 2 dari 2" in second
 
 
-def test_an_admin_edits_an_employee_and_the_change_is_logged(
-    client: Client, world: World
-) -> None:
+def test_an_admin_edits_an_employee_and_the_change_is_logged(client: Client, world: World) -> None:
     client.force_login(world.admin)
     url = reverse("agencies:employee_edit", args=[world.employee_b.code])
     response = client.post(
@@ -108,7 +106,10 @@ def test_only_an_admin_edits_employees(client: Client, world: World) -> None:
     url = reverse("agencies:employee_edit", args=[world.employee_b.code])
     assert client.get(url).status_code == 403
     # A supervisor may still read the roster; a viewer may not.
-    assert client.get(reverse("agencies:employee_detail", args=[world.employee_b.code])).status_code == 200
+    assert (
+        client.get(reverse("agencies:employee_detail", args=[world.employee_b.code])).status_code
+        == 200
+    )
     client.force_login(world.viewer)
     assert client.get(reverse("agencies:employee_list")).status_code == 403
 
@@ -154,7 +155,12 @@ def test_an_import_is_previewed_then_applied_on_confirmation(
         client.post(confirm)
     assert callbacks == []
     status = client.get(reverse("agencies:roster_import_status", args=[job.code])).json()
-    assert status == {"status": "done", "status_label": "Sudah diimpor", "progress": 100, "pending": False}
+    assert status == {
+        "status": "done",
+        "status_label": "Sudah diimpor",
+        "progress": 100,
+        "pending": False,
+    }
 
 
 def test_an_invalid_file_shows_each_error_and_offers_no_import(

@@ -99,7 +99,7 @@ def test_production_requires_enrolling_a_second_factor(
 
     page = client.get(reverse("core:totp_enrol"))
     assert "<svg" in page.content.decode()
-    secret = client.session["enrol_secret"]
+    secret = client.session["enrol_totp"]
     client.post(reverse("core:totp_enrol"), {"code": totp.code_at(secret, totp.current_step())})
 
     assert client.get(reverse(follow_path)).status_code == 200

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         # Background work (roster imports) runs in a worker beside the web server.
-        worker = subprocess.Popen([sys.executable, "-m", "netral", "db_worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "netral", "db_worker"])
         self.stdout.write(f"Open http://127.0.0.1:{options['port']}/ and log in as above.")
         try:
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
