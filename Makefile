@@ -1,5 +1,5 @@
 # Netral: `make demo` runs it on this machine, `make test` runs the whole test suite.
-.PHONY: demo test lint lock
+.PHONY: demo test lint lock messages
 
 # python3.11 if there is one, else python3 (checked to be 3.11 or newer).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -29,10 +29,16 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	.venv/bin/python -m pip install -q --no-deps -e .
 	touch $@
 
-# Re-pin from pyproject.toml (add UPGRADE=--upgrade to take newer versions), PyPI only.
+# Re-pin from pyproject.toml (add UPGRADE=--upgrade to take newer versions). uv reads PyPI only:
+# --no-config keeps this machine's extra local indexes out of the lock.
 UV = .venv-tools/bin/uv
 lock:
 	test -x $(UV) || { $(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install -q uv; }
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
-		--python-platform x86_64-unknown-linux-gnu --no-config --index-url https://pypi.org/simple \
+		--python-platform x86_64-unknown-linux-gnu --no-config \
 		--custom-compile-command "make lock" $(UPGRADE) -o requirements.lock
+
+# Extract the interface strings into the Indonesian catalogue, then compile it.
+messages: $(VENV_STAMP)
+	cd netral && ../.venv/bin/netral makemessages -l id --no-obsolete --add-location=file
+	cd netral && ../.venv/bin/netral compilemessages -l id

@@ -50,6 +50,23 @@ mypy netral
 step "migrations: makemigrations --check"
 python -m netral makemigrations --check --dry-run
 
+step "i18n: every interface string has an Indonesian translation"
+po=netral/locale/id/LC_MESSAGES/django.po
+cp "$po" "$TMP/django.po"
+(cd netral && python -m netral makemessages -l id --no-obsolete --add-location=file -v0)
+untranslated=$(msgattrib --untranslated "$po" | grep -c '^msgid "' || true)
+fuzzy=$(msgattrib --only-fuzzy "$po" | grep -c '^msgid "[^"]' || true)
+cp "$TMP/django.po" "$po"
+msgfmt --check-format -o "$TMP/django.mo" "$po"
+if [[ $untranslated != 0 || $fuzzy != 0 ]]; then
+    echo "FAILED: $untranslated untranslated and $fuzzy fuzzy messages; run make messages" >&2
+    exit 1
+fi
+if ! cmp -s "$TMP/django.mo" "${po%.po}.mo"; then
+    echo "FAILED: django.mo is older than django.po; run make messages" >&2
+    exit 1
+fi
+
 step "pytest on SQLite"
 pytest_run sqlite -m "not e2e"
 

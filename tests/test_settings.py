@@ -1,0 +1,76 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from netral.env import database_from_url, env_bool, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_netral(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NETRAL_", "DJANGO_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("SECRET_KEY", None)
+    clean.update({"NETRAL_DATA_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "netral", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text(secrets.token_urlsafe(60))
+    result = run_netral(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "NETRAL_PRODUCTION": "true",
+            "SECRET_KEY_FILE": str(key_file),
+            "ALLOWED_HOSTS": "netral.example.go.id",
+        },
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = run_netral("check", env={"NETRAL_PRODUCTION": "true"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_secrets_are_read_from_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("rahasia\n")
+    monkeypatch.setenv("NETRAL_TEST_SECRET_FILE", str(secret))
+    assert env_str("NETRAL_TEST_SECRET") == "rahasia"
+
+
+def test_a_malformed_boolean_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETRAL_TEST_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("NETRAL_TEST_FLAG")
+
+
+def test_database_url_is_parsed() -> None:
+    config = database_from_url("postgres://netral:p%40ss@db.internal:5433/netral?sslmode=require")
+    assert config["NAME"] == "netral"
+    assert config["PASSWORD"] == "p@ss"
+    assert config["PORT"] == "5433"
+    assert config["OPTIONS"] == {"sslmode": "require"}
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("mysql://x@y/z")
