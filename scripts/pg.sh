@@ -78,6 +78,10 @@ start)
     opts="-c listen_addresses=127.0.0.1 -p $PORT -k $DIR"
     if [[ ${PG_FAST:-1} != 0 ]]; then
         opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    else
+        # Durable, sized like a production server (perf-baseline.md section 4b).
+        opts+=" -c shared_buffers=2GB -c work_mem=64MB -c max_wal_size=4GB"
+        opts+=" -c effective_cache_size=16GB"
     fi
     as_pg "$BIN/pg_ctl" start -w -t 60 -D "$DIR/data" -l "$DIR/server.log" -o "$opts" >/dev/null \
         || { tail -n 20 "$DIR/server.log" >&2; die "the server did not start (port $PORT in use?)"; }

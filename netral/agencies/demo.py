@@ -18,7 +18,8 @@ from netral.core.audit import Actor
 from netral.core.models import Membership, User
 
 DEMO_REGION = "33.26"  # Kabupaten Pekalongan
-DEMO_PASSWORD = "netral-demo-2029"  # noqa: S105 - printed on screen; the demo serves 127.0.0.1 only
+# Printed on screen: the demo serves 127.0.0.1 only.
+DEMO_PASSWORD = "netral-demo-2029"
 DEMO_COORDINATOR_UNIT = "Dinas Pendidikan dan Kebudayaan"
 
 

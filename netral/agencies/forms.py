@@ -6,9 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from netral.agencies.models import Employee, Unit
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units in tree order, indented by depth, so a long list reads as the tree it is."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return "\u2003" * max(obj.depth - 1, 0) + obj.name
+
+
 class EmployeeFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or NIP"), required=False)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="code"
     )
     kind = forms.ChoiceField(
@@ -25,13 +32,16 @@ class EmployeeFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = units.filter(depth__gt=0)
 
 
 class EmployeeForm(forms.ModelForm):
     class Meta:
         model = Employee
         fields = ["name", "position", "position_type", "rank", "unit", "email", "phone"]
+        field_classes = {"unit": UnitChoiceField}
         labels = {
             "name": _("Name"),
             "position": _("Position"),
@@ -44,7 +54,9 @@ class EmployeeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = units.filter(depth__gt=0)
 
 
 class RosterUploadForm(forms.Form):

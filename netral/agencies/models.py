@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,12 +94,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.path:
             prefix = self.parent.path if self.parent else ""
             self.path = f"{prefix}{self.code}{self.PATH_SEPARATOR}"
             self.depth = self.parent.depth + 1 if self.parent else 0
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def is_within(self, other: Unit) -> bool:
         return self.path.startswith(other.path)
@@ -124,7 +126,10 @@ class Employee(models.Model):
         FEMALE = "F", _("Female")
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employees")
+    # Indexed by the composite indexes below, which start with the agency.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="employees", db_index=False
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees")
     # The kind is stated by the roster, never inferred from the number.
     kind = models.CharField(max_length=8, choices=Kind.choices)

@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,7 +74,7 @@ def employee_update(*, actor: Actor, employee: Employee, **changes: Any) -> Empl
         }
         if diff:
             Agency.objects.filter(pk=employee.agency_id).update(
-                roster_version=employee.agency.roster_version + 1
+                roster_version=F("roster_version") + 1
             )
             audit_log(
                 actor=actor,

@@ -59,12 +59,16 @@ def audit_entry_build(
         agency=agency,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
+        target_code=target_code(target) if target is not None else "",
         target_label=str(target)[:300] if target is not None else "",
         data=data or {},
         ip=actor.ip,
         user_agent=actor.user_agent,
     )
+
+
+def target_code(target: models.Model) -> str:
+    return str(getattr(target, "code", None) or target.pk)
 
 
 def audit_log(
@@ -82,5 +86,5 @@ def audit_log(
 
 def audit_entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
-        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+        target_type=ContentType.objects.get_for_model(target), target_code=target_code(target)
     ).select_related("actor")

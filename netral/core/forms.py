@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from netral.agencies.forms import UnitChoiceField
 from netral.agencies.models import Unit
 from netral.core.models import Membership, User
 
@@ -25,7 +26,7 @@ class CodeForm(forms.Form):
 
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Limited to unit"),
         queryset=Unit.objects.none(),
         required=False,
@@ -34,7 +35,9 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = units
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

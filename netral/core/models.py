@@ -78,15 +78,29 @@ class Membership(models.Model):
 class AuditEntry(models.Model):
     """One state change: who did what to which object, when, and from where."""
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    # The composite indexes below serve every read; fewer indexes keep imports fast.
+    created_at = models.DateTimeField(auto_now_add=True)
+    # No database-level foreign keys: an append-only log is written in bulk (each key would be
+    # checked at commit) and the ORM still applies on_delete.
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False
+    )
     actor_label = models.CharField(max_length=150)
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     action = models.CharField(max_length=80)
-    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True)
-    target_id = models.CharField(max_length=40, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, db_index=False, db_constraint=False
+    )
+    # The object's opaque code: it outlives the row and never reveals a row id.
+    target_code = models.CharField(max_length=40, blank=True)
     target_label = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -96,7 +110,7 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
-                fields=["target_type", "target_id", "-created_at"], name="audit_by_target"
+                fields=["target_type", "target_code", "-created_at"], name="audit_by_target"
             ),
             models.Index(fields=["agency", "-created_at"], name="audit_by_agency"),
         ]

@@ -7,6 +7,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from netral.agencies import selectors as agency_selectors
+from netral.core.audit import target_code
 from netral.core.models import AuditEntry, Membership
 
 
@@ -53,5 +54,5 @@ def audited_object_get(*, viewer: Membership, kind: str, code: str) -> Model:
 
 def audit_list_for(*, viewer: Membership, target: Model) -> QuerySet[AuditEntry]:
     return audit_list(viewer=viewer).filter(
-        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+        target_type=ContentType.objects.get_for_model(target), target_code=target_code(target)
     )

@@ -114,7 +114,7 @@ def test_it_updates_employees_matched_by_nip_and_logs_the_change(
     assert maruf.unit.name == "Bidang Statistik"
     assert maruf.unit.parent is not None
     assert maruf.unit.parent.name == "Dinas Komunikasi dan Informatika"
-    entry = AuditEntry.objects.get(action="agencies.employee.updated", target_id=str(maruf.pk))
+    entry = AuditEntry.objects.get(action="agencies.employee.updated", target_code=maruf.code)
     assert entry.data["changes"]["position"] == [
         "Pranata Komputer Ahli Pertama",
         "Pranata Komputer Ahli Muda",

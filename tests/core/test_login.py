@@ -1,4 +1,5 @@
 import base64
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -90,9 +91,9 @@ def test_a_login_never_redirects_to_another_site(client: Client, world: World) -
 
 @pytest.mark.parametrize("follow_path", ["core:home", "agencies:employee_list"])
 def test_production_requires_enrolling_a_second_factor(
-    client: Client, world: World, settings: object, follow_path: str
+    client: Client, world: World, settings: Any, follow_path: str
 ) -> None:
-    settings.NETRAL_REQUIRE_2FA = True  # type: ignore[attr-defined]
+    settings.NETRAL_REQUIRE_2FA = True
     response = client.post(reverse("core:login"), {"username": "admin", "password": PASSWORD})
     assert response["Location"] == reverse("core:totp_enrol")
     assert client.get(reverse(follow_path))["Location"] == reverse("core:totp_enrol")

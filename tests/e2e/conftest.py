@@ -1,6 +1,7 @@
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     if not shutil.which(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests.")
@@ -42,8 +43,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
     page = context.new_page()
     yield page
     context.close()

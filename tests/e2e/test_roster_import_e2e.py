@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -11,9 +12,9 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
 def test_an_admin_logs_in_with_totp_imports_a_roster_and_finds_an_employee(
-    page: Page, live_server: object, world: World, tmp_path: Path
+    page: Page, live_server: Any, world: World, tmp_path: Path
 ) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     secret = totp.new_secret()
     world.admin.totp_secret = secret
     world.admin.totp_confirmed_at = timezone.now()
