@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "netral.core",
     "netral.agencies",
+    "netral.pacts",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,16 @@ NETRAL_ROSTER_MAX_BYTES = env_int("NETRAL_ROSTER_MAX_BYTES", 25 * 1024 * 1024)
 NETRAL_ROSTER_MAX_ROWS = env_int("NETRAL_ROSTER_MAX_ROWS", 200_000)
 NETRAL_MAX_UNIT_DEPTH = env_int("NETRAL_MAX_UNIT_DEPTH", 8)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The Ed25519 key that signs the transparency logs' tree heads (PEM, PKCS#8). Outside production
+# one is generated into the data folder.
+NETRAL_LOG_KEY_FILE = env_str("NETRAL_LOG_KEY_FILE", "")
+# How often `netral sequence_logs` appends new signatures to the logs: the longest a signature
+# waits before its inclusion proof exists.
+NETRAL_LOG_INTERVAL_SECONDS = env_int("NETRAL_LOG_INTERVAL_SECONDS", 5)
+# Each agency's sealing certificate: <folder>/<agency code>.p12 (e.g. 33.26.p12), all with the
+# same password. The demo creates a self-signed one for its agency.
+NETRAL_SEAL_DIR = env_str("NETRAL_SEAL_DIR", str(DATA_DIR / "certificates"))
+NETRAL_SEAL_PASSWORD = env_str("NETRAL_SEAL_PASSWORD", "" if PRODUCTION else "netral-demo")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

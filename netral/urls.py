@@ -5,4 +5,5 @@ urlpatterns = [
     path("i18n/bahasa/", set_language, name="set_language"),
     path("", include("netral.core.urls")),
     path("", include("netral.agencies.urls")),
+    path("", include("netral.pacts.urls")),
 ]

@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from netral.core.codes import new_code
+
+
+class Election(models.Model):
+    """An election event (Pemilu or Pemilihan); campaigns and, later, cases hang on it."""
+
+    class Kind(models.TextChoices):
+        PEMILU = "pemilu", _("General election (Pemilu)")
+        PEMILIHAN = "pemilihan", _("Regional head election (Pemilihan)")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    # The agency that defined it; a national body's elections are visible to every agency.
+    owner = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="elections")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    candidate_determination_date = models.DateField(null=True, blank=True)
+    campaign_start = models.DateField(null=True, blank=True)
+    campaign_end = models.DateField(null=True, blank=True)
+    voting_day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-voting_day", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PactVersion(models.Model):
+    """One version of an agency's pact text for an election. Published versions never change."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="pact_versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    intro = models.TextField()
+    statement = models.TextField()
+    points = models.JSONField(default=list)
+    closing = models.TextField(blank=True)
+    legal_basis = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sha256 = models.CharField(max_length=64, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["election", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "election", "number"], name="unique_pact_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "intro": self.intro,
+            "statement": self.statement,
+            "points": list(self.points),
+            "closing": self.closing,
+            "legal_basis": list(self.legal_basis),
+        }
+
+    def content_hash(self) -> str:
+        canonical = json.dumps(self.content(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Campaign(models.Model):
+    """One signing campaign: who signs which pact version, when, and the ceremony."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Mode(models.TextChoices):
+        OFFLINE = "luring", _("In person (luring)")
+        ONLINE = "daring", _("Online (daring)")
+        BOTH = "both", _("In person and online")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="campaigns")
+    pact_version = models.ForeignKey(PactVersion, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    ceremony_date = models.DateField(null=True, blank=True)
+    ceremony_time = models.TimeField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
+    meeting_link = models.URLField(blank=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Empty means every unit of the agency; otherwise these units and their sub-units.
+    units = models.ManyToManyField("agencies.Unit", blank=True, related_name="+")
+    include_non_asn = models.BooleanField(default=True)
+    # Keys the personal links: the same key gives the same links again, for a new export.
+    token_salt = models.CharField(max_length=32, default=new_code, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def accepts_signatures(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
+
+
+class SigningLink(models.Model):
+    """An employee's personal link, kept only as a hash; revoking bumps the generation."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="links")
+    employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    generation = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "employee"], name="one_link_per_employee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.employee_id}/{self.generation}"
+
+
+class Signature(models.Model):
+    """The legal record of one employee's pact; the PDF is made from it on demand."""
+
+    class Channel(models.TextChoices):
+        LINK = "link", _("Personal link")
+        CEREMONY = "ceremony", _("Ceremony QR code")
+        PAPER = "paper", _("Paper")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
+    employee = models.ForeignKey("agencies.Employee", on_delete=models.PROTECT, related_name="+")
+    # Copied from the employee at signing time, so dashboards count without joins.
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("agencies.Unit", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    signed_at = models.DateTimeField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    typed_name = models.CharField(max_length=200)
+    drawn_signature = models.BinaryField(null=True, blank=True)
+    pact_sha256 = models.CharField(max_length=64)
+    # SHA-256 of the canonical record: the transparency log's leaf data.
+    record_sha256 = models.CharField(max_length=64)
+    log_index = models.PositiveIntegerField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "employee"], name="one_signature_per_employee"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "log_index"], name="one_signature_per_log_index"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "agency", "unit"], name="signature_counts"),
+            models.Index(
+                fields=["campaign", "id"],
+                condition=models.Q(log_index__isnull=True),
+                name="signature_unsequenced",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.typed_name}"
+
+
+class LogHead(models.Model):
+    """How far a campaign's transparency log is sequenced: its size and the right edge of the
+    tree, so the next batch appends without reading the earlier leaves."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="log_head")
+    size = models.PositiveIntegerField(default=0)
+    edge = models.JSONField(default=list)  # hex hashes
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}@{self.size}"
+
+
+class TreeHead(models.Model):
+    """Every signed tree head ever published, so consistency between any two can be shown.
+    The Ed25519 signature covers "netral-sth/v1 <campaign code> <size> <root hex> <time ms>"."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tree_heads")
+    size = models.PositiveIntegerField()
+    root = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["campaign", "size"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "size"], name="one_tree_head_per_size")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}@{self.size}"

@@ -1,0 +1,275 @@
+"""Writes for elections, pact versions, campaigns, signing links and signatures."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from netral.agencies.models import Agency, Employee, Unit
+from netral.core.audit import Actor, audit_log
+from netral.core.bulk import bulk_insert
+from netral.pacts.defaults import default_pact_content
+from netral.pacts.models import Campaign, Election, PactVersion, Signature, SigningLink
+from netral.pacts.transparency import record_sha256
+
+
+class CampaignStateError(Exception):
+    """The campaign is not in a state that allows this; the message is for the user."""
+
+
+def election_create(*, actor: Actor, owner: Agency, **fields: Any) -> Election:
+    with transaction.atomic():
+        election = Election(owner=owner, **fields)
+        election.full_clean()
+        election.save()
+        audit_log(
+            actor=actor,
+            action="pacts.election.created",
+            target=election,
+            agency=owner,
+            data={"name": election.name, "voting_day": str(election.voting_day)},
+        )
+    return election
+
+
+def pact_version_create(
+    *, actor: Actor, agency: Agency, election: Election, content: dict[str, Any] | None = None
+) -> PactVersion:
+    """A new draft: the given text, or the default four points filled in for the agency."""
+    content = content or default_pact_content(agency_name=agency.name, election_name=election.name)
+    with transaction.atomic():
+        last = PactVersion.objects.filter(agency=agency, election=election).aggregate(
+            number=Max("number")
+        )["number"]
+        version = PactVersion(agency=agency, election=election, number=(last or 0) + 1, **content)
+        version.full_clean()
+        version.save()
+        audit_log(
+            actor=actor,
+            action="pacts.pact_version.created",
+            target=version,
+            agency=agency,
+            data={"number": version.number},
+        )
+    return version
+
+
+def pact_version_update(
+    *, actor: Actor, version: PactVersion, content: dict[str, Any]
+) -> PactVersion:
+    """Edit a draft in place; editing a published version makes a new draft from it."""
+    if version.is_published:
+        return pact_version_create(
+            actor=actor, agency=version.agency, election=version.election, content=content
+        )
+    with transaction.atomic():
+        for name, value in content.items():
+            setattr(version, name, value)
+        version.full_clean()
+        version.save()
+        audit_log(
+            actor=actor, action="pacts.pact_version.edited", target=version, agency=version.agency
+        )
+    return version
+
+
+def pact_version_publish(*, actor: Actor, version: PactVersion) -> PactVersion:
+    with transaction.atomic():
+        locked = PactVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.is_published:
+            return locked
+        locked.status = PactVersion.Status.PUBLISHED
+        locked.sha256 = locked.content_hash()
+        locked.published_at = timezone.now()
+        locked.save()
+        audit_log(
+            actor=actor,
+            action="pacts.pact_version.published",
+            target=locked,
+            agency=locked.agency,
+            data={"sha256": locked.sha256},
+        )
+    return locked
+
+
+def campaign_create(
+    *,
+    actor: Actor,
+    agency: Agency,
+    election: Election,
+    pact_version: PactVersion,
+    units: list[Unit],
+    **fields: Any,
+) -> Campaign:
+    if not pact_version.is_published or pact_version.agency_id != agency.pk:
+        raise CampaignStateError("the pact version must be a published version of this agency")
+    with transaction.atomic():
+        campaign = Campaign(agency=agency, election=election, pact_version=pact_version, **fields)
+        campaign.full_clean()
+        campaign.save()
+        campaign.units.set(units)
+        audit_log(
+            actor=actor,
+            action="pacts.campaign.created",
+            target=campaign,
+            agency=agency,
+            data={"title": campaign.title, "units": [unit.name for unit in units]},
+        )
+    return campaign
+
+
+def campaign_employees(campaign: Campaign) -> QuerySet[Employee]:
+    """The active employees who must sign this campaign's pact."""
+    employees = Employee.objects.filter(agency=campaign.agency_id, is_active=True)
+    if not campaign.include_non_asn:
+        employees = employees.exclude(kind=Employee.Kind.NON_ASN)
+    paths = [unit.path for unit in campaign.units.all()]
+    if paths:
+        subtree = Q()
+        for path in paths:
+            subtree |= Q(unit__path__startswith=path)
+        employees = employees.filter(subtree)
+    return employees
+
+
+def signing_token(campaign: Campaign, employee_code: str, generation: int) -> str:
+    """The secret of a personal link: 160 bits of HMAC, so the same export can be made again."""
+    key = hmac.new(
+        settings.SECRET_KEY.encode(), f"netral-link/{campaign.token_salt}".encode(), "sha256"
+    ).digest()
+    digest = hmac.new(key, f"{campaign.code}/{employee_code}/{generation}".encode(), "sha256")
+    return base64.b32encode(digest.digest()[:20]).decode("ascii").lower()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def _links_create(campaign: Campaign) -> int:
+    existing = set(
+        SigningLink.objects.filter(campaign=campaign).values_list("employee_id", flat=True)
+    )
+    rows = [
+        [campaign.pk, employee_id, token_hash(signing_token(campaign, code, 0)), 0]
+        for employee_id, code in campaign_employees(campaign).values_list("id", "code")
+        if employee_id not in existing
+    ]
+    return bulk_insert(SigningLink, ["campaign", "employee", "token_hash", "generation"], rows)
+
+
+def campaign_open(*, actor: Actor, campaign: Campaign) -> Campaign:
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status == Campaign.Status.CLOSED:
+            raise CampaignStateError("a closed campaign cannot be opened again")
+        locked.status = Campaign.Status.OPEN
+        locked.save(update_fields=["status"])
+        created = _links_create(locked)
+        audit_log(
+            actor=actor,
+            action="pacts.campaign.opened",
+            target=locked,
+            agency=locked.agency,
+            data={"links_created": created},
+        )
+    return locked
+
+
+def campaign_close(*, actor: Actor, campaign: Campaign) -> Campaign:
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        locked.status = Campaign.Status.CLOSED
+        locked.save(update_fields=["status"])
+        audit_log(actor=actor, action="pacts.campaign.closed", target=locked, agency=locked.agency)
+    return locked
+
+
+def signing_link_find(token: str) -> SigningLink | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        SigningLink.objects.filter(token_hash=token_hash(token))
+        .select_related("campaign", "campaign__agency", "campaign__pact_version", "employee__unit")
+        .first()
+    )
+
+
+def signing_link_url_token(link: SigningLink) -> str:
+    return signing_token(link.campaign, link.employee.code, link.generation)
+
+
+def signing_link_revoke(*, actor: Actor, link: SigningLink) -> SigningLink:
+    """A new secret for one employee: the old link stops working at once."""
+    with transaction.atomic():
+        link.generation += 1
+        link.token_hash = token_hash(
+            signing_token(link.campaign, link.employee.code, link.generation)
+        )
+        link.save(update_fields=["generation", "token_hash"])
+        audit_log(
+            actor=actor,
+            action="pacts.signing_link.revoked",
+            target=link.employee,
+            agency=link.campaign.agency,
+            data={"campaign": link.campaign.code, "generation": link.generation},
+        )
+    return link
+
+
+def signature_create(
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    employee: Employee,
+    channel: str,
+    typed_name: str,
+    drawn_signature: bytes | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[Signature, bool]:
+    """Record a signature; a second submit returns the first one (created is then False)."""
+    existing = Signature.objects.filter(campaign=campaign, employee=employee).first()
+    if existing is not None:
+        return existing, False
+    if not campaign.accepts_signatures(now):
+        raise CampaignStateError("the campaign is not accepting signatures")
+    if not campaign_employees(campaign).filter(pk=employee.pk).exists():
+        raise CampaignStateError("the employee is not asked to sign in this campaign")
+    signature = Signature(
+        campaign=campaign,
+        employee=employee,
+        agency_id=employee.agency_id,
+        unit_id=employee.unit_id,
+        channel=channel,
+        signed_at=now or timezone.now(),
+        ip=actor.ip,
+        user_agent=actor.user_agent,
+        typed_name=typed_name,
+        drawn_signature=drawn_signature,
+        pact_sha256=campaign.pact_version.sha256,
+        recorded_by=actor.user,
+    )
+    signature.record_sha256 = record_sha256(
+        signature, campaign_code=campaign.code, employee_code=employee.code
+    )
+    try:
+        with transaction.atomic():
+            signature.save()
+            audit_log(
+                actor=actor,
+                action="pacts.signature.created",
+                target=signature,
+                agency=campaign.agency,
+                data={"campaign": campaign.code, "employee": employee.code, "channel": channel},
+            )
+    except IntegrityError:
+        # Two submits raced; the database kept the first.
+        return Signature.objects.get(campaign=campaign, employee=employee), False
+    return signature, True

@@ -1,0 +1,190 @@
+"""Each campaign's signatures as an append-only RFC 6962 Merkle log with signed tree heads.
+
+Signing only inserts a row. `log_sequence` (run every few seconds by `netral sequence_logs`)
+appends the rows not yet in the log, in id order, and publishes a signed tree head: one writer
+per campaign, away from the signing requests (as Certificate Transparency logs do)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from netral.core import merkle
+from netral.pacts.models import Campaign, LogHead, Signature, TreeHead
+
+SEQUENCE_BATCH = 5000
+
+
+def canonical_record(signature: Signature, *, campaign_code: str, employee_code: str) -> bytes:
+    """The bytes a log leaf commits to: what was signed, by whom, when and how."""
+    record = {
+        "v": 1,
+        "campaign": campaign_code,
+        "signature": signature.code,
+        "employee": employee_code,
+        "typed_name": signature.typed_name,
+        "signed_at": signature.signed_at.isoformat(timespec="microseconds"),
+        "channel": signature.channel,
+        "pact_sha256": signature.pact_sha256,
+        "drawn_sha256": hashlib.sha256(bytes(signature.drawn_signature or b"")).hexdigest(),
+    }
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def record_sha256(signature: Signature, *, campaign_code: str, employee_code: str) -> str:
+    data = canonical_record(signature, campaign_code=campaign_code, employee_code=employee_code)
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def log_private_key() -> Ed25519PrivateKey:
+    configured = settings.NETRAL_LOG_KEY_FILE
+    if configured:
+        path = Path(configured)
+    elif settings.PRODUCTION:
+        raise ImproperlyConfigured("Set NETRAL_LOG_KEY_FILE (an Ed25519 PEM key) in production.")
+    else:
+        path = Path(settings.DATA_DIR) / "log_signing_key.pem"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pem = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            path.write_bytes(pem)
+            path.chmod(0o600)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ImproperlyConfigured("NETRAL_LOG_KEY_FILE must hold an Ed25519 private key.")
+    return key
+
+
+def log_public_key_pem() -> str:
+    return (
+        log_private_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def tree_head_message(campaign_code: str, size: int, root_hex: str, signed_at_ms: int) -> bytes:
+    return f"netral-sth/v1 {campaign_code} {size} {root_hex} {signed_at_ms}".encode()
+
+
+def tree_head_verify(head: TreeHead, public_key: Ed25519PublicKey) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
+    message = tree_head_message(
+        head.campaign.code, head.size, head.root, int(head.signed_at.timestamp() * 1000)
+    )
+    try:
+        public_key.verify(bytes.fromhex(head.signature), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def _leaf(signature: Signature, campaign_code: str, employee_code: str) -> bytes:
+    return merkle.leaf_hash(
+        canonical_record(signature, campaign_code=campaign_code, employee_code=employee_code)
+    )
+
+
+def log_sequence(*, campaign: Campaign) -> TreeHead | None:
+    """Append the signatures not yet in the log and publish a signed tree head (or nothing)."""
+    with transaction.atomic():
+        head, _created = LogHead.objects.select_for_update().get_or_create(campaign=campaign)
+        pending = list(
+            Signature.objects.filter(campaign=campaign, log_index__isnull=True)
+            .select_related("employee")
+            .order_by("id")[:SEQUENCE_BATCH]
+        )
+        if not pending:
+            return None
+        tree = merkle.CompactTree(head.size, [bytes.fromhex(h) for h in head.edge])
+        for signature in pending:
+            signature.log_index = tree.size
+            tree.append(_leaf(signature, campaign.code, signature.employee.code))
+        Signature.objects.bulk_update(pending, ["log_index"], batch_size=1000)
+        head.size, head.edge = tree.size, [h.hex() for h in tree.edge]
+        head.save()
+        return _publish(campaign, tree.size, tree.root().hex())
+
+
+def _publish(campaign: Campaign, size: int, root_hex: str) -> TreeHead:
+    # Whole milliseconds, so the time in the signed message and in the row agree exactly.
+    milliseconds = int(timezone.now().timestamp() * 1000)
+    message = tree_head_message(campaign.code, size, root_hex, milliseconds)
+    return TreeHead.objects.create(
+        campaign=campaign,
+        size=size,
+        root=root_hex,
+        signed_at=datetime.datetime.fromtimestamp(milliseconds / 1000, tz=datetime.UTC),
+        signature=log_private_key().sign(message).hex(),
+    )
+
+
+def campaign_leaves(campaign: Campaign, size: int | None = None) -> list[bytes]:
+    """The log's leaf hashes recomputed from the database rows, in log order."""
+    signatures = (
+        Signature.objects.filter(campaign=campaign, log_index__isnull=False)
+        .select_related("employee")
+        .order_by("log_index")
+    )
+    if size is not None:
+        signatures = signatures.filter(log_index__lt=size)
+    return [_leaf(s, campaign.code, s.employee.code) for s in signatures]
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    log_index: int | None
+    message: str
+
+
+def log_verify(*, campaign: Campaign) -> list[LogProblem]:
+    """Recompute the log from the database and check it against every published tree head."""
+    problems: list[LogProblem] = []
+    rows = list(
+        Signature.objects.filter(campaign=campaign, log_index__isnull=False)
+        .select_related("employee")
+        .order_by("log_index")
+    )
+    for position, signature in enumerate(rows):
+        if signature.log_index != position:
+            problems.append(
+                LogProblem(position, f"log index {position} is missing or out of order")
+            )
+            break
+        expected = record_sha256(
+            signature, campaign_code=campaign.code, employee_code=signature.employee.code
+        )
+        if expected != signature.record_sha256:
+            problems.append(
+                LogProblem(position, f"signature {signature.code} was changed after signing")
+            )
+    leaves = [_leaf(s, campaign.code, s.employee.code) for s in rows]
+    public_key = log_private_key().public_key()
+    for head in TreeHead.objects.filter(campaign=campaign).select_related("campaign"):
+        if not tree_head_verify(head, public_key):
+            problems.append(LogProblem(None, f"tree head {head.size} has a bad signature"))
+        elif head.size > len(leaves):
+            problems.append(LogProblem(None, f"tree head {head.size} covers rows now missing"))
+        elif merkle.root(leaves[: head.size]).hex() != head.root:
+            problems.append(
+                LogProblem(None, f"the rows no longer give the root of tree head {head.size}")
+            )
+    return problems

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from netral.pacts import public_views, views
+
+app_name = "pacts"
+urlpatterns = [
+    path("pemilu/", views.election_list_view, name="election_list"),
+    path("pemilu/<str:code>/", views.election_detail_view, name="election_detail"),
+    path(
+        "pemilu/<str:code>/pakta/baru/", views.pact_version_create_view, name="pact_version_create"
+    ),
+    path("pemilu/<str:code>/kampanye/baru/", views.campaign_create_view, name="campaign_create"),
+    path("pakta/<str:code>/", views.pact_version_view, name="pact_version"),
+    path(
+        "pakta/<str:code>/terbitkan/", views.pact_version_publish_view, name="pact_version_publish"
+    ),
+    path("kampanye/", views.campaign_list_view, name="campaign_list"),
+    path("kampanye/<str:code>/", views.campaign_detail_view, name="campaign_detail"),
+    path("kampanye/<str:code>/status/", views.campaign_status_view, name="campaign_status"),
+    path("kampanye/<str:code>/tautan.xlsx", views.campaign_links_view, name="campaign_links"),
+    # Public: signing, verification, the transparency log.
+    path("t/<str:token>/", public_views.sign_view, name="sign"),
+    path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),
+    path("v/<str:code>/", public_views.verify_view, name="verify"),
+    path("transparansi/kunci.pem", public_views.log_key_view, name="log_key"),
+    path("transparansi/<str:code>/sth.json", public_views.tree_head_view, name="tree_head"),
+    path(
+        "transparansi/<str:code>/bukti/<str:signature_code>.json",
+        public_views.inclusion_proof_view,
+        name="inclusion_proof",
+    ),
+    path(
+        "transparansi/<str:code>/konsistensi.json",
+        public_views.consistency_proof_view,
+        name="consistency_proof",
+    ),
+]

@@ -1,0 +1,208 @@
+"""Officer pages: elections, pact texts, campaigns and their personal links."""
+
+import io
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from netral.agencies import selectors as agency_selectors
+from netral.core.access import is_admin, officer_view
+from netral.core.audit import Actor, audit_log
+from netral.core.models import Membership
+from netral.pacts import selectors, services
+from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm
+from netral.pacts.models import Campaign, PactVersion, SigningLink
+
+
+def can_run_campaigns(viewer: Membership) -> bool:
+    return viewer.role in {Membership.Role.ADMIN, Membership.Role.COORDINATOR}
+
+
+@officer_view(is_admin)
+def election_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    form = ElectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        election = services.election_create(
+            actor=Actor.from_request(request), owner=viewer.agency, **form.cleaned_data
+        )
+        return redirect("pacts:election_detail", code=election.code)
+    return render(
+        request,
+        "pacts/election_list.html",
+        {"elections": selectors.election_list(viewer=viewer), "form": form},
+    )
+
+
+@officer_view(is_admin)
+def election_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    election = selectors.election_get(viewer=viewer, code=code)
+    return render(
+        request,
+        "pacts/election_detail.html",
+        {
+            "election": election,
+            "versions": selectors.pact_version_list(viewer=viewer).filter(election=election),
+            "campaigns": selectors.campaign_list(viewer=viewer).filter(election=election),
+        },
+    )
+
+
+@require_POST
+@officer_view(is_admin)
+def pact_version_create_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    election = selectors.election_get(viewer=viewer, code=code)
+    version = services.pact_version_create(
+        actor=Actor.from_request(request), agency=viewer.agency, election=election
+    )
+    return redirect("pacts:pact_version", code=version.code)
+
+
+@officer_view(is_admin)
+def pact_version_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    version = selectors.pact_version_get(viewer=viewer, code=code)
+    initial = dict(
+        version.content(),
+        points="\n".join(version.points),
+        legal_basis="\n".join(version.legal_basis),
+    )
+    form = PactTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        edited = services.pact_version_update(
+            actor=Actor.from_request(request), version=version, content=form.cleaned_data
+        )
+        if edited.pk != version.pk:
+            messages.info(request, _("The published version stays as it was; this is a new draft."))
+        return redirect("pacts:pact_version", code=edited.code)
+    return render(request, "pacts/pact_version.html", {"version": version, "form": form})
+
+
+@require_POST
+@officer_view(is_admin)
+def pact_version_publish_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    version = selectors.pact_version_get(viewer=viewer, code=code)
+    services.pact_version_publish(actor=Actor.from_request(request), version=version)
+    messages.success(request, _("The pact version is published and can no longer change."))
+    return redirect("pacts:pact_version", code=code)
+
+
+@officer_view(is_admin)
+def campaign_create_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    election = selectors.election_get(viewer=viewer, code=code)
+    versions = selectors.pact_version_list(viewer=viewer).filter(
+        election=election, status=PactVersion.Status.PUBLISHED
+    )
+    form = CampaignForm(
+        request.POST or None,
+        pact_versions=versions,
+        units=agency_selectors.unit_list(viewer=viewer).filter(depth__gt=0),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        campaign = services.campaign_create(
+            actor=Actor.from_request(request),
+            agency=viewer.agency,
+            election=election,
+            pact_version=data.pop("pact_version"),
+            units=list(data.pop("units")),
+            **data,
+        )
+        return redirect("pacts:campaign_detail", code=campaign.code)
+    return render(
+        request,
+        "pacts/campaign_form.html",
+        {"form": form, "election": election, "versions": versions},
+    )
+
+
+@officer_view(can_run_campaigns)
+def campaign_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    return render(
+        request, "pacts/campaign_list.html", {"campaigns": selectors.campaign_list(viewer=viewer)}
+    )
+
+
+@officer_view(can_run_campaigns)
+def campaign_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    employees = services.campaign_employees(campaign)
+    if viewer.unit is not None:
+        employees = employees.filter(unit__path__startswith=viewer.unit.path)
+    signed = selectors.signature_list(viewer=viewer, campaign=campaign).count()
+    total = employees.count()
+    return render(
+        request,
+        "pacts/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "signed": signed,
+            "total": total,
+            "percent": round(100 * signed / total) if total else 0,
+            "units": agency_selectors.unit_list(viewer=viewer).filter(
+                depth=(viewer.unit.depth if viewer.unit else 1)
+            ),
+            "Status": Campaign.Status,
+        },
+    )
+
+
+@require_POST
+@officer_view(is_admin)
+def campaign_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    actor = Actor.from_request(request)
+    try:
+        if request.POST.get("action") == "open":
+            services.campaign_open(actor=actor, campaign=campaign)
+            messages.success(request, _("The campaign is open: personal links work now."))
+        elif request.POST.get("action") == "close":
+            services.campaign_close(actor=actor, campaign=campaign)
+            messages.success(request, _("The campaign is closed: it accepts no more signatures."))
+    except services.CampaignStateError:
+        messages.error(request, _("A closed campaign cannot be opened again."))
+    return redirect("pacts:campaign_detail", code=code)
+
+
+@officer_view(can_run_campaigns)
+def campaign_links_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """The personal links of a unit as XLSX (name, phone, link), for WhatsApp distribution."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    if campaign.status != Campaign.Status.OPEN:
+        messages.error(request, _("Links can be exported once the campaign is open."))
+        return redirect("pacts:campaign_detail", code=code)
+    unit = agency_selectors.unit_get(viewer=viewer, code=request.GET.get("unit", ""))
+    links = (
+        SigningLink.objects.filter(
+            campaign=campaign, employee__unit__path__startswith=unit.path, employee__is_active=True
+        )
+        .select_related("employee", "employee__unit", "campaign")
+        .order_by("employee__unit__path", "employee__name")
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Tautan")
+    sheet.append(["Nama", "NIP", "Unit Kerja", "No HP", "Tautan"])
+    base = request.build_absolute_uri("/")[:-1]
+    for link in links:
+        token = services.signing_link_url_token(link)
+        url = base + reverse("pacts:sign", kwargs={"token": token})
+        employee = link.employee
+        sheet.append([employee.name, employee.nip or "", employee.unit.name, employee.phone, url])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    audit_log(
+        actor=Actor.from_request(request),
+        action="pacts.signing_link.exported",
+        target=campaign,
+        agency=campaign.agency,
+        data={"unit": unit.name, "count": links.count()},
+    )
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tautan-{unit.code}.xlsx"'
+    return response

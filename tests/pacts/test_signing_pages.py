@@ -1,0 +1,134 @@
+import base64
+import io
+
+from django.test import Client
+from django.urls import reverse
+
+from netral.pacts import services
+from netral.pacts.models import Signature, SigningLink
+from tests.pacts.conftest import Pacts
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="
+)
+
+
+def link_token(pacts: Pacts) -> str:
+    link = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_a)
+    return services.signing_link_url_token(link)
+
+
+def test_the_signing_page_shows_the_pact_with_the_employees_data(
+    client: Client, pacts: Pacts
+) -> None:
+    page = client.get(reverse("pacts:sign", args=[link_token(pacts)]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "PAKTA INTEGRITAS NETRALITAS" in text
+    assert "Siti Aminah, S.Pd." in text
+    assert pacts.world.employee_a.nip in text  # type: ignore[operator]
+    assert "Menolak politik uang" in text
+    assert page["Cache-Control"].startswith("max-age=0")
+
+
+def test_signing_needs_the_registered_name_and_consent(client: Client, pacts: Pacts) -> None:
+    url = reverse("pacts:sign", args=[link_token(pacts)])
+    wrong = client.post(url, {"typed_name": "Bambang", "consent": "on"})
+    assert "Ketik nama Anda sesuai yang terdaftar" in wrong.content.decode()
+    no_consent = client.post(url, {"typed_name": "Siti Aminah"})
+    assert no_consent.status_code == 200
+    assert not Signature.objects.exists()
+
+
+def test_a_signature_is_recorded_once_and_the_page_thanks_the_signer(
+    client: Client, pacts: Pacts
+) -> None:
+    url = reverse("pacts:sign", args=[link_token(pacts)])
+    drawing = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    response = client.post(
+        url,
+        {"typed_name": "siti aminah", "consent": "on", "drawn_signature": drawing},
+        HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 13)",
+    )
+    assert response.status_code == 302
+    again = client.post(url, {"typed_name": "Siti Aminah", "consent": "on"}, follow=True)
+    signature = Signature.objects.get()
+    assert bytes(signature.drawn_signature) == PNG
+    assert signature.user_agent.startswith("Mozilla/5.0")
+    text = again.content.decode()
+    assert "menandatangani pakta" in text
+    assert reverse("pacts:verify", args=[signature.code]) in text
+
+
+def test_a_disguised_drawing_is_refused(client: Client, pacts: Pacts) -> None:
+    url = reverse("pacts:sign", args=[link_token(pacts)])
+    fake = "data:image/png;base64," + base64.b64encode(b"GIF89a" + b"0" * 50).decode()
+    response = client.post(
+        url, {"typed_name": "Siti Aminah", "consent": "on", "drawn_signature": fake}
+    )
+    assert "tidak dapat dibaca" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_a_forged_token_gets_a_clear_page(client: Client, pacts: Pacts) -> None:
+    response = client.get(reverse("pacts:sign", args=["a" * 32]))
+    assert response.status_code == 404
+    assert "Tautan ini tidak berlaku" in response.content.decode()
+    client.post(reverse("pacts:sign", args=["a" * 32]), {"typed_name": "x", "consent": "on"})
+    assert not Signature.objects.exists()
+
+
+def test_a_closed_campaign_says_so(client: Client, pacts: Pacts) -> None:
+    token = link_token(pacts)
+    services.campaign_close(actor=services.Actor.command("t"), campaign=pacts.campaign)
+    response = client.post(
+        reverse("pacts:sign", args=[token]), {"typed_name": "Siti Aminah", "consent": "on"}
+    )
+    assert response.status_code == 410
+    assert "Penandatanganan ditutup" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_the_verification_page_masks_the_nip(client: Client, pacts: Pacts) -> None:
+    signature, _ = services.signature_create(
+        actor=services.Actor.command("t"),
+        campaign=pacts.campaign,
+        employee=pacts.world.employee_a,
+        channel="link",
+        typed_name="Siti Aminah",
+    )
+    text = client.get(reverse("pacts:verify", args=[signature.code])).content.decode()
+    nip = pacts.world.employee_a.nip
+    assert nip is not None
+    assert nip not in text
+    assert nip[:4] in text
+    assert "Siti Aminah, S.Pd." in text
+    assert "dalam antrean" in text.lower() or "antrean" in text
+    assert client.get(reverse("pacts:verify", args=["tidakada"])).status_code == 404
+
+
+def test_an_admin_exports_the_same_links_twice(client: Client, pacts: Pacts) -> None:
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(pacts.world.admin)
+    url = reverse("pacts:campaign_links", args=[pacts.campaign.code])
+    first = client.get(url, {"unit": pacts.world.unit_a.code})
+    second = client.get(url, {"unit": pacts.world.unit_a.code})
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(first.content)).get_sheet_by_index(0).to_python()
+    )
+    assert rows[0] == ["Nama", "NIP", "Unit Kerja", "No HP", "Tautan"]
+    assert [row[0] for row in rows[1:]] == ["Siti Aminah, S.Pd."]
+    assert rows[1][4].startswith("http://testserver/t/")
+    rows_again = (
+        CalamineWorkbook.from_filelike(io.BytesIO(second.content)).get_sheet_by_index(0).to_python()
+    )
+    assert rows_again == rows
+    assert client.get(rows[1][4].removeprefix("http://testserver")).status_code == 200
+
+
+def test_a_coordinator_exports_only_the_own_units(client: Client, pacts: Pacts) -> None:
+    client.force_login(pacts.world.coordinator_a)
+    url = reverse("pacts:campaign_links", args=[pacts.campaign.code])
+    assert client.get(url, {"unit": pacts.world.unit_b.code}).status_code == 404
+    assert client.get(url, {"unit": pacts.world.unit_a.code}).status_code == 200
