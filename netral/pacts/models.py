@@ -53,7 +53,7 @@ class PactVersion(models.Model):
     statement = models.TextField()
     points = models.JSONField(default=list)
     closing = models.TextField(blank=True)
-    legal_basis = models.JSONField(default=list)
+    legal_basis = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     sha256 = models.CharField(max_length=64, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
