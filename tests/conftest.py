@@ -1,12 +1,16 @@
 """Shared personas: an agency with two units and its officers, and an officer of another agency."""
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from netral.agencies.models import Agency, Employee, Unit
 from netral.core.models import Membership, User
-from tests.factories import agency_make, employee_make, officer_make, unit_make
+from netral.pacts import services as pacts_services
+from netral.pacts.models import Campaign, Election
+from tests.factories import SYSTEM, agency_make, employee_make, officer_make, unit_make
 
 
 @dataclass
@@ -58,3 +62,46 @@ def world(db: None) -> World:
         province=province,
         province_viewer=officer_make(province, Membership.Role.VIEWER, username="provinsi"),
     )
+
+
+@dataclass
+class Pacts:
+    world: World
+    election: Election
+    campaign: Campaign  # open, every unit of the home agency
+
+
+def open_campaign(world: World, election: Election, **extra: object) -> Campaign:
+    version = pacts_services.pact_version_create(
+        actor=SYSTEM, agency=world.agency, election=election
+    )
+    version = pacts_services.pact_version_publish(actor=SYSTEM, version=version)
+    now = timezone.now()
+    values: dict[str, object] = {
+        "title": "Ikrar Netralitas ASN Pemilu 2029",
+        "place": "Pendopo Kabupaten Pekalongan",
+        "opens_at": now - datetime.timedelta(hours=1),
+        "closes_at": now + datetime.timedelta(days=7),
+        "units": [],
+    }
+    values.update(extra)
+    campaign = pacts_services.campaign_create(
+        actor=SYSTEM,
+        agency=world.agency,
+        election=election,
+        pact_version=version,
+        **values,  # type: ignore[arg-type]
+    )
+    return pacts_services.campaign_open(actor=SYSTEM, campaign=campaign)
+
+
+@pytest.fixture
+def pacts(world: World) -> Pacts:
+    election = pacts_services.election_create(
+        actor=SYSTEM,
+        owner=world.agency,
+        name="Pemilu 2029",
+        kind=Election.Kind.PEMILU,
+        voting_day=datetime.date(2029, 2, 14),
+    )
+    return Pacts(world=world, election=election, campaign=open_campaign(world, election))

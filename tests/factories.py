@@ -3,6 +3,7 @@
 import itertools
 
 from netral.agencies.models import Agency, Employee, Region, Unit
+from netral.agencies.regions import load_regions
 from netral.agencies.services import agency_for_region
 from netral.core.audit import Actor
 from netral.core.models import Membership, User
@@ -12,6 +13,9 @@ _sequence = itertools.count(1)
 
 
 def agency_make(region_code: str) -> Agency:
+    if not Region.objects.exists():
+        # Browser tests run in flushed transactions, which remove what the migration loaded.
+        load_regions(Region)
     return agency_for_region(actor=SYSTEM, region=Region.objects.get(code=region_code))
 
 

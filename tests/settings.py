@@ -1,6 +1,13 @@
-"""Test settings: the project's settings with a fast hasher and tasks run in place."""
+"""Test settings: the project's settings with a fast hasher, tasks run in place, and files in a
+temporary folder."""
+
+import tempfile
+from pathlib import Path
 
 from netral.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATA_DIR = Path(tempfile.mkdtemp(prefix="netral-tests-"))
+PRIVATE_ROOT = DATA_DIR / "private"
+NETRAL_SEAL_DIR = str(DATA_DIR / "certificates")

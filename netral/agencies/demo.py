@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from netral.agencies.demo_roster import generate_roster, write_roster_csv
 from netral.agencies.models import Agency, Region, Unit
@@ -87,4 +89,70 @@ def demo_seed(*, size: int = 8100) -> Agency:
             Membership.objects.get_or_create(
                 user=user, agency=home, defaults={"role": role, "unit": unit}
             )
+    _demo_campaign(agency, actor)
     return agency
+
+
+def _demo_campaign(agency: Agency, actor: Actor) -> None:
+    """Pemilu 2029 with the standard pact, an open campaign and the agency's sealing certificate."""
+    from netral.pacts import services as pacts
+    from netral.pacts.certificates import demo_certificate_p12
+    from netral.pacts.documents import certificate_path
+    from netral.pacts.models import Campaign, Election
+
+    certificate = certificate_path(agency)
+    if not certificate.exists():
+        certificate.parent.mkdir(parents=True, exist_ok=True)
+        certificate.write_bytes(
+            demo_certificate_p12(
+                agency_name=agency.name, password=settings.NETRAL_SEAL_PASSWORD.encode()
+            )
+        )
+        certificate.chmod(0o600)
+    if Campaign.objects.filter(agency=agency).exists():
+        return
+    election = pacts.election_create(
+        actor=actor,
+        owner=agency,
+        name="Pemilu 2029",
+        kind=Election.Kind.PEMILU,
+        candidate_determination_date=datetime.date(2028, 11, 13),
+        campaign_start=datetime.date(2028, 11, 28),
+        campaign_end=datetime.date(2029, 2, 10),
+        voting_day=datetime.date(2029, 2, 14),
+    )
+    version = pacts.pact_version_create(actor=actor, agency=agency, election=election)
+    version = pacts.pact_version_publish(actor=actor, version=version)
+    now = timezone.now()
+    campaign = pacts.campaign_create(
+        actor=actor,
+        agency=agency,
+        election=election,
+        pact_version=version,
+        units=[],
+        title="Ikrar dan Penandatanganan Pakta Integritas Netralitas ASN",
+        ceremony_date=(now + datetime.timedelta(days=7)).date(),
+        ceremony_time=datetime.time(7, 30),
+        place="Pendopo Rumah Dinas Bupati Pekalongan, Kajen",
+        mode=Campaign.Mode.BOTH,
+        meeting_link="https://meet.example.go.id/ikrar-netralitas",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=30),
+    )
+    pacts.campaign_open(actor=actor, campaign=campaign)
+
+
+def demo_signing_link() -> tuple[str, str] | None:
+    """One employee's personal link into the demo campaign, to try signing."""
+    from netral.pacts.models import SigningLink
+    from netral.pacts.services import signing_link_url_token
+
+    link = (
+        SigningLink.objects.filter(campaign__agency__code=DEMO_REGION, campaign__status="open")
+        .select_related("campaign", "employee")
+        .order_by("employee__name")
+        .first()
+    )
+    if link is None:
+        return None
+    return link.employee.name, f"/t/{signing_link_url_token(link)}/"

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from netral.agencies.demo import demo_logins, demo_seed
 from netral.agencies.models import Agency, Employee, Unit
 from netral.core.models import Membership
@@ -18,3 +20,21 @@ def test_the_demo_agency_is_seeded_through_the_import_and_reused(db: None) -> No
     demo_seed(size=1000)
     assert Employee.objects.count() == 1000
     assert Membership.objects.filter(user__username__startswith="demo.").count() == 6
+
+
+def test_the_demo_has_an_open_campaign_with_a_link_for_everyone(db: None) -> None:
+    from django.conf import settings
+
+    from netral.agencies.demo import demo_signing_link
+    from netral.pacts.models import Campaign, SigningLink
+
+    agency = demo_seed(size=1000)
+    campaign = Campaign.objects.get(agency=agency)
+    assert campaign.status == Campaign.Status.OPEN
+    assert campaign.accepts_signatures()
+    assert campaign.pact_version.is_published
+    assert SigningLink.objects.filter(campaign=campaign).count() == 1000
+    assert (Path(settings.NETRAL_SEAL_DIR) / "33.26.p12").exists()
+    sample = demo_signing_link()
+    assert sample is not None
+    assert sample[1].startswith("/t/")

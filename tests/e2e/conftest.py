@@ -1,6 +1,7 @@
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 # still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = os.environ.get("NETRAL_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium tries to reach Google's services, which this closed network refuses.
 CHROMIUM_ARGS = [
@@ -44,7 +46,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
+    context = browser.new_context(locale="id-ID", viewport={"width": 360, "height": 740})
     page = context.new_page()
     yield page
     context.close()

@@ -7,8 +7,7 @@ from playwright.sync_api import Page, expect
 from netral.core import totp
 from tests.agencies.roster_helpers import ROWS, csv_bytes, write
 from tests.conftest import World
-
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+from tests.e2e.conftest import SCREENSHOTS
 
 
 def test_an_admin_logs_in_with_totp_imports_a_roster_and_finds_an_employee(

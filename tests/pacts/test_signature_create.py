@@ -9,8 +9,8 @@ from netral.core.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Signature, SigningLink
 from netral.pacts.transparency import record_sha256
+from tests.conftest import Pacts, open_campaign
 from tests.factories import employee_make
-from tests.pacts.conftest import Pacts, open_campaign
 
 SIGNER = Actor(user=None, label="anonymous", ip="10.20.30.40", user_agent="Android Chrome")
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from netral.pacts import services
 from netral.pacts.models import Signature, SigningLink
-from tests.pacts.conftest import Pacts
+from tests.conftest import Pacts
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="

@@ -12,8 +12,8 @@ from netral.core.audit import Actor
 from netral.pacts import services
 from netral.pacts.models import Signature, TreeHead
 from netral.pacts.transparency import canonical_record, log_sequence, log_verify
+from tests.conftest import Pacts
 from tests.factories import employee_make
-from tests.pacts.conftest import Pacts
 
 ACTOR = Actor.command("tests")
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from netral.agencies.demo import DEMO_PASSWORD, demo_logins, demo_seed
+from netral.agencies.demo import DEMO_PASSWORD, demo_logins, demo_seed, demo_signing_link
 
 
 class Command(BaseCommand):
@@ -18,3 +18,7 @@ class Command(BaseCommand):
         for login in demo_logins():
             unit = f", {login.unit}" if login.unit else ""
             self.stdout.write(f"  {login.username:<18} {login.role} · {login.agency}{unit}")
+        sample = demo_signing_link()
+        if sample:
+            name, path = sample
+            self.stdout.write(f"Try signing as {name}: http://127.0.0.1:8000{path}")

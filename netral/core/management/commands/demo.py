@@ -21,11 +21,15 @@ class Command(BaseCommand):
         call_command("seed_demo")
         if options["no_serve"]:
             return
-        # Background work (roster imports) runs in a worker beside the web server.
-        worker = subprocess.Popen([sys.executable, "-m", "netral", "db_worker"])
+        # Background work (roster imports) and the transparency logs run beside the web server.
+        workers = [
+            subprocess.Popen([sys.executable, "-m", "netral", "db_worker"]),
+            subprocess.Popen([sys.executable, "-m", "netral", "sequence_logs", "--loop"]),
+        ]
         self.stdout.write(f"Open http://127.0.0.1:{options['port']}/ and log in as above.")
         try:
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            for worker in workers:
+                worker.terminate()
+                worker.wait(timeout=10)
