@@ -27,6 +27,10 @@ PUBLIC_URLS = {
     "core:logout",
     "pacts:sign",
     "pacts:sign_pdf",
+    "pacts:ceremony",
+    "pacts:ceremony_code",
+    "pacts:ceremony_sign",
+    "pacts:ceremony_pdf",
     "pacts:verify",
     "pacts:log_key",
     "pacts:tree_head",
@@ -97,13 +101,14 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_detail": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_status": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_links": lambda w: {"code": home_campaign(w).code},
+    "pacts:campaign_qr": lambda w: {"code": home_campaign(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
 }
 # Agency-wide pages a coordinator may open; they must still show nothing outside the unit.
-COORDINATOR_PAGES = {"pacts:campaign_detail"}
+COORDINATOR_PAGES = {"pacts:campaign_detail", "pacts:campaign_qr"}
 
 
 def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, bool]]:

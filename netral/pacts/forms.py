@@ -166,3 +166,19 @@ class CampaignForm(forms.Form):
         if data.get("mode") in {"daring", "both"} and not data.get("meeting_link"):
             self.add_error("meeting_link", _("An online ceremony needs its meeting link."))
         return data
+
+
+class CeremonyIdentifierForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Your NIP (or NIK for non-ASN staff)"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class CeremonyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code from your e-mail"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -240,3 +240,23 @@ class TreeHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}@{self.size}"
+
+
+class CeremonyCode(models.Model):
+    """A one-time code that lets an employee sign from the ceremony QR code; kept as a hash."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign", "employee", "-created_at"], name="ceremony_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.employee_id}"

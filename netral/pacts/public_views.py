@@ -2,27 +2,28 @@
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from netral.agencies.identifiers import mask_nip
+from netral.agencies.models import Employee
 from netral.core import merkle
-from netral.core.audit import Actor
+from netral.core import services as core_services
+from netral.core.audit import Actor, client_ip
 from netral.pacts import selectors, services, transparency
-from netral.pacts.forms import SignForm
+from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, SignForm
 from netral.pacts.models import Campaign, Signature, TreeHead
 
 
-@never_cache
-def sign_view(request: HttpRequest, token: str) -> HttpResponse:
-    link = services.signing_link_find(token)
-    if link is None:
-        return render(request, "pacts/link_invalid.html", status=404)
-    campaign, employee = link.campaign, link.employee
+def _signing_page(
+    request: HttpRequest, *, campaign: Campaign, employee: Employee, channel: str, pdf_url: str
+) -> HttpResponse:
+    """The pact, the form, and after signing the thank-you page: the same for every way in."""
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
     if signature is not None:
-        return render(request, "pacts/signed.html", {"signature": signature, "token": token})
+        return render(request, "pacts/signed.html", {"signature": signature, "pdf_url": pdf_url})
     if not campaign.accepts_signatures():
         return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
     form = SignForm(request.POST or None, employee=employee)
@@ -32,18 +33,159 @@ def sign_view(request: HttpRequest, token: str) -> HttpResponse:
                 actor=Actor.from_request(request),
                 campaign=campaign,
                 employee=employee,
-                channel=Signature.Channel.LINK,
+                channel=channel,
                 typed_name=form.cleaned_data["typed_name"],
                 drawn_signature=form.cleaned_data["drawn_signature"],
             )
         except services.CampaignStateError:
             return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
-        return redirect("pacts:sign", token=token)
+        # After a POST, a GET of the same page: a reload never submits twice.
+        return redirect(request.path)
     return render(
         request,
         "pacts/sign.html",
         {"campaign": campaign, "employee": employee, "pact": campaign.pact_version, "form": form},
     )
+
+
+@never_cache
+def sign_view(request: HttpRequest, token: str) -> HttpResponse:
+    link = services.signing_link_find(token)
+    if link is None:
+        return render(request, "pacts/link_invalid.html", status=404)
+    return _signing_page(
+        request,
+        campaign=link.campaign,
+        employee=link.employee,
+        channel=Signature.Channel.LINK,
+        pdf_url=reverse("pacts:sign_pdf", kwargs={"token": token}),
+    )
+
+
+SESSION_CEREMONY_PENDING = "ceremony_pending"
+SESSION_CEREMONY_SIGNER = "ceremony_signer"
+CEREMONY_SESSION_SECONDS = 30 * 60
+
+
+def _open_campaign_or_404(code: str) -> Campaign:
+    campaign = (
+        Campaign.objects.filter(code=code, status=Campaign.Status.OPEN)
+        .select_related("agency", "pact_version")
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _throttled(request: HttpRequest, key: str) -> bool:
+    return core_services.login_is_throttled(username=key, ip=client_ip(request))
+
+
+@never_cache
+def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The page behind the ceremony QR code: the employee gives the NIP and gets a code by mail."""
+    campaign = _open_campaign_or_404(code)
+    form = CeremonyIdentifierForm(request.POST or None)
+    key = f"ceremony:{campaign.code}"
+    if request.method == "POST" and form.is_valid():
+        if _throttled(request, key):
+            form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
+        else:
+            employee = services.ceremony_employee_find(
+                campaign=campaign, identifier=form.cleaned_data["identifier"]
+            )
+            if employee is None:
+                core_services.login_failure_record(username=key, ip=client_ip(request))
+                form.add_error(
+                    "identifier", _("This NIP or NIK is not on the list for this campaign.")
+                )
+            elif not services.ceremony_code_send(
+                actor=Actor.from_request(request), campaign=campaign, employee=employee
+            ):
+                form.add_error(
+                    "identifier",
+                    _(
+                        "No e-mail address is registered for you. Ask your unit's coordinator "
+                        "for your personal signing link."
+                    ),
+                )
+            else:
+                request.session[SESSION_CEREMONY_PENDING] = [campaign.code, employee.code]
+                return redirect("pacts:ceremony_code", code=campaign.code)
+    return render(request, "pacts/ceremony.html", {"campaign": campaign, "form": form})
+
+
+def _pending_employee(request: HttpRequest, campaign: Campaign, key: str) -> Employee | None:
+    pending = request.session.get(key)
+    if not pending or pending[0] != campaign.code:
+        return None
+    return (
+        services.campaign_employees(campaign).filter(code=pending[1]).select_related("unit").first()
+    )
+
+
+@never_cache
+def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _open_campaign_or_404(code)
+    employee = _pending_employee(request, campaign, SESSION_CEREMONY_PENDING)
+    if employee is None:
+        return redirect("pacts:ceremony", code=code)
+    form = CeremonyCodeForm(request.POST or None)
+    key = f"ceremony:{campaign.code}:{employee.code}"
+    if request.method == "POST" and form.is_valid():
+        if _throttled(request, key):
+            form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
+        elif services.ceremony_code_check(
+            campaign=campaign, employee=employee, code=form.cleaned_data["code"]
+        ):
+            request.session.cycle_key()
+            request.session[SESSION_CEREMONY_SIGNER] = [campaign.code, employee.code]
+            request.session.set_expiry(CEREMONY_SESSION_SECONDS)
+            return redirect("pacts:ceremony_sign", code=code)
+        else:
+            core_services.login_failure_record(username=key, ip=client_ip(request))
+            form.add_error("code", _("The code is wrong or has expired."))
+    masked = employee.email[:2] + "***@" + employee.email.split("@")[-1]
+    return render(
+        request, "pacts/ceremony_code.html", {"campaign": campaign, "form": form, "email": masked}
+    )
+
+
+@never_cache
+def ceremony_sign_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _open_campaign_or_404(code)
+    employee = _pending_employee(request, campaign, SESSION_CEREMONY_SIGNER)
+    if employee is None:
+        return redirect("pacts:ceremony", code=code)
+    return _signing_page(
+        request,
+        campaign=campaign,
+        employee=employee,
+        channel=Signature.Channel.CEREMONY,
+        pdf_url=reverse("pacts:ceremony_pdf", kwargs={"code": code}),
+    )
+
+
+@never_cache
+def ceremony_pdf_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _open_campaign_or_404(code)
+    employee = _pending_employee(request, campaign, SESSION_CEREMONY_SIGNER)
+    signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
+    if employee is None or signature is None:
+        raise Http404
+    return _pdf_response(request, signature)
+
+
+def _pdf_response(request: HttpRequest, signature: Signature) -> HttpResponse:
+    from netral.pacts import documents  # loads the PDF and sealing libraries on first use
+
+    pdf = documents.signature_pdf(
+        signature=signature, base_url=request.build_absolute_uri("/")[:-1]
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="pakta-{signature.code}.pdf"'
+    return response
 
 
 @never_cache
@@ -58,14 +200,7 @@ def sign_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
     )
     if signature is None:
         raise Http404
-    from netral.pacts import documents  # loads the PDF and sealing libraries on first use
-
-    pdf = documents.signature_pdf(
-        signature=signature, base_url=request.build_absolute_uri("/")[:-1]
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="pakta-{signature.code}.pdf"'
-    return response
+    return _pdf_response(request, signature)
 
 
 def verify_view(request: HttpRequest, code: str) -> HttpResponse:

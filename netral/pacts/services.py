@@ -6,18 +6,28 @@ import base64
 import datetime
 import hashlib
 import hmac
+import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from netral.agencies.models import Agency, Employee, Unit
 from netral.core.audit import Actor, audit_log
 from netral.core.bulk import bulk_insert
 from netral.pacts.defaults import default_pact_content
-from netral.pacts.models import Campaign, Election, PactVersion, Signature, SigningLink
+from netral.pacts.models import (
+    Campaign,
+    CeremonyCode,
+    Election,
+    PactVersion,
+    Signature,
+    SigningLink,
+)
 from netral.pacts.transparency import record_sha256
 
 
@@ -273,3 +283,84 @@ def signature_create(
         # Two submits raced; the database kept the first.
         return Signature.objects.get(campaign=campaign, employee=employee), False
     return signature, True
+
+
+CEREMONY_CODE_MINUTES = 15
+CEREMONY_CODE_ATTEMPTS = 5
+
+
+def _ceremony_code_hash(campaign: Campaign, employee: Employee, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(
+        key, f"ceremony/{campaign.code}/{employee.code}/{code}".encode(), "sha256"
+    ).hexdigest()
+
+
+def ceremony_employee_find(*, campaign: Campaign, identifier: str) -> Employee | None:
+    """The employee of this campaign with this NIP (spaces allowed) or NIK."""
+    digits = "".join(ch for ch in identifier if ch.isdigit())
+    if len(digits) not in (16, 18):
+        return None
+    return (
+        campaign_employees(campaign)
+        .filter(Q(nip=digits) | Q(nik=digits))
+        .select_related("unit")
+        .first()
+    )
+
+
+def ceremony_code_send(*, actor: Actor, campaign: Campaign, employee: Employee) -> bool:
+    """E-mail a fresh six-digit code; False when the employee has no e-mail address."""
+    if not employee.email:
+        return False
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    CeremonyCode.objects.create(
+        campaign=campaign,
+        employee=employee,
+        code_hash=_ceremony_code_hash(campaign, employee, code),
+        expires_at=timezone.now() + datetime.timedelta(minutes=CEREMONY_CODE_MINUTES),
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Your code to sign the pact: %(code)s") % {"code": code},
+            message=_(
+                "Your code to sign the %(title)s pact is %(code)s. It is valid for %(minutes)s "
+                "minutes. If you did not ask for it, ignore this message."
+            )
+            % {"title": campaign.title, "code": code, "minutes": CEREMONY_CODE_MINUTES},
+            from_email=None,
+            recipient_list=[employee.email],
+        )
+    audit_log(
+        actor=actor,
+        action="pacts.ceremony_code.sent",
+        target=employee,
+        agency=campaign.agency,
+        data={"campaign": campaign.code},
+    )
+    return True
+
+
+def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) -> bool:
+    """True once for the latest unexpired code; every wrong try counts against it."""
+    with transaction.atomic():
+        latest = (
+            CeremonyCode.objects.select_for_update()
+            .filter(campaign=campaign, employee=employee, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if latest is None or latest.expires_at < timezone.now():
+            return False
+        if latest.attempts >= CEREMONY_CODE_ATTEMPTS:
+            return False
+        digits = "".join(code.split())
+        if not hmac.compare_digest(
+            latest.code_hash, _ceremony_code_hash(campaign, employee, digits)
+        ):
+            latest.attempts += 1
+            latest.save(update_fields=["attempts"])
+            return False
+        latest.used_at = timezone.now()
+        latest.save(update_fields=["used_at"])
+    return True

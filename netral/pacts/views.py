@@ -2,6 +2,7 @@
 
 import io
 
+import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -206,3 +207,19 @@ def campaign_links_view(request: HttpRequest, code: str, viewer: Membership) -> 
     )
     response["Content-Disposition"] = f'attachment; filename="tautan-{unit.code}.xlsx"'
     return response
+
+
+@officer_view(can_run_campaigns)
+def campaign_qr_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """The ceremony QR code, large, for the projector."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    url = request.build_absolute_uri(reverse("pacts:ceremony", kwargs={"code": campaign.code}))
+    return render(
+        request,
+        "pacts/campaign_qr.html",
+        {
+            "campaign": campaign,
+            "url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=10),
+        },
+    )

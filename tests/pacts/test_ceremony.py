@@ -1,0 +1,130 @@
+import datetime
+import re
+
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from netral.pacts import services
+from netral.pacts.models import CeremonyCode, Signature
+from tests.conftest import Pacts
+
+
+def start(client: Client, pacts: Pacts, identifier: str | None = None) -> str:
+    """Ask for a code as employee A; returns the code read from the mail."""
+    pacts.world.employee_a.email = "siti.aminah@example.go.id"
+    pacts.world.employee_a.save()
+    nip = pacts.world.employee_a.nip
+    assert nip is not None
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    response = client.post(
+        reverse("pacts:ceremony", args=[pacts.campaign.code]), {"identifier": identifier or spaced}
+    )
+    assert response["Location"] == reverse("pacts:ceremony_code", args=[pacts.campaign.code])
+    found = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert found is not None
+    assert mail.outbox[-1].to == ["siti.aminah@example.go.id"]
+    return found.group(1)
+
+
+def test_an_employee_signs_with_the_nip_and_the_mailed_code(client: Client, pacts: Pacts) -> None:
+    code = start(client, pacts)
+    page = client.get(reverse("pacts:ceremony_code", args=[pacts.campaign.code]))
+    assert "si***@example.go.id" in page.content.decode()
+    response = client.post(
+        reverse("pacts:ceremony_code", args=[pacts.campaign.code]), {"code": code}
+    )
+    sign_url = reverse("pacts:ceremony_sign", args=[pacts.campaign.code])
+    assert response["Location"] == sign_url
+    client.post(sign_url, {"typed_name": "Siti Aminah", "consent": "on"})
+    signature = Signature.objects.get()
+    assert signature.channel == Signature.Channel.CEREMONY
+    assert "menandatangani pakta" in client.get(sign_url).content.decode()
+
+
+def test_a_code_works_once(client: Client, pacts: Pacts) -> None:
+    code = start(client, pacts)
+    url = reverse("pacts:ceremony_code", args=[pacts.campaign.code])
+    client.post(url, {"code": code})
+    other = Client()
+    other.post(
+        reverse("pacts:ceremony", args=[pacts.campaign.code]),
+        {"identifier": pacts.world.employee_a.nip},
+    )
+    CeremonyCode.objects.filter(used_at__isnull=True).delete()  # only the used code is left
+    response = other.post(url, {"code": code})
+    assert "salah atau sudah kedaluwarsa" in response.content.decode()
+
+
+def test_wrong_codes_are_counted_and_then_even_the_right_one_fails(
+    client: Client, pacts: Pacts
+) -> None:
+    code = start(client, pacts)
+    url = reverse("pacts:ceremony_code", args=[pacts.campaign.code])
+    wrong = "000000" if code != "000000" else "111111"
+    for _attempt in range(services.CEREMONY_CODE_ATTEMPTS):
+        client.post(url, {"code": wrong})
+    response = client.post(url, {"code": code})
+    assert response.status_code == 200
+    assert not Signature.objects.exists()
+    sign = client.get(reverse("pacts:ceremony_sign", args=[pacts.campaign.code]))
+    assert sign["Location"] == reverse("pacts:ceremony", args=[pacts.campaign.code])
+
+
+def test_an_expired_code_is_refused(client: Client, pacts: Pacts) -> None:
+    code = start(client, pacts)
+    CeremonyCode.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.post(
+        reverse("pacts:ceremony_code", args=[pacts.campaign.code]), {"code": code}
+    )
+    assert "salah atau sudah kedaluwarsa" in response.content.decode()
+
+
+def test_an_unknown_nip_is_explained_and_guessing_is_throttled(
+    client: Client, pacts: Pacts
+) -> None:
+    url = reverse("pacts:ceremony", args=[pacts.campaign.code])
+    response = client.post(url, {"identifier": "199001012015011999"})
+    assert "tidak terdaftar dalam kampanye ini" in response.content.decode()
+    # The other agency's employee is not on this campaign's list either.
+    response = client.post(url, {"identifier": pacts.world.other_employee.nip})
+    assert "tidak terdaftar" in response.content.decode()
+    for _attempt in range(25):
+        client.post(url, {"identifier": "199001012015011999"})
+    response = client.post(url, {"identifier": pacts.world.employee_a.nip})
+    assert "Terlalu banyak percobaan" in response.content.decode()
+    assert not mail.outbox
+
+
+def test_without_an_email_address_the_employee_is_sent_to_the_coordinator(
+    client: Client, pacts: Pacts
+) -> None:
+    response = client.post(
+        reverse("pacts:ceremony", args=[pacts.campaign.code]),
+        {"identifier": pacts.world.employee_b.nip},
+    )
+    assert "Tidak ada alamat email" in response.content.decode()
+    assert not mail.outbox
+
+
+def test_the_signing_page_needs_the_code_first(client: Client, pacts: Pacts) -> None:
+    response = client.get(reverse("pacts:ceremony_sign", args=[pacts.campaign.code]))
+    assert response["Location"] == reverse("pacts:ceremony", args=[pacts.campaign.code])
+    client.post(
+        reverse("pacts:ceremony_sign", args=[pacts.campaign.code]),
+        {"typed_name": "Siti Aminah", "consent": "on"},
+    )
+    assert not Signature.objects.exists()
+
+
+def test_a_closed_campaign_has_no_ceremony_page(client: Client, pacts: Pacts) -> None:
+    services.campaign_close(actor=services.Actor.command("t"), campaign=pacts.campaign)
+    assert client.get(reverse("pacts:ceremony", args=[pacts.campaign.code])).status_code == 404
+
+
+def test_officers_show_the_ceremony_qr(client: Client, pacts: Pacts) -> None:
+    client.force_login(pacts.world.coordinator_a)
+    page = client.get(reverse("pacts:campaign_qr", args=[pacts.campaign.code])).content.decode()
+    assert "<svg" in page
+    assert reverse("pacts:ceremony", args=[pacts.campaign.code]) in page
