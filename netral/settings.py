@@ -136,6 +136,8 @@ NETRAL_LOGIN_LOCKOUT_MINUTES = env_int("NETRAL_LOGIN_LOCKOUT_MINUTES", 15)
 NETRAL_ROSTER_MAX_BYTES = env_int("NETRAL_ROSTER_MAX_BYTES", 25 * 1024 * 1024)
 NETRAL_ROSTER_MAX_ROWS = env_int("NETRAL_ROSTER_MAX_ROWS", 200_000)
 NETRAL_MAX_UNIT_DEPTH = env_int("NETRAL_MAX_UNIT_DEPTH", 8)
+# A scanned paper pact (PDF, JPEG or PNG).
+NETRAL_PAPER_MAX_BYTES = env_int("NETRAL_PAPER_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The Ed25519 key that signs the transparency logs' tree heads (PEM, PKCS#8). Outside production
 # one is generated into the data folder.

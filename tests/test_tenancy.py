@@ -102,13 +102,14 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_status": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_links": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_qr": lambda w: {"code": home_campaign(w).code},
+    "pacts:paper_pact": lambda w: {"code": home_campaign(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
 }
 # Agency-wide pages a coordinator may open; they must still show nothing outside the unit.
-COORDINATOR_PAGES = {"pacts:campaign_detail", "pacts:campaign_qr"}
+COORDINATOR_PAGES = {"pacts:campaign_detail", "pacts:campaign_qr", "pacts:paper_pact"}
 
 
 def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, bool]]:

@@ -182,3 +182,11 @@ class CeremonyCodeForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class PaperPactForm(forms.Form):
+    identifier = forms.CharField(label=_("NIP (or NIK) of the employee"), max_length=30)
+    scan = forms.FileField(
+        label=_("Scan of the signed paper pact (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )

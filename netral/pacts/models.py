@@ -183,6 +183,9 @@ class Signature(models.Model):
     record_sha256 = models.CharField(max_length=64)
     log_index = models.PositiveIntegerField(null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # A paper pact: the uploaded scan's hash and type (the file is kept privately).
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    scan_type = models.CharField(max_length=20, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -364,3 +365,75 @@ def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) ->
         latest.used_at = timezone.now()
         latest.save(update_fields=["used_at"])
     return True
+
+
+# What a scan may be, told by its first bytes, never by its name.
+SCAN_TYPES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+class ScanError(Exception):
+    """The uploaded scan is refused; the message is for the user."""
+
+
+def scan_path(signature: Signature) -> Path:
+    return (
+        Path(settings.PRIVATE_ROOT)
+        / "paper"
+        / signature.campaign.code
+        / f"{signature.code}.{signature.scan_type}"
+    )
+
+
+def paper_signature_create(
+    *, actor: Actor, campaign: Campaign, employee: Employee, scan: bytes
+) -> tuple[Signature, bool]:
+    """Record a pact signed on paper from its scan; a second upload keeps the first."""
+    if len(scan) > settings.NETRAL_PAPER_MAX_BYTES:
+        raise ScanError(
+            _("The scan is larger than %(limit)s MB.")
+            % {"limit": settings.NETRAL_PAPER_MAX_BYTES // 1_048_576}
+        )
+    scan_type = next((kind for magic, kind in SCAN_TYPES.items() if scan.startswith(magic)), None)
+    if scan_type is None:
+        raise ScanError(_("The scan must be a PDF, JPEG or PNG file."))
+    existing = Signature.objects.filter(campaign=campaign, employee=employee).first()
+    if existing is not None:
+        return existing, False
+    if not campaign.accepts_signatures():
+        raise CampaignStateError("the campaign is not accepting signatures")
+    if not campaign_employees(campaign).filter(pk=employee.pk).exists():
+        raise CampaignStateError("the employee is not asked to sign in this campaign")
+    signature = Signature(
+        campaign=campaign,
+        employee=employee,
+        agency_id=employee.agency_id,
+        unit_id=employee.unit_id,
+        channel=Signature.Channel.PAPER,
+        signed_at=timezone.now(),
+        ip=actor.ip,
+        user_agent=actor.user_agent,
+        typed_name=employee.name,
+        pact_sha256=campaign.pact_version.sha256,
+        recorded_by=actor.user,
+        scan_sha256=hashlib.sha256(scan).hexdigest(),
+        scan_type=scan_type,
+    )
+    signature.record_sha256 = record_sha256(
+        signature, campaign_code=campaign.code, employee_code=employee.code
+    )
+    path = scan_path(signature)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with transaction.atomic():
+            signature.save()
+            audit_log(
+                actor=actor,
+                action="pacts.signature.paper_uploaded",
+                target=signature,
+                agency=campaign.agency,
+                data={"employee": employee.code, "scan_sha256": signature.scan_sha256},
+            )
+            path.write_bytes(scan)
+    except IntegrityError:
+        return Signature.objects.get(campaign=campaign, employee=employee), False
+    return signature, True

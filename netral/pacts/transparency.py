@@ -38,6 +38,7 @@ def canonical_record(signature: Signature, *, campaign_code: str, employee_code:
         "channel": signature.channel,
         "pact_sha256": signature.pact_sha256,
         "drawn_sha256": hashlib.sha256(bytes(signature.drawn_signature or b"")).hexdigest(),
+        "scan_sha256": signature.scan_sha256,
     }
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 

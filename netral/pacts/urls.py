@@ -19,6 +19,7 @@ urlpatterns = [
     path("kampanye/<str:code>/status/", views.campaign_status_view, name="campaign_status"),
     path("kampanye/<str:code>/tautan.xlsx", views.campaign_links_view, name="campaign_links"),
     path("kampanye/<str:code>/qr/", views.campaign_qr_view, name="campaign_qr"),
+    path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
     # Public: signing, verification, the transparency log.
     path("t/<str:token>/", public_views.sign_view, name="sign"),
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),

@@ -3,7 +3,9 @@
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +18,7 @@ from netral.core.access import is_admin, officer_view
 from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
 from netral.pacts import selectors, services
-from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm
+from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
 from netral.pacts.models import Campaign, PactVersion, SigningLink
 
 
@@ -223,3 +225,56 @@ def campaign_qr_view(request: HttpRequest, code: str, viewer: Membership) -> Htt
             "qr_svg": segno.make(url, error="m").svg_inline(scale=10),
         },
     )
+
+
+@officer_view(can_run_campaigns)
+def paper_pact_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """A coordinator records a pact signed on paper by uploading its scan."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    form = PaperPactForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        digits = "".join(ch for ch in form.cleaned_data["identifier"] if ch.isdigit())
+        employee = (
+            agency_selectors.employee_list(viewer=viewer)
+            .filter(Q(nip=digits) | Q(nik=digits))
+            .first()
+            if digits
+            else None
+        )
+        upload = form.cleaned_data["scan"]
+        if employee is None:
+            form.add_error("identifier", _("No employee with this NIP or NIK in your units."))
+        elif upload.size > settings.NETRAL_PAPER_MAX_BYTES:
+            form.add_error(
+                "scan",
+                _("The scan is larger than %(limit)s MB.")
+                % {"limit": settings.NETRAL_PAPER_MAX_BYTES // 1_048_576},
+            )
+        else:
+            try:
+                _signature, created = services.paper_signature_create(
+                    actor=Actor.from_request(request),
+                    campaign=campaign,
+                    employee=employee,
+                    scan=upload.read(),
+                )
+            except services.ScanError as problem:
+                form.add_error("scan", str(problem))
+            except services.CampaignStateError:
+                form.add_error(
+                    None, _("This campaign does not accept a pact from this employee now.")
+                )
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _("The paper pact of %(name)s is recorded.") % {"name": employee.name},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("%(name)s had already signed; nothing was changed.")
+                        % {"name": employee.name},
+                    )
+                return redirect("pacts:paper_pact", code=code)
+    return render(request, "pacts/paper_pact.html", {"campaign": campaign, "form": form})
