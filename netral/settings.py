@@ -175,4 +175,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # pyHanko logs a traceback for every tampered PDF someone checks; the page reports it.
+    "loggers": {"pyhanko": {"level": "CRITICAL"}},
 }

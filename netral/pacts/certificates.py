@@ -15,8 +15,6 @@ from cryptography.hazmat.primitives.serialization import (
 from cryptography.x509.oid import NameOID
 
 VALIDITY = datetime.timedelta(days=5 * 365 + 1)
-# id-kp-documentSigning (RFC 9336): this key signs documents, not TLS or e-mail.
-DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 
 def demo_certificate_p12(
@@ -61,7 +59,7 @@ def demo_certificate_p12(
             ),
             critical=True,
         )
-        .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING]), critical=False)
+        # No extended key usage: poppler (NSS) rejects id-kp-documentSigning as unknown.
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .sign(key, hashes.SHA256())
     )

@@ -190,3 +190,10 @@ class PaperPactForm(forms.Form):
         label=_("Scan of the signed paper pact (PDF, JPEG or PNG)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
+
+
+class PdfCheckForm(forms.Form):
+    document = forms.FileField(
+        label=_("The PDF to check"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )

@@ -5,6 +5,7 @@ writes only the person's fields, the signature block, the QR code and the audit 
 uses the built-in Helvetica with WinAnsi encoding, so no font is embedded.
 """
 
+import functools
 import hashlib
 import io
 import re
@@ -13,6 +14,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import quote
 
 import segno
@@ -40,12 +42,13 @@ SIGNER_COLUMN_WIDTH = 210.0
 SIGNER_COLUMN_X = RIGHT - SIGNER_COLUMN_WIDTH
 SIGNATURE_BOX = (170.0, 58.0)  # width, height of the drawn signature's box
 QR_SIZE = 82.0
+CAP_HEIGHT = 0.718  # Helvetica's capitals, as a fraction of the font size
 QR_CAPTION_WIDTH = 170.0
 
 # Canvas signatures are small; a larger image is refused before it is decoded.
 MAX_SIGNATURE_PIXELS = 4_000_000
 
-# Fixed object numbers, which the sealer's fast path relies on only through the xref.
+# Fixed object numbers: every pact has the same objects; only their contents differ.
 CATALOG, PAGES, PAGE_ONE, PAGE_TWO, RESOURCES, FONT_REGULAR, FONT_BOLD = range(1, 8)
 HEAD, BODY, FOOT, CONTENT_ONE, CONTENT_TWO, QR_LINK, INFO, IMAGE, IMAGE_MASK = range(8, 17)
 
@@ -99,17 +102,22 @@ BOLD = _Font(b"/F2", tuple(pdfmetrics.getFont("Helvetica-Bold").widths))
 
 
 def winansi(text: str) -> bytes:
-    """Text in the built-in fonts' WinAnsi encoding; letters it lacks lose their accents."""
+    """Text in the built-in fonts' WinAnsi encoding (cp1252); whitespace runs become one space."""
     text = " ".join(text.split())
     try:
         return text.encode("cp1252")
     except UnicodeEncodeError:
-        pass
-    # cp1252 is WinAnsi; "ā" becomes "a", and anything still missing becomes "?".
-    stripped = "".join(
-        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
-    )
-    return unicodedata.normalize("NFC", stripped).encode("cp1252", errors="replace")
+        return "".join(_winansi_letter(char) for char in text).encode("cp1252", errors="replace")
+
+
+def _winansi_letter(char: str) -> str:
+    # A letter WinAnsi lacks loses its accents ("ā" becomes "a"); anything else becomes "?".
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        decomposed = unicodedata.normalize("NFKD", char)
+        return "".join(part for part in decomposed if not unicodedata.combining(part))
+    return char
 
 
 def _literal(text: bytes) -> bytes:
@@ -244,19 +252,21 @@ def qr_runs(url: str) -> tuple[int, list[tuple[int, int, int]]]:
     return len(matrix), runs
 
 
-def _qr_operators(url: str, *, x: float, top: float) -> bytes:
+def _qr_operators(url: str, *, x: float, top: float) -> tuple[bytes, float]:
+    """The QR code as filled rectangles, and the size of one module."""
     size, runs = qr_runs(url)
     module = QR_SIZE / size
     # One path, one fill: adjacent rectangles filled together leave no hairline seams.
     rectangles = b"".join(
         b"%d %d %d 1 re\n" % (column, row, length) for row, column, length in runs
     )
-    return (
+    operators = (
         b"q 0 g %s 0 0 %s %s %s cm\n"
         % (_number(module), _number(-module), _number(x), _number(top))
         + rectangles
         + b"f Q\n"
     )
+    return operators, module
 
 
 @dataclass(frozen=True)
@@ -265,66 +275,110 @@ class _Image:
     height: int
     dictionary: bytes  # the image dictionary's entries, /Length excluded
     data: bytes
-    mask: bytes | None = None  # soft-mask stream data (8-bit grey, Flate), for alpha
+    mask: bytes | None = None  # soft mask (8-bit grey, Flate) from the PNG's alpha
+
+
+# PNG colour type -> (components, bit depths) that PDF takes as they are: no alpha.
+_PNG_COLOURS = {0: (1, (1, 2, 4, 8, 16)), 2: (3, (8, 16)), 3: (1, (1, 2, 4, 8))}
 
 
 def _png_image(png: bytes) -> _Image:
-    """Embed a PNG's compressed data as it is, undoing nothing; alpha needs Pillow."""
-    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise ValueError("The signature is not a PNG image.")
-    position = 8
-    header = b""
-    palette = b""
-    compressed: list[bytes] = []
-    while position + 8 <= len(png):
-        (length,) = struct.unpack(">I", png[position : position + 4])
-        kind = png[position + 4 : position + 8]
-        chunk = png[position + 8 : position + 8 + length]
-        crc = png[position + 8 + length : position + 12 + length]
-        if len(chunk) != length or len(crc) != 4:
-            raise ValueError("The signature PNG is truncated.")
-        if zlib.crc32(kind + chunk) != struct.unpack(">I", crc)[0]:
-            raise ValueError("The signature PNG is damaged (bad checksum).")
-        if kind == b"IHDR":
-            header = chunk
-        elif kind == b"PLTE":
-            palette = chunk
-        elif kind == b"IDAT":
-            compressed.append(chunk)
-        elif kind == b"IEND":
-            break
-        position += 12 + length
-    if len(header) != 13 or not compressed:
+    """Embed a PNG's compressed data as it is: PDF's predictor 15 is PNG's row filtering.
+
+    A PNG with alpha (what a canvas gives) or interlacing is decoded with Pillow instead.
+    """
+    chunks = _png_chunks(png)
+    header = chunks.get(b"IHDR", b"")
+    if len(header) != 13 or not chunks.get(b"IDAT"):
         raise ValueError("The signature PNG has no image data.")
     width, height, depth, colour, method, filtering, interlace = struct.unpack(">IIBBBBB", header)
     if not (width and height and width * height <= MAX_SIGNATURE_PIXELS):
         raise ValueError("The signature image is too large.")
     if method != 0 or filtering != 0:
         raise ValueError("The signature PNG uses an unknown compression or filter method.")
-    if colour in (4, 6):
-        return _png_with_alpha(png)
-    if interlace != 0:
-        raise ValueError("Interlaced signature PNGs are not supported.")
-    colours = {0: 1, 2: 3, 3: 1}.get(colour)
-    allowed_depths = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8)}.get(colour, ())
-    if colours is None or depth not in allowed_depths:
-        raise ValueError("The signature PNG has an unsupported colour type.")
-    data = b"".join(compressed)
-    _check_png_rows(data, row_bytes=(width * colours * depth + 7) // 8, height=height)
+    components, depths = _PNG_COLOURS.get(colour, (0, ()))
+    if colour in (4, 6) or interlace:
+        return _decoded_png_image(png)
+    if depth not in depths:
+        raise ValueError("The signature PNG has an unsupported colour type or bit depth.")
+    data = chunks[b"IDAT"]
+    _check_png_rows(data, row_bytes=(width * components * depth + 7) // 8, height=height)
+    mask = b""
+    transparency = chunks.get(b"tRNS", b"")
     if colour == 3:
-        if not palette or len(palette) % 3:
-            raise ValueError("The signature PNG has no usable palette.")
+        palette = _flatten_palette(chunks.get(b"PLTE", b""), transparency)
         space = b"[/Indexed /DeviceRGB %d <%s>]" % (len(palette) // 3 - 1, palette.hex().encode())
     else:
         space = b"/DeviceGray" if colour == 0 else b"/DeviceRGB"
-    # PNG's own row filters are PDF's predictor 15, so the IDAT data needs no decoding.
+        if len(transparency) == 2 * components:
+            # One fully transparent colour: a colour-key mask lets the page show through.
+            key = struct.unpack(f">{components}H", transparency)
+            mask = b" /Mask [%s]" % b" ".join(b"%d %d" % (value, value) for value in key)
     dictionary = (
         b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s "
-        b"/BitsPerComponent %d /Filter /FlateDecode "
+        b"/BitsPerComponent %d /Filter /FlateDecode%s "
         b"/DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent %d /Columns %d >>"
-        % (width, height, space, depth, colours, depth, width)
+        % (width, height, space, depth, mask, components, depth, width)
     )
     return _Image(width, height, dictionary, data)
+
+
+def _decoded_png_image(png: bytes) -> _Image:
+    """The colour as an image and the alpha as its soft mask, so the ink lies on the page."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(png), formats=["PNG"]) as opened:
+            opened.load()
+            image = opened if opened.mode == "RGBA" else opened.convert("RGBA")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ValueError("The signature PNG cannot be read.") from error
+    width, height = image.size
+    extrema = cast(tuple[tuple[int, int], ...], image.getextrema())  # per band: lowest, highest
+    lowest_alpha = extrema[3][0]
+    dictionary = b"/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 " % (
+        width,
+        height,
+    )
+    # Level 1: these images are mostly empty, and level 6 costs three times as long.
+    mask = None if lowest_alpha == 255 else zlib.compress(image.getchannel("A").tobytes(), 1)
+    if mask is not None and extrema[:3] == ((0, 0), (0, 0), (0, 0)):
+        # Black ink, the usual pen: the alpha alone carries the drawing.
+        data = _blank(width * height)
+        dictionary += b"/ColorSpace /DeviceGray"
+    else:
+        data = zlib.compress(image.convert("RGB").tobytes(), 1)
+        dictionary += b"/ColorSpace /DeviceRGB"
+    dictionary += b" /Filter /FlateDecode"
+    if mask is not None:
+        dictionary += b" /SMask %d 0 R" % IMAGE_MASK
+    return _Image(width, height, dictionary, data, mask)
+
+
+def _png_chunks(png: bytes) -> dict[bytes, bytes]:
+    """The chunks up to IEND, checksums verified; IDAT chunks joined."""
+    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError("The signature is not a PNG image.")
+    chunks: dict[bytes, bytes] = {}
+    image_data: list[bytes] = []
+    position = 8
+    while position + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[position : position + 8])
+        chunk = png[position + 8 : position + 8 + length]
+        crc = png[position + 8 + length : position + 12 + length]
+        if len(chunk) != length or len(crc) != 4:
+            raise ValueError("The signature PNG is truncated.")
+        if zlib.crc32(kind + chunk) != struct.unpack(">I", crc)[0]:
+            raise ValueError("The signature PNG is damaged (bad checksum).")
+        if kind == b"IEND":
+            break
+        if kind == b"IDAT":
+            image_data.append(chunk)
+        else:
+            chunks.setdefault(kind, chunk)
+        position += 12 + length
+    chunks[b"IDAT"] = b"".join(image_data)
+    return chunks
 
 
 def _check_png_rows(data: bytes, *, row_bytes: int, height: int) -> None:
@@ -341,28 +395,21 @@ def _check_png_rows(data: bytes, *, row_bytes: int, height: int) -> None:
         raise ValueError("The signature PNG's image data is damaged.")
 
 
-def _png_with_alpha(png: bytes) -> _Image:
-    # A canvas gives RGBA; the alpha becomes a soft mask, so the ink lies on the page as drawn.
-    from PIL import Image, UnidentifiedImageError
+def _flatten_palette(palette: bytes, alphas: bytes) -> bytes:
+    """Palette colours laid over white, using the tRNS alphas of the first entries."""
+    if not palette or len(palette) % 3 or len(palette) > 768:
+        raise ValueError("The signature PNG has no usable palette.")
+    colours = bytearray(palette)
+    for index, alpha in enumerate(alphas[: len(palette) // 3]):
+        for offset in range(3 * index, 3 * index + 3):
+            colours[offset] = (colours[offset] * alpha + 255 * (255 - alpha) + 127) // 255
+    return bytes(colours)
 
-    try:
-        with Image.open(io.BytesIO(png)) as image:
-            image.load()
-            grey = image.mode in ("LA", "La", "I;16", "I")
-            alpha = image.getchannel("A") if "A" in image.getbands() else None
-            colour_image = image.convert("L" if grey else "RGB")
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
-        raise ValueError("The signature PNG cannot be read.") from error
-    width, height = colour_image.size
-    dictionary = (
-        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s "
-        b"/BitsPerComponent 8 /Filter /FlateDecode /SMask %d 0 R"
-        % (width, height, b"/DeviceGray" if grey else b"/DeviceRGB", IMAGE_MASK)
-    )
-    mask = zlib.compress(alpha.tobytes(), 6) if alpha is not None else None
-    if mask is None:
-        dictionary = dictionary.replace(b" /SMask %d 0 R" % IMAGE_MASK, b"")
-    return _Image(width, height, dictionary, zlib.compress(colour_image.tobytes(), 6), mask)
+
+@functools.lru_cache(maxsize=8)
+def _blank(size: int) -> bytes:
+    """Compressed black pixels: canvases of a size recur, so each is compressed once."""
+    return zlib.compress(bytes(size), 1)
 
 
 def _stream(number: int, dictionary: bytes, data: bytes) -> bytes:
@@ -434,6 +481,7 @@ class PactRenderer:
         labels: PactLabels | None = None,
     ) -> None:
         self.title = title
+        self._texts = (title, intro, statement, list(points), closing, list(legal_basis))
         self.labels = labels or PactLabels()
 
         # Title and intro: fixed at the top of the page.
@@ -492,9 +540,19 @@ class PactRenderer:
     def render(self, document: PactDocument) -> bytes:
         """A valid 2-page A4 PDF.
 
-        The title and the unchanging texts come from this renderer, built from the same pact
-        version; the document's copies of them are not read again.
+        The unchanging texts were laid out when this renderer was built; the document's copies
+        must be the same, or the renderer belongs to another pact version.
         """
+        texts = (
+            document.title,
+            document.intro,
+            document.statement,
+            list(document.points),
+            document.closing,
+            list(document.legal_basis),
+        )
+        if texts != self._texts:
+            raise ValueError("This renderer was built for another version of the pact text.")
         image = _png_image(document.signature_png) if document.signature_png else None
         page_one, link_rect = self._page_one(document, image)
         page_two = self._page_two(document)
@@ -593,7 +651,7 @@ class PactRenderer:
             y -= max(len(value_lines), len(label_lines), 1) * BODY_LEADING
         y -= PARAGRAPH_GAP
         canvas.raw(b"q 1 0 0 1 0 %s cm /Body Do Q\n" % _number(y))
-        y -= self._body_height + 18.0
+        y -= self._body_height + 24.0
 
         # The signer's column on the right, the QR code on the left, side by side.
         block_top = y
@@ -627,12 +685,15 @@ class PactRenderer:
             canvas.centred(nip_line, centre=centre, y=y, font=REGULAR, size=BODY_SIZE)
             y -= BODY_LEADING
 
-        qr_top = block_top + BODY_SIZE
-        canvas.raw(_qr_operators(document.verify_url, x=LEFT, top=qr_top))
+        # The QR code's top meets the capitals of the first line beside it; text keeps four
+        # modules (the quiet zone scanners need) away from it.
+        qr_top = block_top + CAP_HEIGHT * BODY_SIZE
+        qr_operators, module = _qr_operators(document.verify_url, x=LEFT, top=qr_top)
+        canvas.raw(qr_operators)
         caption = wrap(
             winansi(document.verify_url), font=REGULAR, size=SMALL_SIZE, width=QR_CAPTION_WIDTH
         )
-        caption_top = qr_top - QR_SIZE - SMALL_LEADING
+        caption_top = qr_top - QR_SIZE - 4 * module - CAP_HEIGHT * SMALL_SIZE
         canvas.lines(
             caption, x=LEFT, y=caption_top, font=REGULAR, size=SMALL_SIZE, leading=SMALL_LEADING
         )
@@ -647,8 +708,7 @@ class PactRenderer:
             scale = room / needed
             origin_x, origin_y = LEFT * (1 - scale), (TOP + TITLE_SIZE) * (1 - scale)
             operators = (
-                b"q %s 0 0 %s %s %s cm\n"
-                % tuple(_number(value) for value in (scale, scale, origin_x, origin_y))
+                b"q %.4f 0 0 %.4f %s %s cm\n" % (scale, scale, _number(origin_x), _number(origin_y))
                 + operators
                 + b"Q\n"
             )

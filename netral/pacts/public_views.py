@@ -1,5 +1,8 @@
 """Pages for people without an account: signing through a personal link, and verification."""
 
+import hashlib
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +16,7 @@ from netral.core import merkle
 from netral.core import services as core_services
 from netral.core.audit import Actor, client_ip
 from netral.pacts import selectors, services, transparency
-from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, SignForm
+from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Campaign, Signature, TreeHead
 
 
@@ -21,11 +24,6 @@ def _signing_page(
     request: HttpRequest, *, campaign: Campaign, employee: Employee, channel: str, pdf_url: str
 ) -> HttpResponse:
     """The pact, the form, and after signing the thank-you page: the same for every way in."""
-    signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
-    if signature is not None:
-        return render(request, "pacts/signed.html", {"signature": signature, "pdf_url": pdf_url})
-    if not campaign.accepts_signatures():
-        return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
     form = SignForm(request.POST or None, employee=employee)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,6 +39,11 @@ def _signing_page(
             return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
         # After a POST, a GET of the same page: a reload never submits twice.
         return redirect(request.path)
+    signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
+    if signature is not None:
+        return render(request, "pacts/signed.html", {"signature": signature, "pdf_url": pdf_url})
+    if not campaign.accepts_signatures():
+        return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
     return render(
         request,
         "pacts/sign.html",
@@ -203,8 +206,52 @@ def sign_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
     return _pdf_response(request, signature)
 
 
+MAX_CHECKED_PDF_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    passed: bool
+    detail: str = ""
+
+
+def _pdf_checks(signature: Signature, pdf: bytes) -> list[Check]:
+    """Is the seal intact, over the whole file, by the agency, and is this the recorded document?"""
+    from netral.pacts import documents
+    from netral.pacts.seal import verify_seal
+
+    if not pdf.startswith(b"%PDF-"):
+        return [Check(_("The file is a PDF"), False, _("This file is not a PDF."))]
+    certificate = documents.agency_sealer(signature.agency.code).certificate_der
+    seal = verify_seal(pdf, trusted_certificate_der=certificate)
+    matches = bool(signature.pdf_sha256) and hashlib.sha256(pdf).hexdigest() == signature.pdf_sha256
+    return [
+        Check(_("The seal is intact"), seal.intact, seal.problem if not seal.intact else ""),
+        Check(_("Nothing was added after sealing"), seal.covers_whole_file),
+        Check(
+            _("Sealed by %(agency)s") % {"agency": signature.agency.name},
+            seal.signed_by_trusted,
+            _("Sealed by: %(signer)s") % {"signer": seal.signer} if seal.signer else "",
+        ),
+        Check(
+            _("It is the document recorded for this signature"),
+            matches,
+            "" if matches else _("Its SHA-256 differs from the recorded document hash."),
+        ),
+    ]
+
+
 def verify_view(request: HttpRequest, code: str) -> HttpResponse:
     signature = selectors.signature_public_get(code)
+    checks: list[Check] = []
+    form = PdfCheckForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        if upload.size > MAX_CHECKED_PDF_BYTES:
+            form.add_error("document", _("The file is larger than 5 MB."))
+        else:
+            checks = _pdf_checks(signature, upload.read())
     head = TreeHead.objects.filter(campaign=signature.campaign).order_by("-size").first()
     in_log = (
         signature.log_index is not None and head is not None and head.size > signature.log_index
@@ -217,6 +264,9 @@ def verify_view(request: HttpRequest, code: str) -> HttpResponse:
             "masked_nip": mask_nip(signature.employee.nip) if signature.employee.nip else "",
             "in_log": in_log,
             "head": head,
+            "form": form,
+            "checks": checks,
+            "all_passed": bool(checks) and all(check.passed for check in checks),
         },
     )
 

@@ -151,6 +151,16 @@ def campaign_employees(campaign: Campaign) -> QuerySet[Employee]:
     return employees
 
 
+def employee_in_scope(campaign: Campaign, employee: Employee) -> bool:
+    """Whether the employee must sign this campaign's pact (as `campaign_employees`, for one)."""
+    if not employee.is_active or employee.agency_id != campaign.agency_id:
+        return False
+    if not campaign.include_non_asn and employee.kind == Employee.Kind.NON_ASN:
+        return False
+    paths = list(campaign.units.values_list("path", flat=True))
+    return not paths or any(employee.unit.path.startswith(path) for path in paths)
+
+
 def signing_token(campaign: Campaign, employee_code: str, generation: int) -> str:
     """The secret of a personal link: 160 bits of HMAC, so the same export can be made again."""
     key = hmac.new(
@@ -208,7 +218,7 @@ def signing_link_find(token: str) -> SigningLink | None:
         return None
     return (
         SigningLink.objects.filter(token_hash=token_hash(token))
-        .select_related("campaign", "campaign__agency", "campaign__pact_version", "employee__unit")
+        .select_related("campaign__agency", "campaign__pact_version", "employee__unit")
         .first()
     )
 
@@ -245,14 +255,15 @@ def signature_create(
     drawn_signature: bytes | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[Signature, bool]:
-    """Record a signature; a second submit returns the first one (created is then False)."""
-    existing = Signature.objects.filter(campaign=campaign, employee=employee).first()
-    if existing is not None:
-        return existing, False
-    if not campaign.accepts_signatures(now):
-        raise CampaignStateError("the campaign is not accepting signatures")
-    if not campaign_employees(campaign).filter(pk=employee.pk).exists():
-        raise CampaignStateError("the employee is not asked to sign in this campaign")
+    """Record a signature; a second submit returns the first one (created is then False).
+
+    The signing request's hot path: it inserts and lets the unique constraint catch a second
+    submit, instead of looking first."""
+    if not campaign.accepts_signatures(now) or not employee_in_scope(campaign, employee):
+        existing = Signature.objects.filter(campaign=campaign, employee=employee).first()
+        if existing is not None:
+            return existing, False
+        raise CampaignStateError("the campaign does not accept a signature of this employee")
     signature = Signature(
         campaign=campaign,
         employee=employee,
@@ -281,7 +292,7 @@ def signature_create(
                 data={"campaign": campaign.code, "employee": employee.code, "channel": channel},
             )
     except IntegrityError:
-        # Two submits raced; the database kept the first.
+        # A second submit (or two at once): the database kept the first.
         return Signature.objects.get(campaign=campaign, employee=employee), False
     return signature, True
 
@@ -399,10 +410,8 @@ def paper_signature_create(
     existing = Signature.objects.filter(campaign=campaign, employee=employee).first()
     if existing is not None:
         return existing, False
-    if not campaign.accepts_signatures():
-        raise CampaignStateError("the campaign is not accepting signatures")
-    if not campaign_employees(campaign).filter(pk=employee.pk).exists():
-        raise CampaignStateError("the employee is not asked to sign in this campaign")
+    if not campaign.accepts_signatures() or not employee_in_scope(campaign, employee):
+        raise CampaignStateError("the campaign does not accept a signature of this employee")
     signature = Signature(
         campaign=campaign,
         employee=employee,
