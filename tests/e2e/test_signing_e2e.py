@@ -1,22 +1,57 @@
+import re
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core import mail
 from playwright.sync_api import Page, expect
 
-from netral.pacts import services
+from netral.pacts import documents, services
+from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts
 from tests.e2e.conftest import SCREENSHOTS
 
 
+def agency_certificate(pacts: Pacts) -> None:
+    documents.agency_sealer.cache_clear()
+    path = documents.certificate_path(pacts.world.agency)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        demo_certificate_p12(
+            agency_name=pacts.world.agency.name, password=settings.NETRAL_SEAL_PASSWORD.encode()
+        )
+    )
+
+
+def download_and_verify(page: Page, tmp_path: Path) -> None:
+    """Download the sealed PDF from the thank-you page and check it on the verification page."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh pakta yang sudah ditandatangani (PDF)").click()
+    pdf = tmp_path / "pakta.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    page.get_by_role("link", name="/v/").click()
+    expect(page.get_by_test_id("verify-found")).to_be_visible()
+    page.get_by_label("PDF yang akan diperiksa").set_input_files(str(pdf))
+    page.get_by_role("button", name="Periksa", exact=True).click()
+    expect(page.get_by_test_id("check-result")).to_have_text(
+        "PDF ini asli: semua pemeriksaan lulus."
+    )
+
+
 def test_an_employee_signs_through_the_personal_link_on_a_phone(
-    page: Page, live_server: Any, pacts: Pacts
+    page: Page, live_server: Any, pacts: Pacts, tmp_path: Path
 ) -> None:
+    agency_certificate(pacts)
     link = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_a)
     page.goto(f"{live_server.url}/t/{services.signing_link_url_token(link)}/")
     expect(page.get_by_role("heading", name="PAKTA INTEGRITAS NETRALITAS")).to_be_visible()
     expect(page.get_by_text("Siti Aminah, S.Pd.").first).to_be_visible()
     # Nothing spills sideways on a 360 px phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "sign.png"), full_page=True)
 
     page.get_by_label("Ketik nama lengkap Anda").fill("Siti Aminah")
     page.get_by_label("Saya telah membaca pakta ini").check()
@@ -32,7 +67,6 @@ def test_an_employee_signs_through_the_personal_link_on_a_phone(
     page.get_by_role("button", name="Tanda tangani pakta").click()
 
     expect(page.get_by_test_id("signed")).to_contain_text("Siti Aminah")
-    SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "signed.png"), full_page=True)
     signature = Signature.objects.get()
     assert signature.drawn_signature is not None
@@ -42,6 +76,27 @@ def test_an_employee_signs_through_the_personal_link_on_a_phone(
     page.reload()
     expect(page.get_by_test_id("signed")).to_be_visible()
     assert Signature.objects.count() == 1
+    download_and_verify(page, tmp_path)
 
-    page.get_by_role("link", name="/v/").click()
-    expect(page.get_by_test_id("verify-found")).to_be_visible()
+
+def test_an_employee_signs_from_the_ceremony_qr_with_a_mailed_code(
+    page: Page, live_server: Any, pacts: Pacts, tmp_path: Path
+) -> None:
+    agency_certificate(pacts)
+    employee = pacts.world.employee_a
+    employee.email = "siti.aminah@example.go.id"
+    employee.save()
+    page.goto(f"{live_server.url}/k/{pacts.campaign.code}/")
+    page.get_by_label("NIP Anda").fill(employee.nip or "")
+    page.get_by_role("button", name="Kirim kode").click()
+    expect(page.get_by_role("heading", name="Masukkan kode")).to_be_visible()
+    found = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert found is not None
+    page.get_by_label("Kode 6 digit dari email Anda").fill(found.group(1))
+    page.get_by_role("button", name="Lanjutkan").click()
+    page.get_by_label("Ketik nama lengkap Anda").fill("Siti Aminah")
+    page.get_by_label("Saya telah membaca pakta ini").check()
+    page.get_by_role("button", name="Tanda tangani pakta").click()
+    expect(page.get_by_test_id("signed")).to_contain_text("Siti Aminah")
+    assert Signature.objects.get().channel == Signature.Channel.CEREMONY
+    download_and_verify(page, tmp_path)
