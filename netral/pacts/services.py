@@ -7,6 +7,8 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -151,13 +153,41 @@ def campaign_employees(campaign: Campaign) -> QuerySet[Employee]:
     return employees
 
 
+@dataclass(frozen=True)
+class CampaignFacts:
+    """What an open campaign never changes: read once per process, not per signature."""
+
+    agency: Agency
+    pact_sha256: str
+    unit_paths: tuple[str, ...]
+    read_at: float
+
+
+_campaign_facts: dict[int, CampaignFacts] = {}
+CAMPAIGN_FACTS_SECONDS = 60.0
+
+
+def campaign_facts(campaign: Campaign) -> CampaignFacts:
+    facts = _campaign_facts.get(campaign.pk)
+    if facts is None or time.monotonic() - facts.read_at > CAMPAIGN_FACTS_SECONDS:
+        version = PactVersion.objects.only("sha256").get(pk=campaign.pact_version_id)
+        facts = CampaignFacts(
+            agency=Agency.objects.get(pk=campaign.agency_id),
+            pact_sha256=version.sha256,
+            unit_paths=tuple(campaign.units.values_list("path", flat=True)),
+            read_at=time.monotonic(),
+        )
+        _campaign_facts[campaign.pk] = facts
+    return facts
+
+
 def employee_in_scope(campaign: Campaign, employee: Employee) -> bool:
     """Whether the employee must sign this campaign's pact (as `campaign_employees`, for one)."""
     if not employee.is_active or employee.agency_id != campaign.agency_id:
         return False
     if not campaign.include_non_asn and employee.kind == Employee.Kind.NON_ASN:
         return False
-    paths = list(campaign.units.values_list("path", flat=True))
+    paths = campaign_facts(campaign).unit_paths
     return not paths or any(employee.unit.path.startswith(path) for path in paths)
 
 
@@ -218,7 +248,7 @@ def signing_link_find(token: str) -> SigningLink | None:
         return None
     return (
         SigningLink.objects.filter(token_hash=token_hash(token))
-        .select_related("campaign__agency", "campaign__pact_version", "employee__unit")
+        .select_related("campaign", "employee__unit")
         .first()
     )
 
@@ -275,7 +305,7 @@ def signature_create(
         user_agent=actor.user_agent,
         typed_name=typed_name,
         drawn_signature=drawn_signature,
-        pact_sha256=campaign.pact_version.sha256,
+        pact_sha256=campaign_facts(campaign).pact_sha256,
         recorded_by=actor.user,
     )
     signature.record_sha256 = record_sha256(
@@ -288,7 +318,7 @@ def signature_create(
                 actor=actor,
                 action="pacts.signature.created",
                 target=signature,
-                agency=campaign.agency,
+                agency=campaign_facts(campaign).agency,
                 data={"campaign": campaign.code, "employee": employee.code, "channel": channel},
             )
     except IntegrityError:
