@@ -283,9 +283,12 @@ def signature_create(
     channel: str,
     typed_name: str,
     drawn_signature: bytes | None = None,
+    scan: bytes | None = None,
+    scan_type: str = "",
     now: datetime.datetime | None = None,
 ) -> tuple[Signature, bool]:
     """Record a signature; a second submit returns the first one (created is then False).
+    A paper pact comes with its scan, kept privately beside the row.
 
     The signing request's hot path: it inserts and lets the unique constraint catch a second
     submit, instead of looking first."""
@@ -307,20 +310,27 @@ def signature_create(
         drawn_signature=drawn_signature,
         pact_sha256=campaign_facts(campaign).pact_sha256,
         recorded_by=actor.user,
+        scan_sha256=hashlib.sha256(scan).hexdigest() if scan is not None else "",
+        scan_type=scan_type,
     )
     signature.record_sha256 = record_sha256(
         signature, campaign_code=campaign.code, employee_code=employee.code
     )
+    action = "pacts.signature.paper_uploaded" if scan is not None else "pacts.signature.created"
     try:
         with transaction.atomic():
             signature.save()
             audit_log(
                 actor=actor,
-                action="pacts.signature.created",
+                action=action,
                 target=signature,
                 agency=campaign_facts(campaign).agency,
                 data={"campaign": campaign.code, "employee": employee.code, "channel": channel},
             )
+            if scan is not None:
+                path = scan_path(signature)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(scan)
     except IntegrityError:
         # A second submit (or two at once): the database kept the first.
         return Signature.objects.get(campaign=campaign, employee=employee), False
@@ -437,42 +447,12 @@ def paper_signature_create(
     scan_type = next((kind for magic, kind in SCAN_TYPES.items() if scan.startswith(magic)), None)
     if scan_type is None:
         raise ScanError(_("The scan must be a PDF, JPEG or PNG file."))
-    existing = Signature.objects.filter(campaign=campaign, employee=employee).first()
-    if existing is not None:
-        return existing, False
-    if not campaign.accepts_signatures() or not employee_in_scope(campaign, employee):
-        raise CampaignStateError("the campaign does not accept a signature of this employee")
-    signature = Signature(
+    return signature_create(
+        actor=actor,
         campaign=campaign,
         employee=employee,
-        agency_id=employee.agency_id,
-        unit_id=employee.unit_id,
         channel=Signature.Channel.PAPER,
-        signed_at=timezone.now(),
-        ip=actor.ip,
-        user_agent=actor.user_agent,
         typed_name=employee.name,
-        pact_sha256=campaign.pact_version.sha256,
-        recorded_by=actor.user,
-        scan_sha256=hashlib.sha256(scan).hexdigest(),
+        scan=scan,
         scan_type=scan_type,
     )
-    signature.record_sha256 = record_sha256(
-        signature, campaign_code=campaign.code, employee_code=employee.code
-    )
-    path = scan_path(signature)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with transaction.atomic():
-            signature.save()
-            audit_log(
-                actor=actor,
-                action="pacts.signature.paper_uploaded",
-                target=signature,
-                agency=campaign.agency,
-                data={"employee": employee.code, "scan_sha256": signature.scan_sha256},
-            )
-            path.write_bytes(scan)
-    except IntegrityError:
-        return Signature.objects.get(campaign=campaign, employee=employee), False
-    return signature, True
