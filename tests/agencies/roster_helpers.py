@@ -6,19 +6,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-HEADERS = [
-    "NIP",
-    "NIP Lama",
-    "NIK",
-    "Nama",
-    "Jenis Pegawai",
-    "Jabatan",
-    "Jenis Jabatan",
-    "Pangkat/Golongan",
-    "Unit Kerja",
-    "Email",
-    "No HP",
-]
+from netral.agencies.roster import COLUMNS
+
+HEADERS = [column.header for column in COLUMNS]
 
 ROWS = [
     [

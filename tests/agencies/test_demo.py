@@ -38,3 +38,10 @@ def test_the_demo_has_an_open_campaign_with_a_link_for_everyone(db: None) -> Non
     sample = demo_signing_link()
     assert sample is not None
     assert sample[1].startswith("/t/")
+
+
+def test_the_generator_writes_the_columns_the_import_reads() -> None:
+    from netral.agencies.demo_roster import ROSTER_HEADERS
+    from netral.agencies.roster import COLUMNS
+
+    assert ROSTER_HEADERS == tuple(column.header for column in COLUMNS)
