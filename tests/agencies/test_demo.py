@@ -44,4 +44,4 @@ def test_the_generator_writes_the_columns_the_import_reads() -> None:
     from netral.agencies.demo_roster import ROSTER_HEADERS
     from netral.agencies.roster import COLUMNS
 
-    assert ROSTER_HEADERS == tuple(column.header for column in COLUMNS)
+    assert tuple(column.header for column in COLUMNS) == ROSTER_HEADERS
