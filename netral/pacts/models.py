@@ -146,12 +146,14 @@ class SigningLink(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="links")
     employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64)
     generation = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "employee"], name="one_link_per_employee")
+            models.UniqueConstraint(fields=["campaign", "employee"], name="one_link_per_employee"),
+            # A constraint, not unique=True: PostgreSQL then needs no second (LIKE) index.
+            models.UniqueConstraint(fields=["token_hash"], name="one_link_per_token"),
         ]
 
     def __str__(self) -> str:
