@@ -31,6 +31,7 @@ PUBLIC_URLS = {
     "pacts:ceremony_code",
     "pacts:ceremony_sign",
     "pacts:ceremony_pdf",
+    "pacts:ceremony_check_in",
     "pacts:verify",
     "pacts:log_key",
     "pacts:tree_head",
@@ -103,13 +104,19 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_qr": lambda w: {"code": home_campaign(w).code},
     "pacts:paper_pact": lambda w: {"code": home_campaign(w).code},
+    "pacts:attendance": lambda w: {"code": home_campaign(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
 }
 # Agency-wide pages a coordinator may open; they must still show nothing outside the unit.
-COORDINATOR_PAGES = {"pacts:campaign_detail", "pacts:campaign_qr", "pacts:paper_pact"}
+COORDINATOR_PAGES = {
+    "pacts:campaign_detail",
+    "pacts:campaign_qr",
+    "pacts:paper_pact",
+    "pacts:attendance",
+}
 
 
 def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, bool]]:

@@ -265,3 +265,34 @@ class CeremonyCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.employee_id}"
+
+
+class Attendance(models.Model):
+    """Presence at the ikrar ceremony, in person or online."""
+
+    class Mode(models.TextChoices):
+        OFFLINE = "luring", _("In person (luring)")
+        ONLINE = "daring", _("Online (daring)")
+
+    class Source(models.TextChoices):
+        COORDINATOR = "coordinator", _("Recorded by a coordinator")
+        CHECK_IN = "check_in", _("Checked in with the ceremony QR code")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attendance")
+    employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "employee"], name="one_attendance_per_employee"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.employee_id} {self.mode}"

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from netral.agencies.identifiers import mask_nip
 from netral.agencies.models import Employee
@@ -17,11 +17,17 @@ from netral.core import services as core_services
 from netral.core.audit import Actor, client_ip
 from netral.pacts import selectors, services, transparency
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
-from netral.pacts.models import Campaign, Signature, TreeHead
+from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
 
 
 def _signing_page(
-    request: HttpRequest, *, campaign: Campaign, employee: Employee, channel: str, pdf_url: str
+    request: HttpRequest,
+    *,
+    campaign: Campaign,
+    employee: Employee,
+    channel: str,
+    pdf_url: str,
+    check_in: Attendance | Campaign | None = None,
 ) -> HttpResponse:
     """The pact, the form, and after signing the thank-you page: the same for every way in."""
     form = SignForm(request.POST or None, employee=employee)
@@ -41,13 +47,23 @@ def _signing_page(
         return redirect(request.path)
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
     if signature is not None:
-        return render(request, "pacts/signed.html", {"signature": signature, "pdf_url": pdf_url})
+        return render(
+            request,
+            "pacts/signed.html",
+            {"signature": signature, "pdf_url": pdf_url, "check_in": check_in},
+        )
     if not campaign.accepts_signatures():
         return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
     return render(
         request,
         "pacts/sign.html",
-        {"campaign": campaign, "employee": employee, "pact": campaign.pact_version, "form": form},
+        {
+            "campaign": campaign,
+            "employee": employee,
+            "pact": campaign.pact_version,
+            "form": form,
+            "check_in": check_in,
+        },
     )
 
 
@@ -167,7 +183,33 @@ def ceremony_sign_view(request: HttpRequest, code: str) -> HttpResponse:
         employee=employee,
         channel=Signature.Channel.CEREMONY,
         pdf_url=reverse("pacts:ceremony_pdf", kwargs={"code": code}),
+        check_in=Attendance.objects.filter(campaign=campaign, employee=employee).first()
+        or campaign,
     )
+
+
+@require_POST
+def ceremony_check_in_view(request: HttpRequest, code: str) -> HttpResponse:
+    """An employee who passed the code check marks their own presence."""
+    campaign = _open_campaign_or_404(code)
+    employee = _pending_employee(request, campaign, SESSION_CEREMONY_SIGNER)
+    if employee is None:
+        return redirect("pacts:ceremony", code=code)
+    mode = request.POST.get("mode", "")
+    allowed = {
+        Campaign.Mode.OFFLINE: {Attendance.Mode.OFFLINE},
+        Campaign.Mode.ONLINE: {Attendance.Mode.ONLINE},
+        Campaign.Mode.BOTH: {Attendance.Mode.OFFLINE, Attendance.Mode.ONLINE},
+    }[Campaign.Mode(campaign.mode)]
+    if mode in allowed:
+        services.attendance_record(
+            actor=Actor.from_request(request),
+            campaign=campaign,
+            employees=[employee],
+            mode=mode,
+            source=Attendance.Source.CHECK_IN,
+        )
+    return redirect("pacts:ceremony_sign", code=code)
 
 
 @never_cache

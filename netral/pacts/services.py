@@ -24,6 +24,7 @@ from netral.core.audit import Actor, audit_log
 from netral.core.bulk import bulk_insert
 from netral.pacts.defaults import default_pact_content
 from netral.pacts.models import (
+    Attendance,
     Campaign,
     CeremonyCode,
     Election,
@@ -456,3 +457,63 @@ def paper_signature_create(
         scan=scan,
         scan_type=scan_type,
     )
+
+
+def attendance_record(
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    employees: list[Employee],
+    mode: str,
+    source: str,
+) -> int:
+    """Mark employees present; those already marked keep their first record. Returns how many
+    were added."""
+    if campaign.status != Campaign.Status.OPEN:
+        raise CampaignStateError("attendance is recorded while the campaign is open")
+    with transaction.atomic():
+        present = set(
+            Attendance.objects.filter(
+                campaign=campaign, employee__in=[e.pk for e in employees]
+            ).values_list("employee_id", flat=True)
+        )
+        added = [
+            Attendance(
+                campaign=campaign,
+                employee=employee,
+                mode=mode,
+                source=source,
+                recorded_by=actor.user,
+            )
+            for employee in employees
+            if employee.pk not in present and employee_in_scope(campaign, employee)
+        ]
+        Attendance.objects.bulk_create(added, ignore_conflicts=True)
+        for record in added:
+            audit_log(
+                actor=actor,
+                action="pacts.attendance.recorded",
+                target=record.employee,
+                agency=campaign.agency,
+                data={"campaign": campaign.code, "mode": mode, "source": source},
+            )
+    return len(added)
+
+
+def attendance_remove(*, actor: Actor, campaign: Campaign, employees: list[Employee]) -> int:
+    with transaction.atomic():
+        removed = list(
+            Attendance.objects.filter(
+                campaign=campaign, employee__in=[e.pk for e in employees]
+            ).select_related("employee")
+        )
+        Attendance.objects.filter(pk__in=[record.pk for record in removed]).delete()
+        for record in removed:
+            audit_log(
+                actor=actor,
+                action="pacts.attendance.removed",
+                target=record.employee,
+                agency=campaign.agency,
+                data={"campaign": campaign.code, "mode": record.mode},
+            )
+    return len(removed)

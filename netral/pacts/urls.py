@@ -20,6 +20,7 @@ urlpatterns = [
     path("kampanye/<str:code>/tautan.xlsx", views.campaign_links_view, name="campaign_links"),
     path("kampanye/<str:code>/qr/", views.campaign_qr_view, name="campaign_qr"),
     path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
+    path("kampanye/<str:code>/kehadiran/", views.attendance_view, name="attendance"),
     # Public: signing, verification, the transparency log.
     path("t/<str:token>/", public_views.sign_view, name="sign"),
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("k/<str:code>/kode/", public_views.ceremony_code_view, name="ceremony_code"),
     path("k/<str:code>/tanda-tangan/", public_views.ceremony_sign_view, name="ceremony_sign"),
     path("k/<str:code>/pakta.pdf", public_views.ceremony_pdf_view, name="ceremony_pdf"),
+    path("k/<str:code>/hadir/", public_views.ceremony_check_in_view, name="ceremony_check_in"),
     path("v/<str:code>/", public_views.verify_view, name="verify"),
     path("transparansi/kunci.pem", public_views.log_key_view, name="log_key"),
     path("transparansi/<str:code>/sth.json", public_views.tree_head_view, name="tree_head"),

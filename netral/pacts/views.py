@@ -5,6 +5,7 @@ import io
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
 from netral.pacts import selectors, services
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
-from netral.pacts.models import Campaign, PactVersion, SigningLink
+from netral.pacts.models import Attendance, Campaign, PactVersion, SigningLink
 
 
 def can_run_campaigns(viewer: Membership) -> bool:
@@ -278,3 +279,60 @@ def paper_pact_view(request: HttpRequest, code: str, viewer: Membership) -> Http
                     )
                 return redirect("pacts:paper_pact", code=code)
     return render(request, "pacts/paper_pact.html", {"campaign": campaign, "form": form})
+
+
+@officer_view(can_run_campaigns)
+def attendance_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """A coordinator ticks who is present at the ceremony, a page of employees at a time."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    unit_code = request.GET.get("unit", "")
+    unit = agency_selectors.unit_get(viewer=viewer, code=unit_code) if unit_code else None
+    employees = services.campaign_employees(campaign).filter(
+        pk__in=agency_selectors.employee_list(viewer=viewer, unit=unit).values("pk")
+    )
+    if request.method == "POST":
+        chosen = list(employees.filter(code__in=request.POST.getlist("employee")))
+        actor = Actor.from_request(request)
+        try:
+            if request.POST.get("action") == "absent":
+                count = services.attendance_remove(actor=actor, campaign=campaign, employees=chosen)
+                messages.success(request, _("%(count)s marked absent.") % {"count": count})
+            else:
+                mode = request.POST.get("mode", Attendance.Mode.OFFLINE)
+                if mode not in Attendance.Mode.values:
+                    mode = Attendance.Mode.OFFLINE
+                count = services.attendance_record(
+                    actor=actor,
+                    campaign=campaign,
+                    employees=chosen,
+                    mode=mode,
+                    source=Attendance.Source.COORDINATOR,
+                )
+                messages.success(request, _("%(count)s marked present.") % {"count": count})
+        except services.CampaignStateError:
+            messages.error(request, _("Attendance is recorded while the campaign is open."))
+        return redirect(request.get_full_path())
+    page = Paginator(employees.select_related("unit").order_by("unit__path", "name"), 50).get_page(
+        request.GET.get("page")
+    )
+    present = dict(
+        Attendance.objects.filter(campaign=campaign, employee__in=[e.pk for e in page]).values_list(
+            "employee_id", "mode"
+        )
+    )
+    rows = [(employee, present.get(employee.pk)) for employee in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pacts/attendance.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "units": agency_selectors.unit_list(viewer=viewer).filter(depth__lte=2),
+            "unit": unit,
+            "Mode": Attendance.Mode,
+        },
+    )
