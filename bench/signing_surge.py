@@ -56,6 +56,7 @@ def wrk(arguments: list[str], env: dict[str, str] | None = None) -> dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gthread workers when above 1")
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -117,6 +118,7 @@ def main() -> None:
                 "gunicorn",
                 "netral.wsgi:application",
                 f"--workers={args.workers}",
+                f"--threads={args.threads}",
                 f"--bind=127.0.0.1:{PORT}",
                 "--log-level=warning",
             ],
@@ -182,7 +184,8 @@ def main() -> None:
         )
         print(
             f"{signed} signatures; log sequenced in {sequenced:.1f} s and verified "
-            f"({args.workers} gunicorn workers, {args.connections} connections)"
+            f"({args.workers} gunicorn workers x {args.threads} threads, "
+            f"{args.connections} connections)"
         )
     finally:
         if server is not None:
