@@ -133,17 +133,6 @@ def roster_import_create(
     return job
 
 
-def roster_import_copy_from_path(*, actor: Actor, agency: Agency, path: Path) -> RosterImport:
-    with path.open("rb") as content:
-        return roster_import_create(
-            actor=actor,
-            agency=agency,
-            file_name=path.name,
-            content=content,
-            size=path.stat().st_size,
-        )
-
-
 def _progress_updater(job: RosterImport, start: int, end: int) -> Any:
     last = [-1]
 

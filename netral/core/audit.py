@@ -82,9 +82,3 @@ def audit_log(
     entry = audit_entry_build(actor=actor, action=action, target=target, agency=agency, data=data)
     entry.save()
     return entry
-
-
-def audit_entries_for(target: models.Model) -> models.QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(
-        target_type=ContentType.objects.get_for_model(target), target_code=target_code(target)
-    ).select_related("actor")
