@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from netral.agencies.models import RosterImport
-from netral.core.models import Membership
+from netral.core.models import AuditEntry, Membership
 from netral.pacts import services
 from netral.pacts.models import Campaign, Election, PactVersion
 from tests.conftest import World
@@ -105,11 +105,14 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_qr": lambda w: {"code": home_campaign(w).code},
     "pacts:paper_pact": lambda w: {"code": home_campaign(w).code},
     "pacts:attendance": lambda w: {"code": home_campaign(w).code},
+    "pacts:link_revoke": lambda w: {"code": home_campaign(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
 }
+# Agency-wide actions a coordinator may post to; aimed outside the unit, they change nothing.
+COORDINATOR_ACTIONS = {"pacts:link_revoke"}
 # Agency-wide pages a coordinator may open; they must still show nothing outside the unit.
 COORDINATOR_PAGES = {
     "pacts:campaign_detail",
@@ -161,6 +164,12 @@ def test_a_coordinator_of_another_unit_gets_nothing(
     url = reverse(name, kwargs=OBJECT_URLS[name](world))
     query = OBJECT_QUERIES[name](world) if name in OBJECT_QUERIES else {}
     client.force_login(world.coordinator_a)
+    if name in COORDINATOR_ACTIONS:
+        before = AuditEntry.objects.count()
+        assert client.get(url, query).status_code == 405
+        assert client.post(url, {"identifier": world.employee_b.nip}).status_code == 302
+        assert AuditEntry.objects.count() == before
+        return
     if name in COORDINATOR_PAGES:
         response = client.get(url, query)
         assert response.status_code == 200

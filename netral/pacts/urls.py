@@ -21,6 +21,7 @@ urlpatterns = [
     path("kampanye/<str:code>/qr/", views.campaign_qr_view, name="campaign_qr"),
     path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
     path("kampanye/<str:code>/kehadiran/", views.attendance_view, name="attendance"),
+    path("kampanye/<str:code>/ganti-tautan/", views.link_revoke_view, name="link_revoke"),
     # Public: signing, verification, the transparency log.
     path("t/<str:token>/", public_views.sign_view, name="sign"),
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),

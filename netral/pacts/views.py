@@ -336,3 +336,36 @@ def attendance_view(request: HttpRequest, code: str, viewer: Membership) -> Http
             "Mode": Attendance.Mode,
         },
     )
+
+
+@require_POST
+@officer_view(can_run_campaigns)
+def link_revoke_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """Replace an employee's leaked link: the old one stops working, the new one is shown once."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    digits = "".join(ch for ch in request.POST.get("identifier", "") if ch.isdigit())
+    employee = (
+        agency_selectors.employee_list(viewer=viewer).filter(Q(nip=digits) | Q(nik=digits)).first()
+        if digits
+        else None
+    )
+    link = (
+        SigningLink.objects.filter(campaign=campaign, employee=employee)
+        .select_related("campaign", "employee")
+        .first()
+        if employee
+        else None
+    )
+    if link is None:
+        messages.error(request, _("No personal link for this NIP or NIK in your units."))
+    else:
+        services.signing_link_revoke(actor=Actor.from_request(request), link=link)
+        url = request.build_absolute_uri(
+            reverse("pacts:sign", kwargs={"token": services.signing_link_url_token(link)})
+        )
+        messages.success(
+            request,
+            _("The old link of %(name)s no longer works. The new link: %(url)s")
+            % {"name": link.employee.name, "url": url},
+        )
+    return redirect("pacts:campaign_detail", code=code)

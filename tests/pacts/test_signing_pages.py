@@ -132,3 +132,21 @@ def test_a_coordinator_exports_only_the_own_units(client: Client, pacts: Pacts) 
     url = reverse("pacts:campaign_links", args=[pacts.campaign.code])
     assert client.get(url, {"unit": pacts.world.unit_b.code}).status_code == 404
     assert client.get(url, {"unit": pacts.world.unit_a.code}).status_code == 200
+
+
+def test_a_coordinator_replaces_a_leaked_link(client: Client, pacts: Pacts) -> None:
+    old = link_token(pacts)
+    client.force_login(pacts.world.coordinator_a)
+    url = reverse("pacts:link_revoke", args=[pacts.campaign.code])
+    page = client.post(url, {"identifier": pacts.world.employee_a.nip}, follow=True)
+    text = page.content.decode()
+    assert "tidak berlaku lagi" in text
+    new = link_token(pacts)
+    assert new != old
+    assert f"/t/{new}/" in text
+    assert client.get(reverse("pacts:sign", args=[old])).status_code == 404
+    assert client.get(reverse("pacts:sign", args=[new])).status_code == 200
+    # Not for an employee of another unit.
+    client.post(url, {"identifier": pacts.world.employee_b.nip})
+    link_b = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_b)
+    assert link_b.generation == 0
