@@ -106,10 +106,12 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:paper_pact": lambda w: {"code": home_campaign(w).code},
     "pacts:attendance": lambda w: {"code": home_campaign(w).code},
     "pacts:link_revoke": lambda w: {"code": home_campaign(w).code},
+    "pacts:campaign_slips": lambda w: {"code": home_campaign(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
+    "pacts:campaign_slips": lambda w: {"unit": w.unit_b.code},
 }
 # Agency-wide actions a coordinator may post to; aimed outside the unit, they change nothing.
 COORDINATOR_ACTIONS = {"pacts:link_revoke"}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("kampanye/<str:code>/", views.campaign_detail_view, name="campaign_detail"),
     path("kampanye/<str:code>/status/", views.campaign_status_view, name="campaign_status"),
     path("kampanye/<str:code>/tautan.xlsx", views.campaign_links_view, name="campaign_links"),
+    path("kampanye/<str:code>/slip.pdf", views.campaign_slips_view, name="campaign_slips"),
     path("kampanye/<str:code>/qr/", views.campaign_qr_view, name="campaign_qr"),
     path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
     path("kampanye/<str:code>/kehadiran/", views.attendance_view, name="attendance"),

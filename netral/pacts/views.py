@@ -6,7 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from netral.agencies import selectors as agency_selectors
+from netral.agencies.models import Unit
 from netral.core.access import is_admin, officer_view
 from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
 from netral.pacts import selectors, services
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
 from netral.pacts.models import Attendance, Campaign, PactVersion, SigningLink
+from netral.pacts.slips import Slip, slips_pdf
 
 
 def can_run_campaigns(viewer: Membership) -> bool:
@@ -179,13 +181,7 @@ def campaign_links_view(request: HttpRequest, code: str, viewer: Membership) -> 
         messages.error(request, _("Links can be exported once the campaign is open."))
         return redirect("pacts:campaign_detail", code=code)
     unit = agency_selectors.unit_get(viewer=viewer, code=request.GET.get("unit", ""))
-    links = (
-        SigningLink.objects.filter(
-            campaign=campaign, employee__unit__path__startswith=unit.path, employee__is_active=True
-        )
-        .select_related("employee", "employee__unit", "campaign")
-        .order_by("employee__unit__path", "employee__name")
-    )
+    links = _unit_links(campaign, unit)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Tautan")
     sheet.append(["Nama", "NIP", "Unit Kerja", "No HP", "Tautan"])
@@ -369,3 +365,46 @@ def link_revoke_view(request: HttpRequest, code: str, viewer: Membership) -> Htt
             % {"name": link.employee.name, "url": url},
         )
     return redirect("pacts:campaign_detail", code=code)
+
+
+@officer_view(can_run_campaigns)
+def campaign_slips_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """The personal links of a unit as QR slips to print (PDF)."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    if campaign.status != Campaign.Status.OPEN:
+        messages.error(request, _("Links can be exported once the campaign is open."))
+        return redirect("pacts:campaign_detail", code=code)
+    unit = agency_selectors.unit_get(viewer=viewer, code=request.GET.get("unit", ""))
+    base = request.build_absolute_uri("/")[:-1]
+    slips = [
+        Slip(
+            name=link.employee.name,
+            identifier=link.employee.nip or link.employee.nik or "",
+            unit=link.employee.unit.name,
+            url=base
+            + reverse("pacts:sign", kwargs={"token": services.signing_link_url_token(link)}),
+        )
+        for link in _unit_links(campaign, unit)
+    ]
+    audit_log(
+        actor=Actor.from_request(request),
+        action="pacts.signing_link.printed",
+        target=campaign,
+        agency=campaign.agency,
+        data={"unit": unit.name, "count": len(slips)},
+    )
+    response = HttpResponse(
+        slips_pdf(title=campaign.title, slips=slips), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="slip-{unit.code}.pdf"'
+    return response
+
+
+def _unit_links(campaign: Campaign, unit: Unit) -> QuerySet[SigningLink]:
+    return (
+        SigningLink.objects.filter(
+            campaign=campaign, employee__unit__path__startswith=unit.path, employee__is_active=True
+        )
+        .select_related("employee", "employee__unit", "campaign")
+        .order_by("employee__unit__path", "employee__name")
+    )

@@ -1,5 +1,6 @@
 import base64
 import io
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -150,3 +151,25 @@ def test_a_coordinator_replaces_a_leaked_link(client: Client, pacts: Pacts) -> N
     client.post(url, {"identifier": pacts.world.employee_b.nip})
     link_b = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_b)
     assert link_b.generation == 0
+
+
+def test_qr_slips_of_a_unit_print_each_employees_link(client: Client, pacts: Pacts) -> None:
+    from netral.pacts.slips import slips_pdf
+
+    client.force_login(pacts.world.coordinator_a)
+    url = reverse("pacts:campaign_slips", args=[pacts.campaign.code])
+    response = client.get(url, {"unit": pacts.world.unit_a.code})
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert b"Siti Aminah, S.Pd." in response.content
+    assert pacts.world.employee_b.name.encode() not in response.content
+    assert client.get(url, {"unit": pacts.world.unit_b.code}).status_code == 404
+    # Twelve slips to a page.
+    many = [services_slip(number) for number in range(13)]
+    assert slips_pdf(title="Ikrar", slips=many).count(b"/Type /Page\n") == 2
+
+
+def services_slip(number: int) -> Any:
+    from netral.pacts.slips import Slip
+
+    return Slip(name=f"Pegawai {number}", identifier="1", unit="Unit", url=f"https://x/t/{number}/")
