@@ -145,6 +145,8 @@ NETRAL_LOG_KEY_FILE = env_str("NETRAL_LOG_KEY_FILE", "")
 # How often `netral sequence_logs` appends new signatures to the logs: the longest a signature
 # waits before its inclusion proof exists.
 NETRAL_LOG_INTERVAL_SECONDS = env_int("NETRAL_LOG_INTERVAL_SECONDS", 5)
+# The address people use, for links made outside a request (the QR codes of archived PDFs).
+NETRAL_PUBLIC_URL = env_str("NETRAL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Each agency's sealing certificate: <folder>/<agency code>.p12 (e.g. 33.26.p12), all with the
 # same password. The demo creates a self-signed one for its agency.
 NETRAL_SEAL_DIR = env_str("NETRAL_SEAL_DIR", str(DATA_DIR / "certificates"))

@@ -2,13 +2,17 @@
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from netral.agencies.models import Agency, Employee, Unit
 from netral.core.models import Membership, User
+from netral.pacts import documents
 from netral.pacts import services as pacts_services
+from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.models import Campaign, Election
 from tests.factories import SYSTEM, agency_make, employee_make, officer_make, unit_make
 
@@ -105,3 +109,16 @@ def pacts(world: World) -> Pacts:
         voting_day=datetime.date(2029, 2, 14),
     )
     return Pacts(world=world, election=election, campaign=open_campaign(world, election))
+
+
+@pytest.fixture
+def certificate(pacts: Pacts) -> Path:
+    documents.agency_sealer.cache_clear()
+    path = documents.certificate_path(pacts.world.agency)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        demo_certificate_p12(
+            agency_name=pacts.world.agency.name, password=settings.NETRAL_SEAL_PASSWORD.encode()
+        )
+    )
+    return path

@@ -14,7 +14,7 @@ from django.utils import timezone
 from netral.agencies.models import RosterImport
 from netral.core.models import AuditEntry, Membership
 from netral.pacts import services
-from netral.pacts.models import Campaign, Election, PactVersion
+from netral.pacts.models import Campaign, Election, PactArchive, PactVersion
 from tests.conftest import World
 from tests.factories import SYSTEM
 
@@ -76,6 +76,12 @@ def home_campaign(world: World) -> Campaign:
     return services.campaign_open(actor=SYSTEM, campaign=campaign)
 
 
+def home_archive(world: World) -> PactArchive:
+    return PactArchive.objects.get_or_create(
+        campaign=home_campaign(world), unit=world.unit_b, defaults={"status": "ready"}
+    )[0]
+
+
 def home_import(world: World) -> RosterImport:
     return RosterImport.objects.create(
         agency=world.agency, file_name="rahasia.csv", file_size=1, file_sha256="0" * 64
@@ -107,6 +113,10 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:attendance": lambda w: {"code": home_campaign(w).code},
     "pacts:link_revoke": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_slips": lambda w: {"code": home_campaign(w).code},
+    "pacts:archive_create": lambda w: {"code": home_campaign(w).code},
+    "pacts:archive": lambda w: {"code": home_archive(w).code},
+    "pacts:archive_status": lambda w: {"code": home_archive(w).code},
+    "pacts:archive_download": lambda w: {"code": home_archive(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {

@@ -23,6 +23,10 @@ urlpatterns = [
     path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
     path("kampanye/<str:code>/kehadiran/", views.attendance_view, name="attendance"),
     path("kampanye/<str:code>/ganti-tautan/", views.link_revoke_view, name="link_revoke"),
+    path("kampanye/<str:code>/arsip/", views.archive_create_view, name="archive_create"),
+    path("arsip/<str:code>/", views.archive_view, name="archive"),
+    path("arsip/<str:code>/status/", views.archive_status_view, name="archive_status"),
+    path("arsip/<str:code>/unduh/", views.archive_download_view, name="archive_download"),
     # Public: signing, verification, the transparency log.
     path("t/<str:token>/", public_views.sign_view, name="sign"),
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,9 +19,9 @@ from netral.agencies.models import Unit
 from netral.core.access import is_admin, officer_view
 from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
-from netral.pacts import selectors, services
+from netral.pacts import archives, selectors, services
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
-from netral.pacts.models import Attendance, Campaign, PactVersion, SigningLink
+from netral.pacts.models import Attendance, Campaign, PactArchive, PactVersion, SigningLink
 from netral.pacts.slips import Slip, slips_pdf
 
 
@@ -407,4 +407,50 @@ def _unit_links(campaign: Campaign, unit: Unit) -> QuerySet[SigningLink]:
         )
         .select_related("employee", "employee__unit", "campaign")
         .order_by("employee__unit__path", "employee__name")
+    )
+
+
+@require_POST
+@officer_view(is_admin)
+def archive_create_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    unit = agency_selectors.unit_get(viewer=viewer, code=request.POST.get("unit", ""))
+    archive = archives.pact_archive_create(
+        actor=Actor.from_request(request), campaign=campaign, unit=unit
+    )
+    return redirect("pacts:archive", code=archive.code)
+
+
+def _archive_or_404(viewer: Membership, code: str) -> PactArchive:
+    archive = (
+        PactArchive.objects.filter(campaign__agency=viewer.agency, code=code)
+        .select_related("campaign", "unit")
+        .first()
+    )
+    if archive is None:
+        raise Http404
+    return archive
+
+
+@officer_view(is_admin)
+def archive_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    return render(request, "pacts/archive.html", {"archive": _archive_or_404(viewer, code)})
+
+
+@officer_view(is_admin)
+def archive_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    archive = _archive_or_404(viewer, code)
+    return JsonResponse({"progress": archive.progress, "pending": archive.is_pending})
+
+
+@officer_view(is_admin)
+def archive_download_view(request: HttpRequest, code: str, viewer: Membership) -> FileResponse:
+    archive = _archive_or_404(viewer, code)
+    if archive.status != PactArchive.Status.READY:
+        raise Http404
+    return FileResponse(
+        archives.archive_path(archive).open("rb"),
+        as_attachment=True,
+        filename=f"pakta-{archive.unit.code}.zip",
+        content_type="application/zip",
     )

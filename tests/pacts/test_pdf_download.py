@@ -1,28 +1,12 @@
 from pathlib import Path
 
-import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from netral.pacts import documents, services
-from netral.pacts.certificates import demo_certificate_p12
+from netral.pacts import services
 from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts
-
-
-@pytest.fixture
-def certificate(pacts: Pacts) -> Path:
-    documents.agency_sealer.cache_clear()
-    path = documents.certificate_path(pacts.world.agency)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(
-        demo_certificate_p12(
-            agency_name=pacts.world.agency.name, password=settings.NETRAL_SEAL_PASSWORD.encode()
-        )
-    )
-    return path
 
 
 def signed(client: Client, pacts: Pacts) -> tuple[str, Signature]:

@@ -1,6 +1,6 @@
 // Polls a job's status and moves the progress bar; reloads the page when the job is done.
 (function () {
-  var box = document.getElementById("import-progress");
+  var box = document.getElementById("job-progress");
   if (!box) return;
   var bar = box.querySelector("progress");
   var label = box.querySelector(".progress-label");

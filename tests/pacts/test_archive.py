@@ -1,0 +1,65 @@
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from netral.core.audit import Actor
+from netral.pacts import services
+from netral.pacts.models import PactArchive
+from tests.conftest import Pacts
+from tests.factories import employee_make
+
+
+def test_an_admin_downloads_a_units_pacts_as_a_zip(
+    client: Client, pacts: Pacts, certificate: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    actor = Actor.command("tests")
+    services.signature_create(
+        actor=actor,
+        campaign=pacts.campaign,
+        employee=pacts.world.employee_a,
+        channel="link",
+        typed_name="Siti Aminah",
+    )
+    paper_signer = employee_make(pacts.world.unit_a_child, "Rina Kartika")
+    services.paper_signature_create(
+        actor=actor, campaign=pacts.campaign, employee=paper_signer, scan=b"%PDF-1.4 scan"
+    )
+    services.signature_create(
+        actor=actor,
+        campaign=pacts.campaign,
+        employee=pacts.world.employee_b,  # another unit: not in the archive
+        channel="link",
+        typed_name="Bambang Sutrisno",
+    )
+    client.force_login(pacts.world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("pacts:archive_create", args=[pacts.campaign.code]),
+            {"unit": pacts.world.unit_a.code},
+        )
+    archive = PactArchive.objects.get()
+    assert response["Location"] == reverse("pacts:archive", args=[archive.code])
+    archive.refresh_from_db()
+    assert archive.status == PactArchive.Status.READY
+    assert archive.count == 2
+    status = client.get(reverse("pacts:archive_status", args=[archive.code])).json()
+    assert status == {"progress": 100, "pending": False}
+    download = client.get(reverse("pacts:archive_download", args=[archive.code]))
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = sorted(bundle.namelist())
+    assert names == sorted([f"{pacts.world.employee_a.nip}.pdf", f"{paper_signer.nip}-kertas.pdf"])
+    assert bundle.read(f"{pacts.world.employee_a.nip}.pdf").startswith(b"%PDF-")
+
+
+def test_coordinators_cannot_build_archives(client: Client, pacts: Pacts) -> None:
+    client.force_login(pacts.world.coordinator_a)
+    response = client.post(
+        reverse("pacts:archive_create", args=[pacts.campaign.code]),
+        {"unit": pacts.world.unit_a.code},
+    )
+    assert response.status_code == 403
+    assert not PactArchive.objects.exists()
