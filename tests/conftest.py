@@ -94,7 +94,7 @@ def open_campaign(world: World, election: Election, **extra: object) -> Campaign
         agency=world.agency,
         election=election,
         pact_version=version,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
     return pacts_services.campaign_open(actor=SYSTEM, campaign=campaign)
 

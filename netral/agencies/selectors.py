@@ -69,6 +69,14 @@ def employee_list(
     return employees
 
 
+def employee_by_identifier(*, viewer: Membership, identifier: str) -> Employee | None:
+    """The employee in the viewer's scope with this NIP or NIK, typed with spaces or not."""
+    digits = "".join(ch for ch in identifier if ch.isdigit())
+    if not digits:
+        return None
+    return employee_list(viewer=viewer).filter(Q(nip=digits) | Q(nik=digits)).first()
+
+
 def employee_get(*, viewer: Membership, code: str) -> Employee:
     employee = employee_list(viewer=viewer, active=None).filter(code=code).first()
     if employee is None:

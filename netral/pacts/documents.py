@@ -19,12 +19,16 @@ from netral.pacts.seal import Sealer
 
 
 def certificate_path(agency: Agency) -> Path:
-    return Path(settings.NETRAL_SEAL_DIR) / f"{agency.code}.p12"
+    return _certificate_file(agency.code)
+
+
+def _certificate_file(agency_code: str) -> Path:
+    return Path(settings.NETRAL_SEAL_DIR) / f"{agency_code}.p12"
 
 
 @lru_cache(maxsize=64)
 def agency_sealer(agency_code: str) -> Sealer:
-    path = Path(settings.NETRAL_SEAL_DIR) / f"{agency_code}.p12"
+    path = _certificate_file(agency_code)
     if not path.exists():
         raise ImproperlyConfigured(f"No sealing certificate for agency {agency_code} at {path}.")
     password = settings.NETRAL_SEAL_PASSWORD.encode() or None

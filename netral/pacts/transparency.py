@@ -164,27 +164,34 @@ def log_verify(*, campaign: Campaign) -> list[LogProblem]:
         .select_related("employee")
         .order_by("log_index")
     )
+    leaves: list[bytes] = []
     for position, signature in enumerate(rows):
         if signature.log_index != position:
             problems.append(
                 LogProblem(position, f"log index {position} is missing or out of order")
             )
             break
-        expected = record_sha256(
+        record = canonical_record(
             signature, campaign_code=campaign.code, employee_code=signature.employee.code
         )
-        if expected != signature.record_sha256:
+        if hashlib.sha256(record).hexdigest() != signature.record_sha256:
             problems.append(
                 LogProblem(position, f"signature {signature.code} was changed after signing")
             )
-    leaves = [_leaf(s, campaign.code, s.employee.code) for s in rows]
+        leaves.append(merkle.leaf_hash(record))
     public_key = log_private_key().public_key()
+    # The heads in size order against one growing tree: every leaf is hashed in once.
+    tree = merkle.CompactTree()
     for head in TreeHead.objects.filter(campaign=campaign).select_related("campaign"):
         if not tree_head_verify(head, public_key):
             problems.append(LogProblem(None, f"tree head {head.size} has a bad signature"))
-        elif head.size > len(leaves):
+            continue
+        if head.size > len(leaves):
             problems.append(LogProblem(None, f"tree head {head.size} covers rows now missing"))
-        elif merkle.root(leaves[: head.size]).hex() != head.root:
+            continue
+        for leaf in leaves[tree.size : head.size]:
+            tree.append(leaf)
+        if tree.root().hex() != head.root:
             problems.append(
                 LogProblem(None, f"the rows no longer give the root of tree head {head.size}")
             )

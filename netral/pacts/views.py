@@ -6,7 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -230,13 +230,8 @@ def paper_pact_view(request: HttpRequest, code: str, viewer: Membership) -> Http
     campaign = selectors.campaign_get(viewer=viewer, code=code)
     form = PaperPactForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        digits = "".join(ch for ch in form.cleaned_data["identifier"] if ch.isdigit())
-        employee = (
-            agency_selectors.employee_list(viewer=viewer)
-            .filter(Q(nip=digits) | Q(nik=digits))
-            .first()
-            if digits
-            else None
+        employee = agency_selectors.employee_by_identifier(
+            viewer=viewer, identifier=form.cleaned_data["identifier"]
         )
         upload = form.cleaned_data["scan"]
         if employee is None:
@@ -339,11 +334,8 @@ def attendance_view(request: HttpRequest, code: str, viewer: Membership) -> Http
 def link_revoke_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """Replace an employee's leaked link: the old one stops working, the new one is shown once."""
     campaign = selectors.campaign_get(viewer=viewer, code=code)
-    digits = "".join(ch for ch in request.POST.get("identifier", "") if ch.isdigit())
-    employee = (
-        agency_selectors.employee_list(viewer=viewer).filter(Q(nip=digits) | Q(nik=digits)).first()
-        if digits
-        else None
+    employee = agency_selectors.employee_by_identifier(
+        viewer=viewer, identifier=request.POST.get("identifier", "")
     )
     link = (
         SigningLink.objects.filter(campaign=campaign, employee=employee)

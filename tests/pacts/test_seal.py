@@ -191,7 +191,7 @@ def test_the_demo_certificate_is_for_signing_documents_for_five_years(agency_p12
     key, certificate, _ = pkcs12.load_key_and_certificates(agency_p12, PASSWORD)
 
     assert certificate is not None and key is not None
-    assert key.key_size == 2048  # type: ignore[union-attr]
+    assert key.key_size == 2048
     subject = {attribute.oid._name: attribute.value for attribute in certificate.subject}
     assert subject == {"commonName": AGENCY, "organizationName": AGENCY, "countryName": "ID"}
     usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value

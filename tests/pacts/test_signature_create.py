@@ -19,7 +19,7 @@ def sign(pacts: Pacts, employee: object = None) -> tuple[Signature, bool]:
     return services.signature_create(
         actor=SIGNER,
         campaign=pacts.campaign,
-        employee=employee or pacts.world.employee_a,  # type: ignore[arg-type]
+        employee=employee or pacts.world.employee_a,
         channel=Signature.Channel.LINK,
         typed_name="Siti Aminah",
     )

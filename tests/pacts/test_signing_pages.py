@@ -27,7 +27,7 @@ def test_the_signing_page_shows_the_pact_with_the_employees_data(
     assert page.status_code == 200
     assert "PAKTA INTEGRITAS NETRALITAS" in text
     assert "Siti Aminah, S.Pd." in text
-    assert pacts.world.employee_a.nip in text  # type: ignore[operator]
+    assert pacts.world.employee_a.nip in text
     assert "Menolak politik uang" in text
     assert page["Cache-Control"].startswith("max-age=0")
 

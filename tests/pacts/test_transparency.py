@@ -59,7 +59,7 @@ def test_the_published_proofs_verify_independently(client: Client, pacts: Pacts)
     key = load_pem_public_key(client.get(reverse("pacts:log_key")).content)
     head = client.get(reverse("pacts:tree_head", args=[pacts.campaign.code])).json()
     assert head["size"] == 7
-    key.verify(bytes.fromhex(head["signature"]), head["signed_message"].encode())  # type: ignore[union-attr,call-arg]
+    key.verify(bytes.fromhex(head["signature"]), head["signed_message"].encode())
 
     proof = client.get(
         reverse("pacts:inclusion_proof", args=[pacts.campaign.code, later[1].code])
