@@ -164,12 +164,14 @@ class CampaignFacts:
     read_at: float
 
 
-_campaign_facts: dict[int, CampaignFacts] = {}
+# Keyed by the campaign's random code as well as its id: ids are reused after a rollback.
+_campaign_facts: dict[tuple[int, str], CampaignFacts] = {}
 CAMPAIGN_FACTS_SECONDS = 60.0
 
 
 def campaign_facts(campaign: Campaign) -> CampaignFacts:
-    facts = _campaign_facts.get(campaign.pk)
+    key = (campaign.pk, campaign.code)
+    facts = _campaign_facts.get(key)
     if facts is None or time.monotonic() - facts.read_at > CAMPAIGN_FACTS_SECONDS:
         version = PactVersion.objects.only("sha256").get(pk=campaign.pact_version_id)
         facts = CampaignFacts(
@@ -178,7 +180,7 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
             unit_paths=tuple(campaign.units.values_list("path", flat=True)),
             read_at=time.monotonic(),
         )
-        _campaign_facts[campaign.pk] = facts
+        _campaign_facts[key] = facts
     return facts
 
 
