@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "netral.core",
     "netral.agencies",
     "netral.pacts",
+    "netral.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -78,6 +78,10 @@ class Unit(models.Model):
     # The codes of the unit's ancestors and its own, each followed by "/": a subtree is a prefix.
     path = models.CharField(max_length=800, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0)
+    # The unit's head, who receives the digest of the unit's employees yet to sign.
+    head = models.ForeignKey(
+        "Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["path"]

@@ -20,6 +20,7 @@ from netral.agencies.roster import (
     roster_plan,
 )
 from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
+from netral.agencies.signals import roster_imported
 from netral.core.audit import Actor, audit_log
 
 
@@ -252,4 +253,6 @@ def roster_import_apply_run(job: RosterImport, actor: Actor) -> RosterImport:
         agency=job.agency,
         data={"summary": job.summary, "errors": job.error_count},
     )
+    if plan.is_valid:
+        roster_imported.send(sender=RosterImport, agency=job.agency)
     return job

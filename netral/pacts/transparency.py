@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from netral.core import merkle
 from netral.pacts.models import Campaign, LogHead, Signature, TreeHead
+from netral.pacts.signals import log_sequenced
 
 SEQUENCE_BATCH = 5000
 
@@ -122,7 +123,9 @@ def log_sequence(*, campaign: Campaign) -> TreeHead | None:
         Signature.objects.bulk_update(pending, ["log_index"], batch_size=1000)
         head.size, head.edge = tree.size, [h.hex() for h in tree.edge]
         head.save()
-        return _publish(campaign, tree.size, tree.root().hex())
+        published = _publish(campaign, tree.size, tree.root().hex())
+    log_sequenced.send(sender=Campaign, campaign=campaign)
+    return published
 
 
 def _publish(campaign: Campaign, size: int, root_hex: str) -> TreeHead:

@@ -1,0 +1,291 @@
+"""Completion numbers of a campaign, scoped to the acting membership.
+
+Every count starts from the campaign's eligible employees (`campaign_employees`) joined to their
+signature, so a page, an export and a rollup never disagree: a signature of an employee who has
+left the roster since is not counted, nor is the employee."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncHour
+from django.http import Http404
+
+from netral.agencies import selectors as agency_selectors
+from netral.agencies.models import Agency, Employee, Unit
+from netral.core.models import Membership
+from netral.monitoring.models import CampaignTally
+from netral.pacts.models import Attendance, Campaign, Election, Signature
+from netral.pacts.services import campaign_employees
+
+PAPER = Signature.Channel.PAPER
+
+
+@dataclass
+class Completion:
+    eligible: int = 0
+    signed: int = 0
+    paper: int = 0
+
+    @property
+    def electronic(self) -> int:
+        return self.signed - self.paper
+
+    @property
+    def unsigned(self) -> int:
+        return self.eligible - self.signed
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.signed / self.eligible if self.eligible else 0.0
+
+    def add(self, other: Completion) -> None:
+        self.eligible += other.eligible
+        self.signed += other.signed
+        self.paper += other.paper
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    completion: Completion
+    # The row counts only the unit's own employees, not its sub-units'.
+    own_only: bool = False
+
+
+@dataclass
+class Dashboard:
+    campaign: Campaign
+    root: Unit | None
+    total: Completion
+    by_kind: dict[str, Completion]
+    by_position: dict[str, Completion]
+    units: list[UnitRow]
+    timeline: list[tuple[datetime.datetime | datetime.date, int]] = field(default_factory=list)
+    attendance: dict[str, int] = field(default_factory=dict)
+    hourly: bool = False
+
+
+def _scope_root(viewer: Membership, unit: Unit | None) -> Unit | None:
+    """The unit a page is about: the asked one, else a coordinator's own, else the agency."""
+    return unit if unit is not None else viewer.unit
+
+
+def _eligible(campaign: Campaign, root: Unit | None) -> QuerySet[Employee]:
+    employees = campaign_employees(campaign)
+    if root is not None:
+        employees = employees.filter(unit__path__startswith=root.path)
+    return employees
+
+
+def _counts(campaign: Campaign, root: Unit | None) -> list[tuple[int, str, str, str | None, int]]:
+    """(unit id, kind, position type, channel or None, employees) for the eligible employees."""
+    inner, params = (
+        _eligible(campaign, root).order_by().values("id", "unit_id", "kind", "position_type")
+    ).query.sql_with_params()
+    signature_table = Signature._meta.db_table
+    # Only table names and Django's own compiled SQL are formatted in; values are parameters.
+    sql = " ".join(
+        [
+            "SELECT e.unit_id, e.kind, e.position_type, s.channel, COUNT(*)",
+            f"FROM ({inner}) e LEFT JOIN {signature_table} s",
+            "ON s.employee_id = e.id AND s.campaign_id = %s",
+            "GROUP BY e.unit_id, e.kind, e.position_type, s.channel",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, campaign.pk])
+        return cursor.fetchall()
+
+
+def _display_units(viewer: Membership, root: Unit | None) -> list[Unit]:
+    """The rows of the unit table: the root's children (the OPD for the whole agency)."""
+    units = agency_selectors.unit_list(viewer=viewer)
+    if root is None:
+        top = units.filter(parent__isnull=True).first()
+        if top is None:
+            return []
+        root = top
+    return [*units.filter(parent=root).order_by("name"), root]
+
+
+def campaign_dashboard(
+    *, viewer: Membership, campaign: Campaign, unit: Unit | None = None, timeline: bool = True
+) -> Dashboard:
+    """Completion of the campaign within the viewer's scope (or a unit of it), with a row per
+    sub-unit; the last row is the root unit's own employees."""
+    root = _scope_root(viewer, unit)
+    display = _display_units(viewer, root)
+    root_index = len(display) - 1
+    # Longest path first, so each unit finds the display row it falls under.
+    paths = sorted(((u.path, i) for i, u in enumerate(display[:-1])), key=lambda p: -len(p[0]))
+    row_of: dict[int, int] = {}
+    for unit_id, unit_path in (
+        agency_selectors.unit_list(viewer=viewer)
+        .filter(path__startswith=root.path if root else "")
+        .values_list("id", "path")
+    ):
+        row_of[unit_id] = next((i for path, i in paths if unit_path.startswith(path)), root_index)
+    total = Completion()
+    by_kind = {kind: Completion() for kind in Employee.Kind.values}
+    by_position = {kind: Completion() for kind in Employee.PositionType.values}
+    rows = [Completion() for _unit in display]
+    for unit_id, kind, position_type, channel, count in _counts(campaign, root):
+        signed = count if channel is not None else 0
+        part = Completion(count, signed, count if channel == PAPER else 0)
+        total.add(part)
+        by_kind.setdefault(kind, Completion()).add(part)
+        by_position.setdefault(position_type, Completion()).add(part)
+        rows[row_of.get(unit_id, root_index)].add(part)
+    unit_rows = [
+        UnitRow(u, c, own_only=(i == root_index))
+        for i, (u, c) in enumerate(zip(display, rows, strict=True))
+    ]
+    if unit_rows and unit_rows[-1].completion.eligible == 0:
+        unit_rows.pop()
+    dashboard = Dashboard(
+        campaign=campaign,
+        root=root,
+        total=total,
+        by_kind=by_kind,
+        by_position=by_position,
+        units=unit_rows,
+    )
+    if timeline:
+        dashboard.hourly = campaign.closes_at - campaign.opens_at <= datetime.timedelta(days=2)
+        dashboard.timeline = _timeline(campaign, root, hourly=dashboard.hourly)
+        dashboard.attendance = _attendance(campaign, root)
+    return dashboard
+
+
+def _signed_in_scope(campaign: Campaign, root: Unit | None) -> QuerySet[Signature]:
+    return Signature.objects.filter(
+        campaign=campaign, employee__in=_eligible(campaign, root).values("id")
+    )
+
+
+def _timeline(
+    campaign: Campaign, root: Unit | None, *, hourly: bool
+) -> list[tuple[datetime.datetime | datetime.date, int]]:
+    bucket = TruncHour("signed_at") if hourly else TruncDate("signed_at")
+    rows = (
+        _signed_in_scope(campaign, root)
+        .order_by()
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(count=Count("id"))
+        .order_by("bucket")
+    )
+    return [(row["bucket"], row["count"]) for row in rows]
+
+
+def _attendance(campaign: Campaign, root: Unit | None) -> dict[str, int]:
+    counts = dict(
+        Attendance.objects.filter(
+            campaign=campaign, employee__in=_eligible(campaign, root).values("id")
+        )
+        .order_by()
+        .values_list("mode")
+        .annotate(count=Count("id"))
+        .values_list("mode", "count")
+    )
+    return {mode: counts.get(mode, 0) for mode in Attendance.Mode.values}
+
+
+def unsigned_employees(
+    *, viewer: Membership, campaign: Campaign, unit: Unit | None = None, query: str = ""
+) -> QuerySet[Employee]:
+    """The eligible employees in the viewer's scope (or a unit of it) who have not signed."""
+    root = _scope_root(viewer, unit)
+    employees = _eligible(campaign, root).exclude(
+        pk__in=Signature.objects.filter(campaign=campaign).values("employee_id")
+    )
+    if query.strip():
+        matching = agency_selectors.employee_list(viewer=viewer, query=query)
+        employees = employees.filter(pk__in=matching.values("id"))
+    return employees.select_related("unit").order_by("unit__path", "name")
+
+
+def campaign_completion(campaign: Campaign) -> Completion:
+    """The whole campaign's numbers, counted now (the tally's source of truth)."""
+    signed = Signature.objects.filter(
+        campaign=campaign, employee__in=campaign_employees(campaign).values("id")
+    )
+    counts = dict(
+        signed.order_by().values_list("channel").annotate(n=Count("id")).values_list("channel", "n")
+    )
+    return Completion(
+        eligible=campaign_employees(campaign).count(),
+        signed=sum(counts.values()),
+        paper=counts.get(PAPER, 0),
+    )
+
+
+@dataclass
+class RollupRow:
+    agency: Agency
+    campaign: Campaign | None
+    completion: Completion
+    refreshed_at: datetime.datetime | None
+
+
+def rollup_elections(*, viewer: Membership) -> QuerySet[Election]:
+    """The elections with a campaign in an agency the viewer oversees."""
+    agencies = agency_selectors.overseen_agencies(viewer=viewer).values("id")
+    return (
+        Election.objects.filter(campaigns__agency__in=agencies).distinct().order_by("-voting_day")
+    )
+
+
+def rollup(
+    *, viewer: Membership, election: Election, province: str = "", sort: str = "name"
+) -> list[RollupRow]:
+    """Agency-level completion of each agency the viewer oversees, for one election. Agencies
+    without a campaign are listed with no numbers: they have not started."""
+    agencies = Agency.objects.filter(
+        pk__in=agency_selectors.overseen_agencies(viewer=viewer).values("id")
+    ).select_related("region")
+    if province:
+        agencies = agencies.filter(Q(region__parent_id=province) | Q(region_id=province))
+    tallies: dict[int, CampaignTally] = {}
+    for tally in (
+        CampaignTally.objects.filter(election=election, agency__in=agencies.values("id"))
+        .select_related("campaign")
+        .order_by("campaign__opens_at")
+    ):
+        tallies[tally.agency_id] = tally  # the latest campaign of an agency wins
+    rows = []
+    for agency in agencies:
+        tally = tallies.get(agency.pk)
+        rows.append(
+            RollupRow(
+                agency=agency,
+                campaign=tally.campaign if tally else None,
+                completion=Completion(tally.eligible, tally.signed, tally.signed_paper)
+                if tally
+                else Completion(),
+                refreshed_at=tally.refreshed_at if tally else None,
+            )
+        )
+    if sort == "percent":
+        rows.sort(key=lambda row: (row.completion.percent, row.agency.name))
+    elif sort == "-percent":
+        rows.sort(key=lambda row: (-row.completion.percent, row.agency.name))
+    else:
+        rows.sort(key=lambda row: row.agency.code)
+    return rows
+
+
+def campaign_for_dashboard(*, viewer: Membership, code: str) -> Campaign:
+    """Admins and coordinators of the campaign's agency; a viewer of the agency too."""
+    campaign = (
+        Campaign.objects.filter(agency=viewer.agency, code=code)
+        .select_related("agency", "election", "pact_version")
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
