@@ -111,6 +111,7 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_qr": lambda w: {"code": home_campaign(w).code},
     "pacts:paper_pact": lambda w: {"code": home_campaign(w).code},
     "pacts:attendance": lambda w: {"code": home_campaign(w).code},
+    "pacts:attendance_sheet": lambda w: {"code": home_campaign(w).code},
     "pacts:link_revoke": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_slips": lambda w: {"code": home_campaign(w).code},
     "pacts:archive_create": lambda w: {"code": home_campaign(w).code},
@@ -122,6 +123,7 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
     "pacts:campaign_slips": lambda w: {"unit": w.unit_b.code},
+    "pacts:attendance_sheet": lambda w: {"unit": w.unit_b.code},
 }
 # Agency-wide actions a coordinator may post to; aimed outside the unit, they change nothing.
 COORDINATOR_ACTIONS = {"pacts:link_revoke"}

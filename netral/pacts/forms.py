@@ -179,7 +179,7 @@ class CeremonyIdentifierForm(forms.Form):
 class CeremonyCodeForm(forms.Form):
     code = forms.CharField(
         label=_("The 6-digit code from your e-mail"),
-        max_length=8,
+        max_length=12,  # a printed code has 8 digits, often typed with a space
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 

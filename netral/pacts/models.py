@@ -248,7 +248,8 @@ class TreeHead(models.Model):
 
 
 class CeremonyCode(models.Model):
-    """A one-time code that lets an employee sign from the ceremony QR code; kept as a hash."""
+    """A one-time code that lets an employee sign from the ceremony QR code; kept as a hash.
+    It is e-mailed, or printed on the unit's attendance sheet for those without e-mail."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
@@ -257,8 +258,18 @@ class CeremonyCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    printed = models.BooleanField(default=False)
+    # A printed code is derived from its generation, so printing the sheet again prints it again.
+    generation = models.PositiveIntegerField(default=0)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "employee", "generation"],
+                condition=models.Q(printed=True),
+                name="one_printed_code_per_generation",
+            )
+        ]
         indexes = [
             models.Index(fields=["campaign", "employee", "-created_at"], name="ceremony_code")
         ]

@@ -103,7 +103,8 @@ def _throttled(request: HttpRequest, key: str) -> bool:
 
 @never_cache
 def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
-    """The page behind the ceremony QR code: the employee gives the NIP and gets a code by mail."""
+    """The page behind the ceremony QR code: the employee gives the NIP and gets a code by mail,
+    or, without e-mail, uses the code printed on the unit's attendance sheet."""
     campaign = _open_campaign_or_404(code)
     form = CeremonyIdentifierForm(request.POST or None)
     key = f"ceremony:{campaign.code}"
@@ -119,14 +120,17 @@ def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(
                     "identifier", _("This NIP or NIK is not on the list for this campaign.")
                 )
-            elif not services.ceremony_code_send(
-                actor=Actor.from_request(request), campaign=campaign, employee=employee
+            elif not (
+                services.ceremony_code_send(
+                    actor=Actor.from_request(request), campaign=campaign, employee=employee
+                )
+                or services.ceremony_code_printed_exists(campaign=campaign, employee=employee)
             ):
                 form.add_error(
                     "identifier",
                     _(
                         "No e-mail address is registered for you. Ask your unit's coordinator "
-                        "for your personal signing link."
+                        "for the code on the attendance sheet, or for your personal signing link."
                     ),
                 )
             else:
@@ -151,6 +155,8 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
     if employee is None:
         return redirect("pacts:ceremony", code=code)
     form = CeremonyCodeForm(request.POST or None)
+    if not employee.email:
+        form.fields["code"].label = _("The 8-digit code beside your name")
     key = f"ceremony:{campaign.code}:{employee.code}"
     if request.method == "POST" and form.is_valid():
         if _throttled(request, key):
@@ -165,7 +171,7 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
         else:
             core_services.login_failure_record(username=key, ip=client_ip(request))
             form.add_error("code", _("The code is wrong or has expired."))
-    masked = employee.email[:2] + "***@" + employee.email.split("@")[-1]
+    masked = employee.email[:2] + "***@" + employee.email.split("@")[-1] if employee.email else ""
     return render(
         request, "pacts/ceremony_code.html", {"campaign": campaign, "form": form, "email": masked}
     )

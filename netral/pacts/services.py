@@ -402,12 +402,15 @@ def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) ->
         latest = (
             CeremonyCode.objects.select_for_update()
             .filter(campaign=campaign, employee=employee, used_at__isnull=True)
-            .order_by("-created_at")
+            .order_by("-created_at", "-pk")
             .first()
         )
-        if latest is None or latest.expires_at < timezone.now():
+        if latest is None or latest.attempts >= CEREMONY_CODE_ATTEMPTS:
             return False
-        if latest.attempts >= CEREMONY_CODE_ATTEMPTS:
+        # A printed code lives as long as the campaign, even when its end is moved.
+        if latest.printed and not campaign.accepts_signatures():
+            return False
+        if not latest.printed and latest.expires_at < timezone.now():
             return False
         digits = "".join(code.split())
         if not hmac.compare_digest(
@@ -419,6 +422,109 @@ def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) ->
         latest.used_at = timezone.now()
         latest.save(update_fields=["used_at"])
     return True
+
+
+SHEET_CODE_DIGITS = 8  # they live until the campaign closes, so longer than the mailed ones
+
+
+def _sheet_code(campaign: Campaign, employee_code: str, generation: int) -> str:
+    """The printed code of a generation: derived, not stored, so a reprint shows it again."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"sheet/{campaign.token_salt}/{employee_code}/{generation}".encode(),
+        "sha256",
+    ).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**SHEET_CODE_DIGITS:0{SHEET_CODE_DIGITS}d}"
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """One row of a unit's attendance sheet; `code` is set only for those who need it printed."""
+
+    employee: Employee
+    code: str
+    has_email: bool
+    signed: bool
+
+
+def ceremony_code_printed_exists(*, campaign: Campaign, employee: Employee) -> bool:
+    """Whether the employee's latest code is a printed one that still works."""
+    latest = (
+        CeremonyCode.objects.filter(campaign=campaign, employee=employee, used_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest.printed
+        and latest.attempts < CEREMONY_CODE_ATTEMPTS
+        and campaign.accepts_signatures()
+    )
+
+
+def attendance_sheet_print(*, actor: Actor, campaign: Campaign, unit: Unit) -> list[SheetLine]:
+    """The rows of a unit's (and its sub-units') attendance sheet, with a one-time code for each
+    employee who has no e-mail and has not signed. Printing again gives the same codes; a code
+    that was used or tried too often is replaced by the next generation."""
+    if campaign.status == Campaign.Status.CLOSED or campaign.closes_at <= timezone.now():
+        raise CampaignStateError("the campaign is closed")
+    employees = list(
+        campaign_employees(campaign)
+        .filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+    signed = set(
+        Signature.objects.filter(
+            campaign=campaign, employee__unit__path__startswith=unit.path
+        ).values_list("employee_id", flat=True)
+    )
+    # The newest printed code of each employee (ordered by generation, the last one wins).
+    latest = {
+        employee_id: (generation, used_at is None and attempts < CEREMONY_CODE_ATTEMPTS)
+        for employee_id, generation, used_at, attempts in CeremonyCode.objects.filter(
+            campaign=campaign, printed=True, employee__unit__path__startswith=unit.path
+        )
+        .order_by("employee_id", "generation")
+        .values_list("employee_id", "generation", "used_at", "attempts")
+    }
+    lines: list[SheetLine] = []
+    created: list[CeremonyCode] = []
+    for employee in employees:
+        is_signed = employee.pk in signed
+        code = ""
+        if not employee.email and not is_signed:
+            generation, usable = latest.get(employee.pk, (-1, False))
+            if not usable:
+                generation += 1
+            code = _sheet_code(campaign, employee.code, generation)
+            if not usable:
+                created.append(
+                    CeremonyCode(
+                        campaign=campaign,
+                        employee=employee,
+                        code_hash=_ceremony_code_hash(campaign, employee, code),
+                        expires_at=campaign.closes_at,
+                        printed=True,
+                        generation=generation,
+                    )
+                )
+        lines.append(
+            SheetLine(
+                employee=employee, code=code, has_email=bool(employee.email), signed=is_signed
+            )
+        )
+    with transaction.atomic():
+        # A second print at the same moment derives the same rows: the constraint keeps one.
+        CeremonyCode.objects.bulk_create(created, batch_size=500, ignore_conflicts=True)
+        audit_log(
+            actor=actor,
+            action="pacts.attendance_sheet.printed",
+            target=unit,
+            agency=campaign.agency,
+            data={"campaign": campaign.code, "codes": sum(1 for line in lines if line.code)},
+        )
+    return lines
 
 
 # What a scan may be, told by its first bytes, never by its name.

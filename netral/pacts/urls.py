@@ -22,6 +22,11 @@ urlpatterns = [
     path("kampanye/<str:code>/qr/", views.campaign_qr_view, name="campaign_qr"),
     path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
     path("kampanye/<str:code>/kehadiran/", views.attendance_view, name="attendance"),
+    path(
+        "kampanye/<str:code>/daftar-hadir.pdf",
+        views.attendance_sheet_view,
+        name="attendance_sheet",
+    ),
     path("kampanye/<str:code>/ganti-tautan/", views.link_revoke_view, name="link_revoke"),
     path("kampanye/<str:code>/arsip/", views.archive_create_view, name="archive_create"),
     path("arsip/<str:code>/", views.archive_view, name="archive"),

@@ -19,7 +19,7 @@ from netral.agencies.models import Unit
 from netral.core.access import is_admin, officer_view
 from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
-from netral.pacts import archives, selectors, services
+from netral.pacts import archives, selectors, services, sheets
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
 from netral.pacts.models import Attendance, Campaign, PactArchive, PactVersion, SigningLink
 from netral.pacts.slips import Slip, slips_pdf
@@ -327,6 +327,28 @@ def attendance_view(request: HttpRequest, code: str, viewer: Membership) -> Http
             "Mode": Attendance.Mode,
         },
     )
+
+
+@officer_view(can_run_campaigns)
+def attendance_sheet_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """A unit's attendance sheet to print (PDF), with the one-time codes of those without e-mail."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    unit = agency_selectors.unit_get(viewer=viewer, code=request.GET.get("unit", ""))
+    try:
+        lines = services.attendance_sheet_print(
+            actor=Actor.from_request(request), campaign=campaign, unit=unit
+        )
+    except services.CampaignStateError:
+        messages.error(
+            request, _("The campaign is closed, so its attendance sheet can no longer be printed.")
+        )
+        return redirect("pacts:attendance", code=code)
+    response = HttpResponse(
+        sheets.attendance_sheet_pdf(campaign=campaign, unit=unit, lines=lines),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="daftar-hadir-{unit.code}.pdf"'
+    return response
 
 
 @require_POST

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -100,11 +101,13 @@ def test_an_unknown_nip_is_explained_and_guessing_is_throttled(
 def test_without_an_email_address_the_employee_is_sent_to_the_coordinator(
     client: Client, pacts: Pacts
 ) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(
         reverse("pacts:ceremony", args=[pacts.campaign.code]),
         {"identifier": pacts.world.employee_b.nip},
     )
-    assert "Tidak ada alamat email" in response.content.decode()
+    assert "No e-mail address is registered" in response.content.decode()
+    assert "code on the attendance sheet" in response.content.decode()
     assert not mail.outbox
 
 
