@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("netral.core.urls")),
     path("", include("netral.agencies.urls")),
     path("", include("netral.pacts.urls")),
+    path("", include("netral.monitoring.urls")),
 ]

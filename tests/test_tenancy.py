@@ -37,6 +37,7 @@ PUBLIC_URLS = {
     "pacts:tree_head",
     "pacts:inclusion_proof",
     "pacts:consistency_proof",
+    "monitoring:public",
 }
 
 
@@ -118,6 +119,11 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:archive": lambda w: {"code": home_archive(w).code},
     "pacts:archive_status": lambda w: {"code": home_archive(w).code},
     "pacts:archive_download": lambda w: {"code": home_archive(w).code},
+    "monitoring:dashboard": lambda w: {"code": home_campaign(w).code},
+    "monitoring:unit": lambda w: {"code": home_campaign(w).code, "unit_code": w.unit_b.code},
+    "monitoring:screen": lambda w: {"code": home_campaign(w).code},
+    "monitoring:screen_data": lambda w: {"code": home_campaign(w).code},
+    "monitoring:public_toggle": lambda w: {"code": home_campaign(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
@@ -133,6 +139,9 @@ COORDINATOR_PAGES = {
     "pacts:campaign_qr",
     "pacts:paper_pact",
     "pacts:attendance",
+    "monitoring:dashboard",
+    "monitoring:screen",
+    "monitoring:screen_data",
 }
 
 

@@ -120,6 +120,8 @@ class Campaign(models.Model):
     # Empty means every unit of the agency; otherwise these units and their sub-units.
     units = models.ManyToManyField("agencies.Unit", blank=True, related_name="+")
     include_non_asn = models.BooleanField(default=True)
+    # Whether the agency-level completion is shown on a public page (no personal data).
+    is_public = models.BooleanField(default=False)
     # Keys the personal links: the same key gives the same links again, for a new export.
     token_salt = models.CharField(max_length=32, default=new_code, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

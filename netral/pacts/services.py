@@ -32,6 +32,7 @@ from netral.pacts.models import (
     Signature,
     SigningLink,
 )
+from netral.pacts.signals import campaign_opened
 from netral.pacts.transparency import record_sha256
 
 
@@ -234,6 +235,7 @@ def campaign_open(*, actor: Actor, campaign: Campaign) -> Campaign:
             agency=locked.agency,
             data={"links_created": created},
         )
+        transaction.on_commit(lambda: campaign_opened.send(sender=Campaign, campaign=locked))
     return locked
 
 

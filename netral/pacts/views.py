@@ -134,20 +134,16 @@ def campaign_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse
 
 @officer_view(can_run_campaigns)
 def campaign_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    from netral.monitoring.selectors import campaign_dashboard
+
     campaign = selectors.campaign_get(viewer=viewer, code=code)
-    employees = services.campaign_employees(campaign)
-    if viewer.unit is not None:
-        employees = employees.filter(unit__path__startswith=viewer.unit.path)
-    signed = selectors.signature_list(viewer=viewer, campaign=campaign).count()
-    total = employees.count()
+    completion = campaign_dashboard(viewer=viewer, campaign=campaign, timeline=False).total
     return render(
         request,
         "pacts/campaign_detail.html",
         {
             "campaign": campaign,
-            "signed": signed,
-            "total": total,
-            "percent": round(100 * signed / total) if total else 0,
+            "completion": completion,
             "units": agency_selectors.unit_list(viewer=viewer).filter(
                 depth=(viewer.unit.depth if viewer.unit else 1)
             ),

@@ -1,0 +1,4 @@
+from netral.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,255 @@
+"""Dashboards, the unit view, the live ceremony screen, the rollups and the public page."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from netral.agencies import selectors as agency_selectors
+from netral.agencies.models import Agency, Employee, Region
+from netral.core.access import officer_view
+from netral.core.audit import Actor, audit_log
+from netral.core.models import Membership
+from netral.monitoring import charts, selectors
+from netral.monitoring.selectors import Completion, Dashboard
+from netral.pacts.models import Attendance, Campaign
+
+SCREEN_POLL_SECONDS = 5
+
+
+def can_watch(viewer: Membership) -> bool:
+    """Admins and coordinators (their subtree) see people; viewers see the numbers only."""
+    return viewer.role in {
+        Membership.Role.ADMIN,
+        Membership.Role.COORDINATOR,
+        Membership.Role.VIEWER,
+    }
+
+
+def can_chase(viewer: Membership) -> bool:
+    return viewer.role in {Membership.Role.ADMIN, Membership.Role.COORDINATOR}
+
+
+def oversees_others(viewer: Membership) -> bool:
+    return viewer.agency.kind in {Agency.Kind.PROVINCE, Agency.Kind.NATIONAL}
+
+
+def _charts(board: Dashboard) -> dict[str, object]:
+    kinds = dict(Employee.Kind.choices)
+    positions = dict(Employee.PositionType.choices)
+    return {
+        "units_svg": charts.completion_bars(
+            [charts.Bar(r.unit.name, r.completion.signed, r.completion.eligible) for r in board.units]
+        ),
+        "kinds": [(kinds.get(k, k), c) for k, c in board.by_kind.items() if c.eligible],
+        "kinds_svg": charts.completion_bars(
+            [
+                charts.Bar(str(kinds.get(k, k)), c.signed, c.eligible)
+                for k, c in board.by_kind.items()
+                if c.eligible
+            ]
+        ),
+        "positions": [(positions.get(k, k), c) for k, c in board.by_position.items() if c.eligible],
+        "positions_svg": charts.completion_bars(
+            [
+                charts.Bar(str(positions.get(k, k)), c.signed, c.eligible)
+                for k, c in board.by_position.items()
+                if c.eligible
+            ]
+        ),
+        "timeline": [
+            (timezone.localtime(b) if hasattr(b, "hour") else b, n) for b, n in board.timeline
+        ],
+        "timeline_svg": charts.timeline_columns(
+            [(timezone.localtime(b) if hasattr(b, "hour") else b, n) for b, n in board.timeline],
+            hourly=board.hourly,
+        ),
+        "attendance": [
+            (label, board.attendance.get(mode, 0)) for mode, label in Attendance.Mode.choices
+        ],
+    }
+
+
+@officer_view(can_watch)
+def dashboard_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """A campaign's completion in the viewer's scope: totals, methods, kinds, units, time."""
+    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign)
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {"campaign": campaign, "board": board, "can_chase": can_chase(viewer), **_charts(board)},
+    )
+
+
+@officer_view(can_chase)
+def unit_view(request: HttpRequest, code: str, unit_code: str, viewer: Membership) -> HttpResponse:
+    """One unit and its sub-units: completion, who has not signed, and what to do about it."""
+    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    unit = agency_selectors.unit_get(viewer=viewer, code=unit_code)
+    board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign, unit=unit)
+    query = request.GET.get("q", "")
+    unsigned = selectors.unsigned_employees(
+        viewer=viewer, campaign=campaign, unit=unit, query=query
+    )
+    page = Paginator(unsigned, 50).get_page(request.GET.get("page"))
+    parameters = request.GET.copy()
+    parameters.pop("page", None)
+    return render(
+        request,
+        "monitoring/unit.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "board": board,
+            "page": page,
+            "q": query,
+            "query": parameters.urlencode(),
+            "units_svg": _charts(board)["units_svg"],
+            "parent": unit.parent
+            if unit.parent and (viewer.unit is None or unit.parent.is_within(viewer.unit))
+            else None,
+        },
+    )
+
+
+def _screen_numbers(viewer: Membership, campaign: Campaign) -> dict[str, object]:
+    board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign, timeline=False)
+    return {
+        "signed": board.total.signed,
+        "eligible": board.total.eligible,
+        "percent": round(board.total.percent, 1),
+        "units": [
+            {
+                "name": row.unit.name,
+                "signed": row.completion.signed,
+                "eligible": row.completion.eligible,
+                "percent": round(row.completion.percent, 1),
+            }
+            for row in board.units
+        ],
+        "at": timezone.localtime().strftime("%H:%M:%S"),
+    }
+
+
+@officer_view(can_chase)
+def screen_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """The projector screen of the ceremony: the QR code, a running count and the OPD bars."""
+    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    url = request.build_absolute_uri(reverse("pacts:ceremony", kwargs={"code": campaign.code}))
+    return render(
+        request,
+        "monitoring/screen.html",
+        {
+            "campaign": campaign,
+            "url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=8),
+            "numbers": _screen_numbers(viewer, campaign),
+            "poll_seconds": SCREEN_POLL_SECONDS,
+        },
+    )
+
+
+@never_cache
+@officer_view(can_chase)
+def screen_data_view(request: HttpRequest, code: str, viewer: Membership) -> JsonResponse:
+    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    return JsonResponse(_screen_numbers(viewer, campaign))
+
+
+@require_POST
+@officer_view(lambda viewer: viewer.is_admin)
+def public_toggle_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """Publish the campaign's agency-level completion on a public page, or stop doing so."""
+    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    campaign.is_public = request.POST.get("public") == "1"
+    campaign.save(update_fields=["is_public"])
+    audit_log(
+        actor=Actor.from_request(request),
+        action="pacts.campaign.published" if campaign.is_public else "pacts.campaign.unpublished",
+        target=campaign,
+        agency=campaign.agency,
+    )
+    if campaign.is_public:
+        messages.success(request, _("The public page is on."))
+    else:
+        messages.success(request, _("The public page is off."))
+    return redirect("monitoring:dashboard", code=campaign.code)
+
+
+def public_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone: the agency's completion and the ceremony, without any personal data."""
+    campaign = (
+        Campaign.objects.filter(code=code, is_public=True)
+        .exclude(status=Campaign.Status.DRAFT)
+        .select_related("agency", "election")
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    completion: Completion = selectors.campaign_completion(campaign)
+    return render(
+        request, "monitoring/public.html", {"campaign": campaign, "completion": completion}
+    )
+
+
+@officer_view(oversees_others)
+def rollup_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    """Each overseen agency's completion for one election, sortable and filterable."""
+    elections = list(selectors.rollup_elections(viewer=viewer))
+    chosen = request.GET.get("pemilu", "")
+    election = next((e for e in elections if e.code == chosen), elections[0] if elections else None)
+    province = request.GET.get("provinsi", "")
+    sort = request.GET.get("urut", "name")
+    if sort not in {"name", "percent", "-percent"}:
+        sort = "name"
+    if viewer.agency.kind != Agency.Kind.NATIONAL:
+        province = ""
+    rows = (
+        selectors.rollup(viewer=viewer, election=election, province=province, sort=sort)
+        if election
+        else []
+    )
+    total = Completion()
+    for row in rows:
+        total.add(row.completion)
+    return render(
+        request,
+        "monitoring/rollup.html",
+        {
+            "elections": elections,
+            "election": election,
+            "rows": rows,
+            "total": total,
+            "province": province,
+            "sort": sort,
+            "provinces": Region.objects.filter(kind=Region.Kind.PROVINCE)
+            if viewer.agency.kind == Agency.Kind.NATIONAL
+            else [],
+            "rows_svg": charts.completion_bars(
+                [
+                    charts.Bar(r.agency.name, r.completion.signed, r.completion.eligible)
+                    for r in rows
+                ]
+            ),
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("pantau/<str:code>/", dashboard_view, name="dashboard"),
+    path("pantau/<str:code>/unit/<str:unit_code>/", unit_view, name="unit"),
+    path("pantau/<str:code>/layar/", screen_view, name="screen"),
+    path("pantau/<str:code>/layar.json", screen_data_view, name="screen_data"),
+    path("pantau/<str:code>/publik/", public_toggle_view, name="public_toggle"),
+    path("publik/<str:code>/", public_view, name="public"),
+    path("rekap/", rollup_view, name="rollup"),
+]

@@ -1,0 +1,45 @@
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+
+from netral.pacts import services
+from netral.pacts.models import SigningLink
+from tests.conftest import Pacts
+from tests.e2e.conftest import SCREENSHOTS
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill("Rahasia-Netral-2029")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("link", name="Keluar").or_(page.get_by_role("button", name="Keluar")))
+
+
+def test_the_ceremony_screen_shows_a_new_signature_within_seconds(
+    browser: Browser, page: Page, live_server: Any, pacts: Pacts
+) -> None:
+    base = live_server.url
+    hall = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 800})
+    projector = hall.new_page()
+    log_in(projector, base, "admin")
+    projector.goto(f"{base}/pantau/{pacts.campaign.code}/")
+    expect(projector.get_by_test_id("dashboard-signed")).to_have_text("0")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    projector.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+    projector.get_by_role("link", name="Layar upacara").click()
+    expect(projector.get_by_test_id("screen-signed")).to_have_text("0")
+
+    # An employee signs on a phone, in another browser context.
+    link = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_a)
+    page.goto(f"{base}/t/{services.signing_link_url_token(link)}/")
+    page.get_by_label("Ketik nama lengkap Anda").fill("Siti Aminah")
+    page.get_by_label("Saya telah membaca pakta ini").check()
+    page.get_by_role("button", name="Tanda tangani pakta").click()
+    expect(page.get_by_test_id("signed")).to_be_visible()
+
+    url_before = projector.url
+    expect(projector.get_by_test_id("screen-signed")).to_have_text("1", timeout=12_000)
+    assert projector.url == url_before  # updated in place, not reloaded
+    projector.screenshot(path=str(SCREENSHOTS / "ceremony-screen.png"), full_page=True)
+    hall.close()
