@@ -11,6 +11,7 @@ from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts
 from tests.e2e.conftest import SCREENSHOTS
+from tests.factories import SYSTEM
 
 
 def agency_certificate(pacts: Pacts) -> None:
@@ -100,3 +101,27 @@ def test_an_employee_signs_from_the_ceremony_qr_with_a_mailed_code(
     expect(page.get_by_test_id("signed")).to_contain_text("Siti Aminah")
     assert Signature.objects.get().channel == Signature.Channel.CEREMONY
     download_and_verify(page, tmp_path)
+
+
+def test_an_employee_without_email_signs_with_the_code_from_the_attendance_sheet(
+    page: Page, live_server: Any, pacts: Pacts
+) -> None:
+    agency_certificate(pacts)
+    employee = pacts.world.employee_b
+    lines = services.attendance_sheet_print(
+        actor=SYSTEM, campaign=pacts.campaign, unit=pacts.world.unit_b
+    )
+    code = next(line.code for line in lines if line.employee == employee)
+    page.goto(f"{live_server.url}/k/{pacts.campaign.code}/")
+    page.get_by_label("NIP Anda").fill(employee.nip or "")
+    page.get_by_role("button", name="Kirim kode").click()
+    expect(page.get_by_role("heading", name="Masukkan kode")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("input[name=code]").fill(f"{code[:4]} {code[4:]}")
+    page.get_by_role("button", name="Lanjutkan").click()
+    page.get_by_label("Ketik nama lengkap Anda").fill("Bambang Sutrisno")
+    page.get_by_label("Saya telah membaca pakta ini").check()
+    page.get_by_role("button", name="Tanda tangani pakta").click()
+    expect(page.get_by_test_id("signed")).to_contain_text("Bambang Sutrisno")
+    assert Signature.objects.get().channel == Signature.Channel.CEREMONY
+    assert not mail.outbox
