@@ -6,6 +6,7 @@ import datetime
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,9 @@ from netral.agencies.roster_file import read_roster_file
 from netral.agencies.services import agency_for_region
 from netral.core.audit import Actor
 from netral.core.models import Membership, User
+
+if TYPE_CHECKING:
+    from netral.pacts.models import Campaign
 
 DEMO_REGION = "33.26"  # Kabupaten Pekalongan
 # Printed on screen: the demo serves 127.0.0.1 only.
@@ -136,19 +140,110 @@ def _demo_campaign(agency: Agency, actor: Actor) -> None:
         place="Pendopo Rumah Dinas Bupati Pekalongan, Kajen",
         mode=Campaign.Mode.BOTH,
         meeting_link="https://meet.example.go.id/ikrar-netralitas",
-        opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(days=30),
+        opens_at=now - datetime.timedelta(days=3),
+        closes_at=now + datetime.timedelta(days=27),
     )
-    pacts.campaign_open(actor=actor, campaign=campaign)
+    campaign = pacts.campaign_open(actor=actor, campaign=campaign)
+    _demo_signatures(campaign, actor)
+
+
+def _demo_signatures(campaign: Campaign, actor: Actor, share: float = 0.55) -> None:
+    """About half the employees signed over the last three days (a few OPD lag behind, some on
+    paper) and some attended the ikrar, so the dashboards have something to show."""
+    import hashlib
+    import random
+
+    from netral.core.audit import audit_log
+    from netral.core.codes import new_codes
+    from netral.pacts.models import Attendance, Signature
+    from netral.pacts.services import campaign_employees, scan_path
+    from netral.pacts.transparency import record_sha256
+
+    chance = random.Random(2029)  # demo data, not a secret
+    employees = list(campaign_employees(campaign).select_related("unit").order_by("id"))
+    pact_sha256 = campaign.pact_version.sha256
+    now = timezone.now()
+    signatures: list[Signature] = []
+    for employee, code in zip(employees, new_codes(len(employees)), strict=True):
+        # Each OPD its own pace: the unit path's first code decides it, the same on every run.
+        opd = employee.unit.path.split("/")[1] if employee.unit.depth else ""
+        pace = 0.5 + int(hashlib.sha256(opd.encode()).hexdigest()[:2], 16) / 255
+        if chance.random() > share * pace:
+            continue
+        roll = chance.random()
+        channel = (
+            Signature.Channel.PAPER
+            if roll < 0.06
+            else Signature.Channel.CEREMONY
+            if roll < 0.4
+            else Signature.Channel.LINK
+        )
+        signature = Signature(
+            code=code,
+            campaign=campaign,
+            employee=employee,
+            agency_id=employee.agency_id,
+            unit_id=employee.unit_id,
+            channel=channel,
+            # Half in the ceremony's first hours, the rest spread over the days since.
+            signed_at=campaign.opens_at
+            + datetime.timedelta(
+                seconds=chance.uniform(0, 6 * 3600)
+                if roll < 0.5
+                else chance.uniform(0, (now - campaign.opens_at).total_seconds())
+            ),
+            typed_name=employee.name,
+            pact_sha256=pact_sha256,
+            scan_sha256=hashlib.sha256(b"demo").hexdigest() if channel == "paper" else "",
+            scan_type="pdf" if channel == Signature.Channel.PAPER else "",
+        )
+        signature.record_sha256 = record_sha256(
+            signature, campaign_code=campaign.code, employee_code=employee.code
+        )
+        signatures.append(signature)
+    signatures.sort(key=lambda signature: signature.signed_at)
+    Signature.objects.bulk_create(signatures, batch_size=1000)
+    for signature in signatures:
+        if signature.channel == Signature.Channel.PAPER:
+            path = scan_path(signature)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(_DEMO_SCAN)
+    present = [s.employee for s in signatures if s.channel == Signature.Channel.CEREMONY]
+    Attendance.objects.bulk_create(
+        Attendance(
+            campaign=campaign,
+            employee=employee,
+            mode=Attendance.Mode.ONLINE if index % 5 == 0 else Attendance.Mode.OFFLINE,
+            source=Attendance.Source.CHECK_IN,
+        )
+        for index, employee in enumerate(present)
+    )
+    audit_log(
+        actor=actor,
+        action="pacts.demo.signatures_seeded",
+        target=campaign,
+        agency=campaign.agency,
+        data={"signatures": len(signatures), "attendance": len(present)},
+    )
+
+
+# A stand-in for a scanned paper pact: the smallest valid PDF page.
+_DEMO_SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def demo_signing_link() -> tuple[str, str] | None:
     """One employee's personal link into the demo campaign, to try signing."""
-    from netral.pacts.models import SigningLink
+    from netral.pacts.models import Signature, SigningLink
     from netral.pacts.services import signing_link_url_token
 
     link = (
         SigningLink.objects.filter(campaign__agency__code=DEMO_REGION, campaign__status="open")
+        .exclude(employee__in=Signature.objects.values("employee_id"))
         .select_related("campaign", "employee")
         .order_by("employee__name")
         .first()

@@ -45,3 +45,32 @@ def test_the_generator_writes_the_columns_the_import_reads() -> None:
     from netral.agencies.roster import COLUMNS
 
     assert tuple(column.header for column in COLUMNS) == ROSTER_HEADERS
+
+
+def test_the_demo_campaign_has_signatures_that_the_log_and_dashboard_agree_on(db: None) -> None:
+    from django.core.management import call_command
+
+    from netral.agencies.demo import demo_signing_link
+    from netral.monitoring.models import CampaignTally
+    from netral.monitoring.selectors import campaign_completion
+    from netral.pacts.models import Attendance, Campaign, Signature
+    from netral.pacts.services import scan_path
+    from netral.pacts.transparency import log_verify
+
+    agency = demo_seed(size=1000)
+    campaign = Campaign.objects.get(agency=agency)
+    signatures = Signature.objects.filter(campaign=campaign)
+    assert 300 < signatures.count() < 800
+    assert set(signatures.values_list("channel", flat=True)) == {"link", "ceremony", "paper"}
+    times = list(signatures.values_list("signed_at", flat=True))
+    assert all(campaign.opens_at <= signed_at for signed_at in times)
+    paper = signatures.filter(channel="paper").first()
+    assert paper is not None and scan_path(paper).read_bytes().startswith(b"%PDF-")
+    assert Attendance.objects.filter(campaign=campaign).exists()
+    call_command("sequence_logs")
+    assert log_verify(campaign=campaign) == []
+    tally = CampaignTally.objects.get(campaign=campaign)
+    assert tally.signed == signatures.count() == campaign_completion(campaign).signed
+    sample = demo_signing_link()
+    assert sample is not None
+    assert not signatures.filter(employee__name=sample[0]).exists()
