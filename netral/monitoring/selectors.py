@@ -259,15 +259,15 @@ def rollup(
         tallies[tally.agency_id] = tally  # the latest campaign of an agency wins
     rows = []
     for agency in agencies:
-        tally = tallies.get(agency.pk)
+        found = tallies.get(agency.pk)
         rows.append(
             RollupRow(
                 agency=agency,
-                campaign=tally.campaign if tally else None,
-                completion=Completion(tally.eligible, tally.signed, tally.signed_paper)
-                if tally
+                campaign=found.campaign if found else None,
+                completion=Completion(found.eligible, found.signed, found.signed_paper)
+                if found
                 else Completion(),
-                refreshed_at=tally.refreshed_at if tally else None,
+                refreshed_at=found.refreshed_at if found else None,
             )
         )
     if sort == "percent":

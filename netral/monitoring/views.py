@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -45,9 +47,16 @@ def oversees_others(viewer: Membership) -> bool:
 def _charts(board: Dashboard) -> dict[str, object]:
     kinds = dict(Employee.Kind.choices)
     positions = dict(Employee.PositionType.choices)
+    timeline = [
+        (timezone.localtime(bucket) if isinstance(bucket, datetime.datetime) else bucket, count)
+        for bucket, count in board.timeline
+    ]
     return {
         "units_svg": charts.completion_bars(
-            [charts.Bar(r.unit.name, r.completion.signed, r.completion.eligible) for r in board.units]
+            [
+                charts.Bar(r.unit.name, r.completion.signed, r.completion.eligible)
+                for r in board.units
+            ]
         ),
         "kinds": [(kinds.get(k, k), c) for k, c in board.by_kind.items() if c.eligible],
         "kinds_svg": charts.completion_bars(
@@ -65,13 +74,8 @@ def _charts(board: Dashboard) -> dict[str, object]:
                 if c.eligible
             ]
         ),
-        "timeline": [
-            (timezone.localtime(b) if hasattr(b, "hour") else b, n) for b, n in board.timeline
-        ],
-        "timeline_svg": charts.timeline_columns(
-            [(timezone.localtime(b) if hasattr(b, "hour") else b, n) for b, n in board.timeline],
-            hourly=board.hourly,
-        ),
+        "timeline": timeline,
+        "timeline_svg": charts.timeline_columns(timeline, hourly=board.hourly),
         "attendance": [
             (label, board.attendance.get(mode, 0)) for mode, label in Attendance.Mode.choices
         ],
