@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "netral.agencies",
     "netral.pacts",
     "netral.monitoring",
+    "netral.cases",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,12 @@ NETRAL_PUBLIC_URL = env_str("NETRAL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip
 # same password. The demo creates a self-signed one for its agency.
 NETRAL_SEAL_DIR = env_str("NETRAL_SEAL_DIR", str(DATA_DIR / "certificates"))
 NETRAL_SEAL_PASSWORD = env_str("NETRAL_SEAL_PASSWORD", "" if PRODUCTION else "netral-demo")
+# The key that wraps each case file's and field's own key (32 random bytes, base64). Outside
+# production one is generated into the data folder. Losing it loses every case's evidence.
+NETRAL_CASE_KEY_FILE = env_str("NETRAL_CASE_KEY_FILE", "")
+# Evidence a reporter may attach to one report.
+NETRAL_EVIDENCE_MAX_FILES = env_int("NETRAL_EVIDENCE_MAX_FILES", 10)
+NETRAL_EVIDENCE_MAX_BYTES = env_int("NETRAL_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
