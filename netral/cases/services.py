@@ -74,11 +74,12 @@ def _next_number(agency: Agency, year: int) -> str:
     return f"{prefix}{sequence:05d}"
 
 
-def _enter_stage(case: Case, stage: ProcedureStage, now: datetime.datetime) -> None:
+def _enter_stage(case: Case, stage: ProcedureStage, now: datetime.datetime) -> datetime.datetime:
     CaseStageRecord.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
-    case.stage = stage
-    case.stage_due_at = stage_due_at(stage, now)
-    CaseStageRecord.objects.create(case=case, stage=stage, started_at=now, due_at=case.stage_due_at)
+    due = stage_due_at(stage, now)
+    case.stage, case.stage_due_at = stage, due
+    CaseStageRecord.objects.create(case=case, stage=stage, started_at=now, due_at=due)
+    return due
 
 
 def case_create(
@@ -145,14 +146,14 @@ def case_move(
         if locked.election_id is None or stage.procedure.election_id != locked.election_id:
             raise CaseStateError("the stage belongs to another procedure")
         previous = locked.stage.name if locked.stage else ""
-        _enter_stage(locked, stage, now)
+        due = _enter_stage(locked, stage, now)
         locked.save(update_fields=["stage", "stage_due_at"])
         audit_log(
             actor=actor,
             action="cases.case.stage_changed",
             target=locked,
             agency=locked.agency,
-            data={"from": previous, "to": stage.name, "due": locked.stage_due_at.isoformat()},
+            data={"from": previous, "to": stage.name, "due": due.isoformat()},
         )
     return locked
 
