@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("netral.agencies.urls")),
     path("", include("netral.pacts.urls")),
     path("", include("netral.monitoring.urls")),
+    path("", include("netral.cases.urls")),
 ]

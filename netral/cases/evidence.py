@@ -1,0 +1,135 @@
+"""Evidence files: type told by content, hashed at intake, encrypted at rest under a key of
+their own, and for images a copy re-encoded without metadata (EXIF, GPS), which is what people
+view; the original stays sealed for the record. Every read writes an audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from netral.cases import crypto
+from netral.cases.models import Case, Evidence
+from netral.core.audit import Actor, audit_log
+
+IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+class EvidenceError(Exception):
+    """The file is refused; the message is for the user."""
+
+
+def content_type_of(data: bytes) -> str | None:
+    """The type the bytes really are (never the name or the browser's claim)."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data[4:8] == b"ftyp":
+        return "video/mp4"
+    if data.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm"
+    return None
+
+
+def _path(evidence: Evidence, *, clean: bool) -> Path:
+    suffix = ".clean.bin" if clean else ".bin"
+    return (
+        Path(settings.PRIVATE_ROOT) / "evidence" / evidence.case.code / f"{evidence.code}{suffix}"
+    )
+
+
+def _context(evidence: Evidence, *, clean: bool) -> str:
+    return f"evidence/{evidence.case.code}/{evidence.code}/{'clean' if clean else 'original'}"
+
+
+def _without_metadata(data: bytes, content_type: str) -> bytes:
+    """Decode and encode the pixels again: nothing of the original file's metadata survives."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            pixels = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise EvidenceError(_("The image could not be read; it may be damaged.")) from error
+    # Only the pixels pass into a new image: no info, EXIF, XMP, ICC or text chunks.
+    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    output = io.BytesIO()
+    image_format = IMAGE_TYPES[content_type]
+    if image_format == "JPEG" and clean.mode == "RGBA":
+        clean = clean.convert("RGB")
+    clean.save(output, format=image_format)
+    return output.getvalue()
+
+
+def evidence_add(
+    *,
+    actor: Actor,
+    case: Case,
+    file_name: str,
+    data: bytes,
+    origin: str,
+) -> Evidence:
+    """Check, hash, encrypt and keep one file of a case."""
+    if len(data) > settings.NETRAL_EVIDENCE_MAX_BYTES:
+        limit = settings.NETRAL_EVIDENCE_MAX_BYTES // (1024 * 1024)
+        raise EvidenceError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
+    if not data:
+        raise EvidenceError(_("The file is empty."))
+    content_type = content_type_of(data)
+    if content_type is None:
+        raise EvidenceError(_("Only photos (JPEG, PNG, WebP), PDF and short videos are accepted."))
+    key, wrapped = crypto.new_data_key()
+    evidence = Evidence(
+        case=case,
+        origin=origin,
+        file_name=Path(file_name).name[:255] or "berkas",
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        wrapped_key=wrapped,
+        uploaded_by=actor.user,
+    )
+    clean = _without_metadata(data, content_type) if content_type in IMAGE_TYPES else None
+    evidence.has_clean_copy = clean is not None
+    original_path = _path(evidence, clean=False)
+    original_path.parent.mkdir(parents=True, exist_ok=True)
+    original_path.write_bytes(crypto.encrypt(key, data, context=_context(evidence, clean=False)))
+    if clean is not None:
+        _path(evidence, clean=True).write_bytes(
+            crypto.encrypt(key, clean, context=_context(evidence, clean=True))
+        )
+    evidence.save()
+    audit_log(
+        actor=actor,
+        action="cases.evidence.added",
+        target=evidence,
+        agency=case.agency,
+        data={"case": case.code, "sha256": evidence.sha256, "type": content_type},
+    )
+    return evidence
+
+
+def evidence_read(*, actor: Actor, evidence: Evidence, original: bool = False) -> bytes:
+    """The file in clear (for an image, its clean copy unless the original is asked for).
+    Call only after the viewer passed `can_read_evidence`; the read is logged."""
+    clean = evidence.has_clean_copy and not original
+    key = crypto.unwrap(evidence.wrapped_key)
+    data = crypto.decrypt(
+        key, _path(evidence, clean=clean).read_bytes(), context=_context(evidence, clean=clean)
+    )
+    audit_log(
+        actor=actor,
+        action="cases.evidence.viewed",
+        target=evidence,
+        agency=evidence.case.agency,
+        data={"case": evidence.case.code, "original": not clean},
+    )
+    return data

@@ -1,0 +1,8 @@
+from netral.cases import decision_views, handling_views, intake_views
+
+app_name = "cases"
+urlpatterns = [
+    *intake_views.urlpatterns,
+    *handling_views.urlpatterns,
+    *decision_views.urlpatterns,
+]

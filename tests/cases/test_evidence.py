@@ -1,0 +1,95 @@
+"""Evidence at rest: encrypted, typed by content, images cleaned of their metadata."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from PIL import Image
+
+from netral.cases import services
+from netral.cases.evidence import EvidenceError, evidence_add, evidence_read
+from netral.cases.models import Case, ViolationType
+from netral.core.models import AuditEntry
+from tests.conftest import Pacts
+from tests.factories import SYSTEM
+
+
+def photo_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 30), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "KameraRahasia"  # Make
+    exif[0x8825] = {1: "S", 2: (6.0, 53.0, 0.0)}  # GPSInfo
+    output = io.BytesIO()
+    image.save(output, format="JPEG", exif=exif)
+    return output.getvalue()
+
+
+@pytest.fixture
+def case(pacts: Pacts) -> Case:
+    return services.case_create(
+        actor=SYSTEM,
+        agency=pacts.world.agency,
+        source=Case.Source.PUBLIC,
+        election=pacts.election,
+        violation_type=ViolationType.objects.get(number=5),
+        description="Foto dengan gestur dua jari",
+    )
+
+
+def test_a_photo_is_kept_encrypted_and_shown_without_its_metadata(case: Case) -> None:
+    original = photo_with_gps()
+    assert b"KameraRahasia" in original
+    evidence = evidence_add(
+        actor=SYSTEM, case=case, file_name="../../foto.jpg", data=original, origin="reporter"
+    )
+    assert evidence.file_name == "foto.jpg"
+    assert evidence.content_type == "image/jpeg" and evidence.has_clean_copy
+    stored = list((Path(settings.PRIVATE_ROOT) / "evidence" / case.code).iterdir())
+    assert len(stored) == 2
+    for path in stored:
+        assert b"KameraRahasia" not in path.read_bytes()
+        assert b"\xff\xd8\xff" not in path.read_bytes()[:16]
+    shown = evidence_read(actor=SYSTEM, evidence=evidence)
+    assert b"KameraRahasia" not in shown
+    with Image.open(io.BytesIO(shown)) as image:
+        assert not image.getexif()
+        assert image.size == (40, 30)
+    assert evidence_read(actor=SYSTEM, evidence=evidence, original=True) == original
+    assert AuditEntry.objects.filter(action="cases.evidence.viewed").count() == 2
+
+
+def test_a_disguised_or_oversized_file_is_refused(case: Case, settings: object) -> None:
+    with pytest.raises(EvidenceError):
+        evidence_add(
+            actor=SYSTEM, case=case, file_name="foto.jpg", data=b"MZ\x90\x00exe", origin="reporter"
+        )
+    with pytest.raises(EvidenceError):
+        evidence_add(actor=SYSTEM, case=case, file_name="kosong.pdf", data=b"", origin="reporter")
+    settings.NETRAL_EVIDENCE_MAX_BYTES = 100  # type: ignore[attr-defined]
+    with pytest.raises(EvidenceError):
+        evidence_add(
+            actor=SYSTEM,
+            case=case,
+            file_name="a.pdf",
+            data=b"%PDF-" + b"0" * 200,
+            origin="reporter",
+        )
+    with pytest.raises(EvidenceError):  # claims to be a JPEG, is broken
+        evidence_add(
+            actor=SYSTEM,
+            case=case,
+            file_name="a.jpg",
+            data=b"\xff\xd8\xff" + b"0" * 50,
+            origin="reporter",
+        )
+    assert not case.evidence.exists()
+
+
+def test_a_pdf_is_kept_as_it_is(case: Case) -> None:
+    pdf = b"%PDF-1.4\n% bukti\n"
+    evidence = evidence_add(
+        actor=SYSTEM, case=case, file_name="surat.pdf", data=pdf, origin="handler"
+    )
+    assert not evidence.has_clean_copy
+    assert evidence_read(actor=SYSTEM, evidence=evidence) == pdf
