@@ -119,6 +119,8 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:archive": lambda w: {"code": home_archive(w).code},
     "pacts:archive_status": lambda w: {"code": home_archive(w).code},
     "pacts:archive_download": lambda w: {"code": home_archive(w).code},
+    "monitoring:reminder_schedule": lambda w: {"code": home_campaign(w).code},
+    "monitoring:reminder_send": lambda w: {"code": home_campaign(w).code},
     "monitoring:dashboard": lambda w: {"code": home_campaign(w).code},
     "monitoring:unit": lambda w: {"code": home_campaign(w).code, "unit_code": w.unit_b.code},
     "monitoring:screen": lambda w: {"code": home_campaign(w).code},
@@ -130,6 +132,7 @@ OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
     "pacts:campaign_slips": lambda w: {"unit": w.unit_b.code},
     "pacts:attendance_sheet": lambda w: {"unit": w.unit_b.code},
+    "monitoring:reminder_send": lambda w: {"unit": w.unit_b.code},
 }
 # Agency-wide actions a coordinator may post to; aimed outside the unit, they change nothing.
 COORDINATOR_ACTIONS = {"pacts:link_revoke"}

@@ -1,0 +1,572 @@
+"""E-mail reminders to employees who have not signed, and digests to their coordinators and heads.
+
+A round (`ReminderRound`) is one wave: on the campaign's schedule, or sent by hand for a unit.
+Running a round first writes one `ReminderDelivery` per recipient, where the unique pair (round,
+recipient) keeps a second run from adding another; then each run claims pending deliveries with
+an UPDATE that only one run can win, and sends only what it claimed. So `send_reminders` may run
+from cron every few minutes, twice at once, or after a crash: a reminder goes out at most once."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from netral.agencies.models import Employee, Unit
+from netral.core.audit import Actor, audit_log
+from netral.core.models import Membership
+from netral.monitoring.models import ReminderDelivery, ReminderRound
+from netral.pacts.models import Campaign, Signature, SigningLink
+from netral.pacts.services import campaign_employees, signing_token
+
+MAX_DAYS_BEFORE = 60
+MANUAL_INTERVAL = datetime.timedelta(hours=1)
+CLAIM_CHUNK = 200
+# A delivery claimed longer ago than this belongs to a run that died mid-send: it is marked
+# failed, never sent again, as one missing reminder is better than two.
+STALE_CLAIM = datetime.timedelta(hours=1)
+DIGEST_PREFIX = "digest:"
+DIGEST_MAX_ROWS = 300
+
+Kind = ReminderRound.Kind
+RoundStatus = ReminderRound.Status
+DeliveryStatus = ReminderDelivery.Status
+
+
+class ReminderError(Exception):
+    """The reminder cannot be scheduled or sent now; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    at_opening: bool
+    days_before: tuple[int, ...]
+    include_digest: bool
+
+
+@dataclass
+class RoundResult:
+    round: ReminderRound
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    finished: bool = False
+
+
+@dataclass
+class RoundRow:
+    """A round with its deliveries counted by status, for the schedule page."""
+
+    round: ReminderRound
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sent(self) -> int:
+        return self.counts.get(DeliveryStatus.SENT, 0)
+
+    @property
+    def skipped(self) -> int:
+        return self.counts.get(DeliveryStatus.SKIPPED, 0) + self.counts.get(
+            DeliveryStatus.FAILED, 0
+        )
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get(DeliveryStatus.PENDING, 0) + self.counts.get(
+            DeliveryStatus.SENDING, 0
+        )
+
+
+# Reads
+
+
+def _scheduled(campaign: Campaign) -> QuerySet[ReminderRound]:
+    return ReminderRound.objects.filter(campaign=campaign).exclude(kind=Kind.MANUAL)
+
+
+def reminder_schedule_get(*, campaign: Campaign) -> Schedule:
+    """The schedule as last saved: the scheduled rounds that are not cancelled."""
+    rounds = list(_scheduled(campaign).exclude(status=RoundStatus.CANCELLED))
+    pending = [r for r in rounds if r.status == RoundStatus.PENDING]
+    return Schedule(
+        at_opening=any(r.kind == Kind.OPENING for r in rounds),
+        days_before=tuple(
+            sorted((r.days_before for r in rounds if r.days_before is not None), reverse=True)
+        ),
+        # Sent rounds keep the choice of their time; the waiting ones carry the latest.
+        include_digest=any(r.include_digest for r in pending or rounds) if rounds else True,
+    )
+
+
+def reminder_round_list(*, campaign: Campaign) -> list[RoundRow]:
+    rounds = list(ReminderRound.objects.filter(campaign=campaign).select_related("unit"))
+    counts: dict[int, dict[str, int]] = {}
+    for round_id, status, count in (
+        ReminderDelivery.objects.filter(round__campaign=campaign)
+        .order_by()
+        .values_list("round_id", "status")
+        .annotate(count=Count("id"))
+    ):
+        counts.setdefault(round_id, {})[status] = count
+    return [RoundRow(round=r, counts=counts.get(r.pk, {})) for r in rounds]
+
+
+# Scheduling
+
+
+def days_before_parse(text: str) -> tuple[int, ...]:
+    """ "3, 1" → (3, 1); ValueError with a message for the user on anything else."""
+    days: set[int] = set()
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= MAX_DAYS_BEFORE:
+            raise ValueError(
+                _("“%(value)s” is not a whole number of days from 1 to %(max)s.")
+                % {"value": part, "max": MAX_DAYS_BEFORE}
+            )
+        days.add(int(part))
+    return tuple(sorted(days, reverse=True))
+
+
+def schedule_problem(*, campaign: Campaign, days_before: Iterable[int]) -> str | None:
+    """Why these days cannot be scheduled for this campaign, or None."""
+    for days in days_before:
+        if campaign.closes_at - datetime.timedelta(days=days) <= campaign.opens_at:
+            return _(
+                "%(days)s days before closing is before the campaign opens; choose fewer days."
+            ) % {"days": days}
+    return None
+
+
+def reminder_schedule_set(*, actor: Actor, campaign: Campaign, schedule: Schedule) -> Schedule:
+    """Create or move the pending scheduled rounds, cancel the ones no longer wanted; rounds
+    already sent stay as they are.
+
+    A round whose time has already passed is kept pending and goes out on the next run, while
+    the campaign is open; when several are due at once, the run sends only the latest (see
+    `_supersede`), so saving a schedule late sends one reminder, not a burst."""
+    if campaign.status == Campaign.Status.CLOSED or campaign.closes_at <= timezone.now():
+        raise ReminderError(_("The campaign is closed: there is no one left to remind."))
+    problem = schedule_problem(campaign=campaign, days_before=schedule.days_before)
+    if problem:
+        raise ReminderError(problem)
+    wanted: dict[tuple[str, int | None], datetime.datetime] = {}
+    if schedule.at_opening:
+        wanted[(Kind.OPENING, None)] = campaign.opens_at
+    for days in schedule.days_before:
+        wanted[(Kind.BEFORE_CLOSE, days)] = campaign.closes_at - datetime.timedelta(days=days)
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        existing = {(r.kind, r.days_before): r for r in _scheduled(campaign).select_for_update()}
+        for key, due_at in wanted.items():
+            current = existing.get(key)
+            if current is None:
+                ReminderRound.objects.create(
+                    campaign=campaign,
+                    kind=key[0],
+                    days_before=key[1],
+                    due_at=due_at,
+                    include_digest=schedule.include_digest,
+                    created_by=actor.user,
+                )
+            elif current.status != RoundStatus.DONE:
+                current.status = RoundStatus.PENDING
+                current.due_at = due_at
+                current.include_digest = schedule.include_digest
+                current.save(update_fields=["status", "due_at", "include_digest"])
+        started = set(
+            ReminderDelivery.objects.filter(round__campaign=campaign)
+            .order_by()
+            .values_list("round_id", flat=True)
+            .distinct()
+        )
+        # A round that has begun sending finishes; the others no longer wanted are cancelled.
+        unwanted = [
+            r.pk
+            for key, r in existing.items()
+            if key not in wanted and r.status == RoundStatus.PENDING and r.pk not in started
+        ]
+        ReminderRound.objects.filter(pk__in=unwanted).update(status=RoundStatus.CANCELLED)
+        audit_log(
+            actor=actor,
+            action="monitoring.reminder_schedule.saved",
+            target=campaign,
+            agency=campaign.agency,
+            data={
+                "at_opening": schedule.at_opening,
+                "days_before": list(schedule.days_before),
+                "include_digest": schedule.include_digest,
+            },
+        )
+    return schedule
+
+
+def reminder_send_now(*, actor: Actor, campaign: Campaign, unit: Unit) -> RoundResult:
+    """A reminder by hand to the unit's (and its sub-units') employees who have not signed,
+    sent at once. No digest: the one who asks for it is the coordinator."""
+    now = timezone.now()
+    if not campaign.accepts_signatures(now):
+        raise ReminderError(_("Reminders can be sent only while the campaign is open."))
+    with transaction.atomic():
+        # Two clicks at once: the second waits here, then finds the first round.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        recent = ReminderRound.objects.filter(
+            campaign=campaign, kind=Kind.MANUAL, unit=unit, created_at__gt=now - MANUAL_INTERVAL
+        ).exists()
+        if recent:
+            raise ReminderError(
+                _(
+                    "A reminder was already sent to this unit less than an hour ago; "
+                    "try again later."
+                )
+            )
+        reminder = ReminderRound.objects.create(
+            campaign=campaign,
+            kind=Kind.MANUAL,
+            unit=unit,
+            due_at=now,
+            include_digest=False,
+            created_by=actor.user,
+        )
+        audit_log(
+            actor=actor,
+            action="monitoring.reminder_round.created",
+            target=campaign,
+            agency=campaign.agency,
+            data={"round": reminder.code, "unit": unit.name},
+        )
+    return reminder_round_run(reminder)
+
+
+# Running rounds
+
+
+def _claim_token() -> str:
+    # Starts with the time, so stale claims are found by comparing strings of equal length.
+    return f"{int(time.time()):010d}{secrets.token_hex(8)}"
+
+
+def _scope(reminder: ReminderRound) -> QuerySet[Employee]:
+    employees = campaign_employees(reminder.campaign)
+    if reminder.unit is not None:
+        employees = employees.filter(unit__path__startswith=reminder.unit.path)
+    return employees
+
+
+def _unsigned(reminder: ReminderRound) -> QuerySet[Employee]:
+    return _scope(reminder).exclude(
+        pk__in=Signature.objects.filter(campaign=reminder.campaign).values("employee_id")
+    )
+
+
+def _digest_paths(reminder: ReminderRound) -> dict[str, list[str]]:
+    """Each digest address with the unit subtrees it covers: coordinators' units and the units
+    the person heads. A manual round reaches only those within its unit."""
+    campaign = reminder.campaign
+    coordinators = Membership.objects.filter(
+        agency=campaign.agency_id,
+        role=Membership.Role.COORDINATOR,
+        user__is_active=True,
+        unit__isnull=False,
+    ).exclude(user__email="")
+    heads = Unit.objects.filter(agency=campaign.agency_id, head__isnull=False).exclude(
+        head__email=""
+    )
+    if reminder.unit is not None:
+        coordinators = coordinators.filter(unit__path__startswith=reminder.unit.path)
+        heads = heads.filter(path__startswith=reminder.unit.path)
+    paths: dict[str, list[str]] = {}
+    for email, path in [
+        *coordinators.values_list("user__email", "unit__path"),
+        *heads.values_list("head__email", "path"),
+    ]:
+        paths.setdefault(email.strip().lower(), []).append(path)
+    return paths
+
+
+def _deliveries_create(reminder: ReminderRound) -> None:
+    # Only those with a personal link (made when the campaign opened) can be sent one.
+    linked = SigningLink.objects.filter(campaign=reminder.campaign).values("employee_id")
+    rows = [
+        ReminderDelivery(
+            round=reminder,
+            recipient=code,
+            email=email,
+            kind=ReminderDelivery.Kind.EMPLOYEE,
+        )
+        for code, email in _unsigned(reminder)
+        .exclude(email="")
+        .filter(pk__in=linked)
+        .values_list("code", "email")
+    ]
+    if reminder.include_digest:
+        unsigned_paths = set(_unsigned(reminder).values_list("unit__path", flat=True))
+        for email, paths in _digest_paths(reminder).items():
+            if any(u.startswith(p) for u in unsigned_paths for p in paths):
+                rows.append(
+                    ReminderDelivery(
+                        round=reminder,
+                        recipient=f"{DIGEST_PREFIX}{email}",
+                        email=email,
+                        kind=ReminderDelivery.Kind.DIGEST,
+                    )
+                )
+    ReminderDelivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+
+
+def _claim(reminder: ReminderRound, token: str) -> list[ReminderDelivery]:
+    ids = list(
+        ReminderDelivery.objects.filter(round=reminder, status=DeliveryStatus.PENDING)
+        .order_by("id")
+        .values_list("id", flat=True)[:CLAIM_CHUNK]
+    )
+    if not ids:
+        return []
+    # The WHERE on the status is the guard: of two runs updating a row, only the first matches.
+    ReminderDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENDING, claim=token
+    )
+    return list(
+        ReminderDelivery.objects.filter(round=reminder, status=DeliveryStatus.SENDING, claim=token)
+    )
+
+
+def _closing_text(campaign: Campaign) -> str:
+    return formats.date_format(timezone.localtime(campaign.closes_at), "j F Y, H:i T")
+
+
+def _employee_message(reminder: ReminderRound, employee: Employee, generation: int) -> EmailMessage:
+    campaign = reminder.campaign
+    token = signing_token(campaign, employee.code, generation)
+    url = settings.NETRAL_PUBLIC_URL + reverse("pacts:sign", kwargs={"token": token})
+    body = _(
+        "Dear %(name)s,\n\n"
+        "You have not yet signed the pact “%(title)s”. Signing closes on %(closes)s.\n\n"
+        "Sign it with your personal link:\n%(url)s\n\n"
+        "The link is for you alone: do not pass it on. "
+        "If you have signed in the meantime, ignore this message."
+    ) % {
+        "name": employee.name,
+        "title": campaign.title,
+        "closes": _closing_text(campaign),
+        "url": url,
+    }
+    return EmailMessage(
+        subject=_("Reminder: sign the pact “%(title)s”") % {"title": campaign.title},
+        body=body,
+        to=[employee.email],
+    )
+
+
+def _digest_message(reminder: ReminderRound, email: str, employees: list[Employee]) -> EmailMessage:
+    campaign = reminder.campaign
+    lines = [
+        f"- {e.name} · {e.nip or e.nik or '—'} · {e.unit.name}" for e in employees[:DIGEST_MAX_ROWS]
+    ]
+    if len(employees) > DIGEST_MAX_ROWS:
+        lines.append(
+            _("… and %(count)s more: see the campaign's dashboard.")
+            % {"count": len(employees) - DIGEST_MAX_ROWS}
+        )
+    body = _(
+        "%(count)s employees in your units have not yet signed the pact “%(title)s”. "
+        "Signing closes on %(closes)s.\n\n%(list)s\n\n"
+        "Please remind them; those without e-mail can sign at the ceremony or on paper."
+    ) % {
+        "count": len(employees),
+        "title": campaign.title,
+        "closes": _closing_text(campaign),
+        "list": "\n".join(lines),
+    }
+    return EmailMessage(
+        subject=_("Not yet signed: %(count)s employees (%(title)s)")
+        % {"count": len(employees), "title": campaign.title},
+        body=body,
+        to=[email],
+    )
+
+
+def _messages_build(
+    reminder: ReminderRound, claimed: list[ReminderDelivery], digest_paths: dict[str, list[str]]
+) -> tuple[dict[int, EmailMessage], list[int]]:
+    """The mail of each claimed delivery, and the deliveries no longer needed."""
+    campaign = reminder.campaign
+    employee_codes = [d.recipient for d in claimed if d.kind == ReminderDelivery.Kind.EMPLOYEE]
+    unsigned = {
+        e.code: e for e in _unsigned(reminder).filter(code__in=employee_codes).exclude(email="")
+    }
+    generations = dict(
+        SigningLink.objects.filter(
+            campaign=campaign, employee__code__in=employee_codes
+        ).values_list("employee__code", "generation")
+    )
+    digest_rows: list[Employee] = []
+    if any(d.kind == ReminderDelivery.Kind.DIGEST for d in claimed):
+        digest_rows = list(
+            _unsigned(reminder).select_related("unit").order_by("unit__path", "name")
+        )
+    built: dict[int, EmailMessage] = {}
+    skipped: list[int] = []
+    for delivery in claimed:
+        if delivery.kind == ReminderDelivery.Kind.EMPLOYEE:
+            employee = unsigned.get(delivery.recipient)
+            if employee is None or delivery.recipient not in generations:
+                skipped.append(delivery.pk)  # signed since, or left the roster
+                continue
+            built[delivery.pk] = _employee_message(
+                reminder, employee, generations[delivery.recipient]
+            )
+        else:
+            email = delivery.recipient.removeprefix(DIGEST_PREFIX)
+            paths = digest_paths.get(email, [])
+            theirs = [e for e in digest_rows if any(e.unit.path.startswith(p) for p in paths)]
+            if not theirs:
+                skipped.append(delivery.pk)
+                continue
+            built[delivery.pk] = _digest_message(reminder, delivery.email, theirs)
+    return built, skipped
+
+
+def _stale_claims_fail(reminder: ReminderRound) -> int:
+    threshold = f"{int(time.time() - STALE_CLAIM.total_seconds()):010d}"
+    return ReminderDelivery.objects.filter(
+        round=reminder, status=DeliveryStatus.SENDING, claim__lt=threshold
+    ).update(status=DeliveryStatus.FAILED)
+
+
+def reminder_round_run(reminder: ReminderRound) -> RoundResult:
+    """Send what is pending of one round; safe to run at the same time as another run."""
+    result = RoundResult(round=reminder)
+    _deliveries_create(reminder)
+    digest_paths = _digest_paths(reminder) if reminder.include_digest else {}
+    connection = get_connection()
+    with translation.override(settings.LANGUAGE_CODE):
+        while True:
+            token = _claim_token()
+            claimed = _claim(reminder, token)
+            if not claimed:
+                break
+            built, skipped = _messages_build(reminder, claimed, digest_paths)
+            ReminderDelivery.objects.filter(pk__in=skipped, claim=token).update(
+                status=DeliveryStatus.SKIPPED
+            )
+            result.skipped += len(skipped)
+            sent: list[int] = []
+            failed: list[int] = []
+            with connection:
+                for delivery_id, message in built.items():
+                    message.connection = connection
+                    try:
+                        message.send()
+                    except Exception:  # one bad address must not stop the round
+                        failed.append(delivery_id)
+                    else:
+                        sent.append(delivery_id)
+            ReminderDelivery.objects.filter(pk__in=sent, claim=token).update(
+                status=DeliveryStatus.SENT, sent_at=timezone.now()
+            )
+            ReminderDelivery.objects.filter(pk__in=failed, claim=token).update(
+                status=DeliveryStatus.FAILED
+            )
+            result.sent += len(sent)
+            result.failed += len(failed)
+    _stale_claims_fail(reminder)
+    result.finished = _round_finish(reminder, result)
+    return result
+
+
+def _round_finish(reminder: ReminderRound, result: RoundResult) -> bool:
+    """Mark the round done once no delivery waits; only the run that does so writes the audit."""
+    busy = ReminderDelivery.objects.filter(
+        round=reminder, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    )
+    if busy.exists():
+        return False
+    with transaction.atomic():
+        finished = ReminderRound.objects.filter(pk=reminder.pk, status=RoundStatus.PENDING).update(
+            status=RoundStatus.DONE, finished_at=timezone.now()
+        )
+        if finished:
+            counts = dict(
+                ReminderDelivery.objects.filter(round=reminder)
+                .order_by()
+                .values_list("status")
+                .annotate(count=Count("id"))
+                .values_list("status", "count")
+            )
+            audit_log(
+                actor=Actor.command("send_reminders"),
+                action="monitoring.reminder_round.sent",
+                target=reminder.campaign,
+                agency=reminder.campaign.agency,
+                data={"round": reminder.code, "kind": reminder.kind, **counts},
+            )
+    return bool(finished)
+
+
+def _supersede(due: list[ReminderRound]) -> list[ReminderRound]:
+    """Of a campaign's scheduled rounds due at once and not started, only the latest runs; the
+    earlier ones are cancelled, as they would repeat it within minutes."""
+    latest: dict[int, ReminderRound] = {}
+    for reminder in due:
+        if reminder.kind != Kind.MANUAL:
+            latest[reminder.campaign_id] = reminder  # ordered by due_at: the last one wins
+    started = set(
+        ReminderDelivery.objects.filter(round__in=due)
+        .order_by()
+        .values_list("round_id", flat=True)
+        .distinct()
+    )
+    superseded = [
+        r.pk
+        for r in due
+        if r.kind != Kind.MANUAL and r is not latest[r.campaign_id] and r.pk not in started
+    ]
+    ReminderRound.objects.filter(pk__in=superseded, status=RoundStatus.PENDING).update(
+        status=RoundStatus.CANCELLED
+    )
+    return [r for r in due if r.pk not in superseded]
+
+
+def _closed_rounds_cancel(now: datetime.datetime) -> int:
+    """Rounds of campaigns that have closed will never go out."""
+    closed = ReminderRound.objects.filter(status=RoundStatus.PENDING).filter(
+        Q(campaign__status=Campaign.Status.CLOSED) | Q(campaign__closes_at__lte=now)
+    )
+    ids = list(closed.values_list("id", flat=True))
+    ReminderDelivery.objects.filter(round__in=ids, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SKIPPED
+    )
+    return ReminderRound.objects.filter(pk__in=ids, status=RoundStatus.PENDING).update(
+        status=RoundStatus.CANCELLED
+    )
+
+
+def reminders_send_due(*, now: datetime.datetime | None = None) -> list[RoundResult]:
+    """Run every round that is due, of campaigns open now (a draft's rounds wait for it)."""
+    now = now or timezone.now()
+    _closed_rounds_cancel(now)
+    due = list(
+        ReminderRound.objects.filter(
+            status=RoundStatus.PENDING,
+            due_at__lte=now,
+            campaign__status=Campaign.Status.OPEN,
+            campaign__opens_at__lte=now,
+            campaign__closes_at__gt=now,
+        )
+        .select_related("campaign__agency", "unit")
+        .order_by("due_at", "pk")
+    )
+    return [reminder_round_run(reminder) for reminder in _supersede(due)]

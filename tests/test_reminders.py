@@ -1,0 +1,342 @@
+import datetime
+import io
+import threading
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from netral.agencies.models import Employee
+from netral.core.models import AuditEntry
+from netral.monitoring import reminders
+from netral.monitoring.models import ReminderDelivery, ReminderRound
+from netral.pacts import services
+from netral.pacts.models import Campaign, Signature, SigningLink
+from tests.conftest import Pacts
+from tests.factories import SYSTEM, employee_make
+
+Kind = ReminderRound.Kind
+
+
+def with_email(employee: Employee, email: str) -> Employee:
+    employee.email = email
+    employee.save(update_fields=["email"])
+    return employee
+
+
+def sign(campaign: Campaign, employee: Employee) -> None:
+    services.signature_create(
+        actor=SYSTEM,
+        campaign=campaign,
+        employee=employee,
+        channel=Signature.Channel.LINK,
+        typed_name=employee.name,
+    )
+
+
+def due_round(campaign: Campaign, *, include_digest: bool = False) -> ReminderRound:
+    return ReminderRound.objects.create(
+        campaign=campaign,
+        kind=Kind.OPENING,
+        due_at=campaign.opens_at,
+        include_digest=include_digest,
+    )
+
+
+def recipients() -> list[str]:
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def schedule_post(client: Client, campaign: Campaign, **data: str) -> object:
+    url = reverse("monitoring:reminder_schedule", kwargs={"code": campaign.code})
+    return client.post(url, data)
+
+
+# Scheduling
+
+
+@pytest.mark.parametrize("days", ["0", "61", "3, x", "-1", "2.5"])
+def test_days_before_closing_must_be_whole_numbers_from_1_to_60(
+    client: Client, pacts: Pacts, days: str
+) -> None:
+    client.force_login(pacts.world.admin)
+    response = schedule_post(client, pacts.campaign, days_before=days)
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "days_before" in response.context["form"].errors  # type: ignore[attr-defined]
+    assert not ReminderRound.objects.exists()
+
+
+def test_a_reminder_before_the_campaign_opens_is_refused(client: Client, pacts: Pacts) -> None:
+    client.force_login(pacts.world.admin)
+    response = schedule_post(client, pacts.campaign, days_before="10")  # it lasts about 7 days
+    assert "days_before" in response.context["form"].errors  # type: ignore[attr-defined]
+
+
+def test_saving_a_schedule_creates_moves_and_cancels_rounds_but_never_touches_sent_ones(
+    client: Client, pacts: Pacts
+) -> None:
+    campaign = pacts.campaign
+    client.force_login(pacts.world.admin)
+    schedule_post(client, campaign, at_opening="on", days_before="3, 1", include_digest="on")
+    rounds = {(r.kind, r.days_before): r for r in ReminderRound.objects.all()}
+    assert set(rounds) == {(Kind.OPENING, None), (Kind.BEFORE_CLOSE, 3), (Kind.BEFORE_CLOSE, 1)}
+    assert rounds[(Kind.BEFORE_CLOSE, 3)].due_at == campaign.closes_at - datetime.timedelta(days=3)
+    assert rounds[(Kind.OPENING, None)].due_at == campaign.opens_at
+    assert all(r.include_digest for r in rounds.values())
+
+    ReminderRound.objects.filter(kind=Kind.OPENING).update(status=ReminderRound.Status.DONE)
+    schedule_post(client, campaign, days_before="2, 1")
+    status = {(r.kind, r.days_before): r.status for r in ReminderRound.objects.all()}
+    assert status == {
+        (Kind.OPENING, None): ReminderRound.Status.DONE,
+        (Kind.BEFORE_CLOSE, 3): ReminderRound.Status.CANCELLED,
+        (Kind.BEFORE_CLOSE, 2): ReminderRound.Status.PENDING,
+        (Kind.BEFORE_CLOSE, 1): ReminderRound.Status.PENDING,
+    }
+    assert not ReminderRound.objects.filter(include_digest=True, status="pending").exists()
+    assert reminders.reminder_schedule_get(campaign=campaign) == reminders.Schedule(
+        at_opening=True, days_before=(2, 1), include_digest=False
+    )
+    assert AuditEntry.objects.filter(action="monitoring.reminder_schedule.saved").count() == 2
+
+
+def test_only_admins_open_the_schedule(client: Client, pacts: Pacts) -> None:
+    client.force_login(pacts.world.coordinator_a)
+    url = reverse("monitoring:reminder_schedule", kwargs={"code": pacts.campaign.code})
+    assert client.get(url).status_code == 403
+    client.force_login(pacts.world.admin)
+    assert client.get(url).status_code == 200
+
+
+# Sending
+
+
+def test_a_due_round_mails_each_non_signer_with_an_email_once(pacts: Pacts) -> None:
+    world, campaign = pacts.world, pacts.campaign
+    with_email(world.employee_a, "siti@example.go.id")
+    with_email(world.employee_b, "bambang@example.go.id")
+    signer = with_email(employee_make(world.unit_b, "Dewi Lestari"), "dewi@example.go.id")
+    employee_make(world.unit_b, "Tanpa Surel")
+    with_email(world.other_employee, "rahmat@example.go.id")
+    services.campaign_open(actor=SYSTEM, campaign=campaign)  # links for the new employees
+    sign(campaign, signer)
+    due_round(campaign)
+
+    call_command("send_reminders", stdout=io.StringIO())
+    assert recipients() == ["bambang@example.go.id", "siti@example.go.id"]
+    message = next(m for m in mail.outbox if m.to == ["siti@example.go.id"])
+    link = SigningLink.objects.get(campaign=campaign, employee=world.employee_a)
+    token = services.signing_link_url_token(link)
+    assert f"/t/{token}/" in message.body
+    assert campaign.title in message.body and campaign.title in message.subject
+    assert "Bambang" not in message.body and world.unit_b.name not in message.body
+    assert ReminderRound.objects.get().status == ReminderRound.Status.DONE
+
+    call_command("send_reminders", stdout=io.StringIO())
+    assert len(mail.outbox) == 2
+
+
+def test_the_mail_is_written_in_indonesian_whatever_the_language_of_the_run(
+    pacts: Pacts,
+) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    closes_at = datetime.datetime(2099, 3, 14, 16, 0, tzinfo=datetime.UTC)
+    Campaign.objects.filter(pk=pacts.campaign.pk).update(closes_at=closes_at)
+    due_round(pacts.campaign)
+    with translation.override("en"):
+        reminders.reminders_send_due()
+    assert "14 Maret 2099, 23:00 WIB" in mail.outbox[0].body
+
+
+def test_an_employee_who_signed_in_the_meantime_is_skipped(pacts: Pacts) -> None:
+    employee = with_email(pacts.world.employee_a, "siti@example.go.id")
+    reminder = due_round(pacts.campaign)
+    ReminderDelivery.objects.create(
+        round=reminder, recipient=employee.code, email=employee.email, kind="employee"
+    )
+    sign(pacts.campaign, employee)
+    result = reminders.reminder_round_run(reminder)
+    assert (result.sent, result.skipped, result.finished) == (0, 1, True)
+    assert mail.outbox == []
+
+
+def test_nothing_due_sends_nothing_and_exits_quietly(pacts: Pacts) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    ReminderRound.objects.create(
+        campaign=pacts.campaign,
+        kind=Kind.BEFORE_CLOSE,
+        days_before=1,
+        due_at=pacts.campaign.closes_at - datetime.timedelta(days=1),
+    )
+    call_command("send_reminders")
+    assert mail.outbox == []
+    assert ReminderRound.objects.get().status == ReminderRound.Status.PENDING
+
+
+def test_of_several_missed_rounds_only_the_latest_is_sent(pacts: Pacts) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    campaign = pacts.campaign
+    early = due_round(campaign)
+    late = ReminderRound.objects.create(
+        campaign=campaign,
+        kind=Kind.BEFORE_CLOSE,
+        days_before=7,
+        due_at=campaign.opens_at + datetime.timedelta(minutes=5),
+    )
+    reminders.reminders_send_due()
+    assert len(mail.outbox) == 1
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.status, late.status) == ("cancelled", "done")
+
+
+def test_rounds_of_a_closed_campaign_are_cancelled(pacts: Pacts) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    reminder = due_round(pacts.campaign)
+    services.campaign_close(actor=SYSTEM, campaign=pacts.campaign)
+    assert reminders.reminders_send_due() == []
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderRound.Status.CANCELLED
+    assert mail.outbox == []
+
+
+def test_digests_list_exactly_the_non_signers_of_the_coordinator_and_the_head(
+    pacts: Pacts,
+) -> None:
+    world, campaign = pacts.world, pacts.campaign
+    world.coordinator_a.email = "koordinator@example.go.id"
+    world.coordinator_a.save()
+    head = with_email(employee_make(world.unit_b, "Kepala Dinas Kesehatan"), "kadinkes@go.id")
+    world.unit_b.head = head
+    world.unit_b.save()
+    signer = employee_make(world.unit_b, "Dewi Lestari")
+    services.campaign_open(actor=SYSTEM, campaign=campaign)
+    sign(campaign, signer)
+    due_round(campaign, include_digest=True)
+
+    reminders.reminders_send_due()
+    coordinator = next(m.body for m in mail.outbox if m.to == ["koordinator@example.go.id"])
+    assert world.employee_a.name in coordinator and str(world.employee_a.nip) in coordinator
+    assert world.unit_a_child.name in coordinator
+    assert world.employee_b.name not in coordinator and head.name not in coordinator
+    head_mails = [m.body for m in mail.outbox if m.to == ["kadinkes@go.id"]]
+    assert len(head_mails) == 2  # the head's own reminder and the digest
+    digest = next(body for body in head_mails if world.employee_b.name in body)
+    assert world.employee_a.name not in digest and "Dewi" not in digest
+
+
+# Sending by hand
+
+
+def send_post(client: Client, campaign: Campaign, unit_code: str) -> object:
+    url = reverse("monitoring:reminder_send", kwargs={"code": campaign.code})
+    return client.post(url, {"unit": unit_code}, follow=True)
+
+
+def test_a_coordinator_reminds_only_within_the_own_unit(client: Client, pacts: Pacts) -> None:
+    world = pacts.world
+    with_email(world.employee_a, "siti@example.go.id")
+    with_email(world.employee_b, "bambang@example.go.id")
+    client.force_login(world.coordinator_a)
+    response = send_post(client, pacts.campaign, world.unit_a.code)
+    assert recipients() == ["siti@example.go.id"]
+    assert "1" in str(next(iter(response.context["messages"])))  # type: ignore[attr-defined]
+    reminder = ReminderRound.objects.get()
+    assert (reminder.kind, reminder.unit, reminder.status) == (Kind.MANUAL, world.unit_a, "done")
+    assert AuditEntry.objects.filter(
+        action="monitoring.reminder_round.created", actor=world.coordinator_a
+    ).exists()
+
+
+def test_a_coordinator_cannot_remind_another_unit(client: Client, pacts: Pacts) -> None:
+    with_email(pacts.world.employee_b, "bambang@example.go.id")
+    client.force_login(pacts.world.coordinator_a)
+    assert send_post(client, pacts.campaign, pacts.world.unit_b.code).status_code == 404  # type: ignore[attr-defined]
+    assert mail.outbox == [] and not ReminderRound.objects.exists()
+
+
+def test_an_officer_of_another_agency_gets_404(client: Client, pacts: Pacts) -> None:
+    client.force_login(pacts.world.other_admin)
+    assert send_post(client, pacts.campaign, pacts.world.unit_a.code).status_code == 404  # type: ignore[attr-defined]
+    assert not ReminderRound.objects.exists()
+
+
+def test_a_unit_is_reminded_by_hand_at_most_once_an_hour(client: Client, pacts: Pacts) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    client.force_login(pacts.world.admin)
+    send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    response = send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    assert len(mail.outbox) == 1
+    assert ReminderRound.objects.count() == 1
+    [message] = list(response.context["messages"])  # type: ignore[attr-defined]
+    assert message.level_tag == "error"
+    ReminderRound.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    assert ReminderRound.objects.count() == 2
+
+
+def test_a_closed_or_draft_campaign_sends_no_reminder(client: Client, pacts: Pacts) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    client.force_login(pacts.world.admin)
+    services.campaign_close(actor=SYSTEM, campaign=pacts.campaign)
+    send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    Campaign.objects.filter(pk=pacts.campaign.pk).update(status=Campaign.Status.DRAFT)
+    send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    assert mail.outbox == [] and not ReminderRound.objects.exists()
+
+
+# Two runs at once
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises the writers of the two threads"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_reminder_exactly_once(
+    pacts: Pacts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, campaign = pacts.world, pacts.campaign
+    for number in range(120):
+        with_email(employee_make(world.unit_b, f"Pegawai {number}"), f"p{number}@example.go.id")
+    services.campaign_open(actor=SYSTEM, campaign=campaign)
+    due_round(campaign)
+    monkeypatch.setattr(reminders, "CLAIM_CHUNK", 7)
+    start = threading.Barrier(2)
+    problems: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            reminders.reminders_send_due()
+        except BaseException as problem:  # reported below, in the test's thread
+            problems.append(problem)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == []
+    sent = recipients()
+    assert len(sent) == len(set(sent)) == 120
+    assert ReminderDelivery.objects.filter(status="sent").count() == 120
+    assert ReminderRound.objects.get().status == ReminderRound.Status.DONE
+
+
+def test_the_schedule_page_lists_the_rounds_with_their_counts(client: Client, pacts: Pacts) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    client.force_login(pacts.world.admin)
+    send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    response = client.get(
+        reverse("monitoring:reminder_schedule", kwargs={"code": pacts.campaign.code})
+    )
+    reminder = ReminderRound.objects.get()
+    row = response.content.decode().split(f'data-testid="round-{reminder.code}"')[1]
+    assert pacts.world.unit_a.name in row.split("</tr>")[0]
+    assert "<td>1</td><td>0</td><td>0</td>" in row.split("</tr>")[0]
