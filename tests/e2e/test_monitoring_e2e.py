@@ -43,3 +43,12 @@ def test_the_ceremony_screen_shows_a_new_signature_within_seconds(
     assert projector.url == url_before  # updated in place, not reloaded
     projector.screenshot(path=str(SCREENSHOTS / "ceremony-screen.png"), full_page=True)
     hall.close()
+
+
+def test_the_unit_view_fits_a_phone(page: Page, live_server: Any, pacts: Pacts) -> None:
+    log_in(page, live_server.url, "koordinator")
+    unit = pacts.world.unit_a
+    page.goto(f"{live_server.url}/pantau/{pacts.campaign.code}/unit/{unit.code}/")
+    expect(page.get_by_test_id("unsigned")).to_contain_text(pacts.world.employee_a.name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(SCREENSHOTS / "unit-phone.png"), full_page=True)
