@@ -98,3 +98,22 @@ def bulk_update(
     key = connection.ops.quote_name(model._meta.pk.column)
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # names from _meta
     return _execute(sql, rows, [*_converters(model, columns), _unchanged])
+
+
+def insert_values(obj: models.Model) -> tuple[list[str], list[Any]]:
+    """The quoted columns and the values that save() would INSERT for an unsaved instance
+    (defaults, auto_now_add and conversions applied, the automatic primary key left out), for
+    callers that write the row inside a larger statement."""
+    real_connection = connections[DEFAULT_DB_ALIAS]
+    meta = obj._meta
+    fields = [
+        field
+        for field in meta.local_concrete_fields
+        if field is not meta.auto_field and not field.generated
+    ]
+    columns = [real_connection.ops.quote_name(field.column) for field in fields]
+    values = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection=real_connection)
+        for field in fields
+    ]
+    return columns, values

@@ -3,7 +3,7 @@
 import hashlib
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ def _signing_page(
         except services.CampaignStateError:
             return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
         # After a POST, a GET of the same page: a reload never submits twice.
-        return redirect(request.path)
+        return HttpResponseRedirect(request.path)
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
     if signature is not None:
         return render(

@@ -1,0 +1,163 @@
+"""The signing request's hand-written SQL (the link lookup, and on PostgreSQL the signature and
+its audit entry in one statement) must read and write exactly what the ORM would."""
+
+import threading
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from netral.core.audit import Actor
+from netral.core.bulk import insert_values
+from netral.core.models import AuditEntry
+from netral.pacts import services
+from netral.pacts.models import Campaign, Signature, SigningLink
+from tests.conftest import Pacts
+
+SIGNER = Actor(user=None, label="anonymous", ip="10.20.30.40", user_agent="Android Chrome")
+
+
+def field_values(instance: models.Model) -> dict[str, object]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+def url_token(pacts: Pacts) -> str:
+    link = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_a)
+    return services.signing_link_url_token(link)
+
+
+def sign(campaign: Campaign, pacts: Pacts) -> tuple[Signature, bool]:
+    return services.signature_create(
+        actor=SIGNER,
+        campaign=campaign,
+        employee=pacts.world.employee_a,
+        channel=Signature.Channel.LINK,
+        typed_name="Siti Aminah",
+    )
+
+
+def test_the_link_lookup_loads_what_the_orm_loads(
+    pacts: Pacts, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    found = services.signing_link_find(url_token(pacts))
+    expected = SigningLink.objects.select_related("campaign", "employee__unit").get(
+        campaign=pacts.campaign, employee=pacts.world.employee_a
+    )
+    assert found is not None
+    for mine, theirs in [
+        (found, expected),
+        (found.campaign, expected.campaign),
+        (found.employee, expected.employee),
+        (found.employee.unit, expected.employee.unit),
+    ]:
+        assert field_values(mine) == field_values(theirs)
+        assert not mine._state.adding
+    assert found.campaign.opens_at.tzinfo is not None
+    with django_assert_num_queries(0):
+        assert found.employee.unit.path == pacts.world.unit_a_child.path
+        assert found.campaign.code == pacts.campaign.code
+
+
+def test_an_unknown_revoked_or_overlong_token_finds_no_link(pacts: Pacts) -> None:
+    token = url_token(pacts)
+    assert services.signing_link_find("a" * 32) is None
+    assert services.signing_link_find("a" * 65) is None
+    assert services.signing_link_find("") is None
+    link = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_a)
+    services.signing_link_revoke(actor=SIGNER, link=link)
+    assert services.signing_link_find(token) is None
+
+
+def test_the_signature_and_its_audit_entry_are_the_rows_the_orm_would_write(
+    pacts: Pacts,
+) -> None:
+    signature, created = sign(pacts.campaign, pacts)
+    assert created
+    assert not signature._state.adding
+    stored = Signature.objects.get(pk=signature.pk)
+    assert field_values(stored) == field_values(signature)
+    entry = AuditEntry.objects.get(action="pacts.signature.created")
+    assert entry.actor_id is None
+    assert entry.actor_label == "anonymous"
+    assert entry.agency_id == pacts.world.agency.pk
+    assert entry.target_type == ContentType.objects.get_for_model(Signature)
+    assert entry.target_code == signature.code
+    assert entry.target_label == str(signature)
+    assert entry.data == {
+        "campaign": pacts.campaign.code,
+        "employee": pacts.world.employee_a.code,
+        "channel": "link",
+    }
+    assert entry.ip == "10.20.30.40"
+    assert entry.user_agent == "Android Chrome"
+    assert entry.created_at is not None
+
+
+def test_a_second_submit_returns_the_first_and_writes_no_second_audit_entry(
+    pacts: Pacts,
+) -> None:
+    first, _ = sign(pacts.campaign, pacts)
+    second, created = sign(pacts.campaign, pacts)
+    assert not created
+    assert second.pk == first.pk
+    assert second.code == first.code
+    assert Signature.objects.count() == 1
+    assert AuditEntry.objects.filter(action="pacts.signature.created").count() == 1
+
+
+def test_signing_through_the_link_writes_one_signature_and_one_audit_entry(
+    pacts: Pacts,
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("pacts:sign", args=[url_token(pacts)])
+    client.get(url)
+    form = {"typed_name": "Siti Aminah", "consent": "on"}
+    assert client.post(url, form).status_code == 403  # no CSRF token
+    form["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    response = client.post(url, form, HTTP_USER_AGENT="Android Chrome")
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert client.post(url, form).status_code == 302
+    signature = Signature.objects.get()
+    assert signature.channel == Signature.Channel.LINK
+    assert (
+        AuditEntry.objects.filter(
+            action="pacts.signature.created", target_code=signature.code
+        ).count()
+        == 1
+    )
+
+
+def test_insert_values_applies_defaults_and_auto_now_add(pacts: Pacts) -> None:
+    entry = AuditEntry(actor_label="x", action="test.inserted", data={"a": 1})
+    columns, values = insert_values(entry)
+    assert connection.ops.quote_name("id") not in columns
+    assert len(columns) == len(values)
+    assert entry.created_at is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_at_once_keep_one_signature(pacts: Pacts) -> None:
+    results: list[tuple[Signature, bool]] = []
+    start = threading.Barrier(2)
+
+    def submit() -> None:
+        start.wait()
+        try:
+            results.append(sign(Campaign.objects.get(pk=pacts.campaign.pk), pacts))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created for _, created in results) == [False, True]
+    assert len({signature.pk for signature, _ in results}) == 1
+    assert Signature.objects.count() == 1
+    assert AuditEntry.objects.filter(action="pacts.signature.created").count() == 1
