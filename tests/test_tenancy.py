@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from netral.agencies.models import RosterImport
 from netral.core.models import AuditEntry, Membership
+from netral.monitoring.models import ReportExport
 from netral.pacts import services
 from netral.pacts.models import Campaign, Election, PactArchive, PactVersion
 from tests.conftest import World
@@ -89,6 +90,16 @@ def home_import(world: World) -> RosterImport:
     )
 
 
+def home_report(world: World) -> ReportExport:
+    return ReportExport.objects.get_or_create(
+        agency=world.agency,
+        kind=ReportExport.Kind.RECAP_XLSX,
+        campaign=home_campaign(world),
+        created_by=world.admin,
+        defaults={"status": "ready", "file_name": "rahasia.xlsx"},
+    )[0]
+
+
 # For each URL with parameters: the arguments that point at the home agency's objects, outside
 # coordinator A's unit.
 OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
@@ -122,6 +133,11 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "monitoring:reminder_schedule": lambda w: {"code": home_campaign(w).code},
     "monitoring:reminder_send": lambda w: {"code": home_campaign(w).code},
     "monitoring:dashboard": lambda w: {"code": home_campaign(w).code},
+    "monitoring:report_create": lambda w: {"code": home_campaign(w).code},
+    "monitoring:report": lambda w: {"code": home_report(w).code},
+    "monitoring:report_status": lambda w: {"code": home_report(w).code},
+    "monitoring:report_download": lambda w: {"code": home_report(w).code},
+    "monitoring:rollup_export": lambda w: {"code": home_election(w).code},
     "monitoring:unit": lambda w: {"code": home_campaign(w).code, "unit_code": w.unit_b.code},
     "monitoring:screen": lambda w: {"code": home_campaign(w).code},
     "monitoring:screen_data": lambda w: {"code": home_campaign(w).code},

@@ -1,4 +1,4 @@
-from netral.monitoring import reminder_views, views
+from netral.monitoring import reminder_views, report_views, views
 
 app_name = "monitoring"
-urlpatterns = [*views.urlpatterns, *reminder_views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *reminder_views.urlpatterns, *report_views.urlpatterns]

@@ -1,0 +1,130 @@
+"""Recap reports of a campaign (built in the background, then downloaded) and the rollup export."""
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from netral.core.access import officer_view
+from netral.core.audit import Actor, audit_log
+from netral.core.models import Membership
+from netral.monitoring import reports, selectors
+from netral.monitoring.models import ReportExport
+
+ROLLUP_SORTS = {"name", "percent", "-percent"}
+
+
+def can_request_reports(viewer: Membership) -> bool:
+    # The employees sheet lists names and NIPs: the roles that run campaigns only.
+    return viewer.role in {Membership.Role.ADMIN, Membership.Role.COORDINATOR}
+
+
+@require_POST
+@officer_view(can_request_reports)
+def report_create_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    kind = request.POST.get("kind", "")
+    if kind not in reports.RECAP_KINDS:
+        raise Http404
+    report = reports.report_create(
+        actor=Actor.from_request(request),
+        viewer=viewer,
+        campaign=campaign,
+        kind=kind,
+        language=get_language(),
+    )
+    return redirect("monitoring:report", code=report.code)
+
+
+def _report_or_404(viewer: Membership, code: str) -> ReportExport:
+    """The agency's reports; an officer limited to a unit sees only the reports they asked for,
+    as those are the ones built within their unit."""
+    found = ReportExport.objects.filter(
+        agency=viewer.agency, code=code, kind__in=list(reports.RECAP_KINDS)
+    ).select_related("campaign")
+    if viewer.unit_id is not None:
+        found = found.filter(created_by=viewer.user)
+    report = found.first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@officer_view(can_request_reports)
+def report_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    return render(request, "monitoring/report.html", {"report": _report_or_404(viewer, code)})
+
+
+@officer_view(can_request_reports)
+def report_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    report = _report_or_404(viewer, code)
+    return JsonResponse({"progress": report.progress, "pending": report.is_pending})
+
+
+@officer_view(can_request_reports)
+def report_download_view(request: HttpRequest, code: str, viewer: Membership) -> FileResponse:
+    report = _report_or_404(viewer, code)
+    if report.status != ReportExport.Status.READY:
+        raise Http404
+    file = reports.report_path(report)
+    if not file.exists():
+        raise Http404
+    audit_log(
+        actor=Actor.from_request(request),
+        action="monitoring.report.downloaded",
+        target=report,
+        agency=report.agency,
+        data={"kind": report.kind},
+    )
+    content_type = (
+        reports.XLSX_TYPE if report.kind == ReportExport.Kind.RECAP_XLSX else "application/pdf"
+    )
+    return FileResponse(
+        file.open("rb"), as_attachment=True, filename=report.file_name, content_type=content_type
+    )
+
+
+@require_POST
+@officer_view()
+def rollup_export_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """The rollup of an election as CSV or XLSX, for a province or a national oversight body."""
+    election = selectors.rollup_elections(viewer=viewer).filter(code=code).first()
+    if election is None:
+        raise Http404
+    file_format = request.POST.get("format", "xlsx")
+    if file_format not in {"csv", "xlsx"}:
+        raise Http404
+    province = request.POST.get("province", "").strip()
+    sort = request.POST.get("sort", "name")
+    rows = selectors.rollup(
+        viewer=viewer,
+        election=election,
+        province=province,
+        sort=sort if sort in ROLLUP_SORTS else "name",
+    )
+    audit_log(
+        actor=Actor.from_request(request),
+        action="monitoring.rollup.exported",
+        target=election,
+        agency=viewer.agency,
+        data={"format": file_format, "province": province, "rows": len(rows)},
+    )
+    stamp = timezone.localtime(timezone.now(), reports.JAKARTA)
+    name = f"rekap-{election.code}-{stamp:%Y%m%d-%H%M}.{file_format}"
+    if file_format == "csv":
+        response = HttpResponse(reports.rollup_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(reports.rollup_xlsx(rows), content_type=reports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("kampanye/<str:code>/laporan/", report_create_view, name="report_create"),
+    path("laporan/<str:code>/", report_view, name="report"),
+    path("laporan/<str:code>/status/", report_status_view, name="report_status"),
+    path("laporan/<str:code>/unduh/", report_download_view, name="report_download"),
+    path("rekap/<str:code>/ekspor/", rollup_export_view, name="rollup_export"),
+]
