@@ -30,6 +30,7 @@ def test_the_admin_dashboard_shows_the_numbers_charts_and_tables(
     assert "Dinas Kesehatan" in page and "Dinas Pendidikan dan Kebudayaan" in page
     assert page.count("<svg") >= 4  # units, kinds, positions, time
     assert "<caption" in page  # the same numbers in tables
+    assert reverse("monitoring:report_create", args=[counted.pacts.campaign.code]) in page
 
 
 def test_the_campaign_page_agrees_with_the_dashboard(client: Client, counted: Counted) -> None:
@@ -123,6 +124,7 @@ def test_the_province_rollup_lists_its_regencies(client: Client, counted: Counte
     page = client.get(reverse("monitoring:rollup")).content.decode()
     assert world.agency.name in page and world.other_agency.name in page
     assert 'data-testid="rollup-signed">4<' in page
+    assert reverse("monitoring:rollup_export", args=[counted.pacts.election.code]) in page
     client.force_login(world.admin)  # a regency oversees nobody
     assert client.get(reverse("monitoring:rollup")).status_code == 403
 
