@@ -234,7 +234,8 @@ class RollupRow:
 
 def rollup_elections(*, viewer: Membership) -> QuerySet[Election]:
     """The elections with a campaign in an agency the viewer oversees."""
-    agencies = agency_selectors.overseen_agencies(viewer=viewer).values("id")
+    overseen = agency_selectors.overseen_agencies(viewer=viewer, with_employee_counts=False)
+    agencies = overseen.values("id")
     return (
         Election.objects.filter(campaigns__agency__in=agencies).distinct().order_by("-voting_day")
     )
@@ -245,9 +246,8 @@ def rollup(
 ) -> list[RollupRow]:
     """Agency-level completion of each agency the viewer oversees, for one election. Agencies
     without a campaign are listed with no numbers: they have not started."""
-    agencies = Agency.objects.filter(
-        pk__in=agency_selectors.overseen_agencies(viewer=viewer).values("id")
-    ).select_related("region")
+    overseen = agency_selectors.overseen_agencies(viewer=viewer, with_employee_counts=False)
+    agencies = Agency.objects.filter(pk__in=overseen.values("id")).select_related("region")
     if province:
         agencies = agencies.filter(Q(region__parent_id=province) | Q(region_id=province))
     tallies: dict[int, CampaignTally] = {}
