@@ -12,6 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from netral.agencies.models import RosterImport
+from netral.cases import services as case_services
+from netral.cases.evidence import evidence_add
+from netral.cases.models import Case, Examination, ViolationType
 from netral.core.models import AuditEntry, Membership
 from netral.monitoring.models import ReportExport
 from netral.pacts import services
@@ -100,6 +103,27 @@ def home_report(world: World) -> ReportExport:
     )[0]
 
 
+def home_decided_case(world: World) -> Case:
+    """A case of the home agency about employee B, examined, with a report on file."""
+    existing = Case.objects.filter(agency=world.agency, description="rahasia kasus").first()
+    if existing:
+        return existing
+    case = case_services.case_create(
+        actor=SYSTEM,
+        agency=world.agency,
+        source=Case.Source.INTERNAL,
+        election=home_election(world),
+        employee=world.employee_b,
+        violation_type=ViolationType.objects.get(number=4),
+        description="rahasia kasus",
+    )
+    report = evidence_add(
+        actor=SYSTEM, case=case, file_name="rahasia.pdf", data=b"%PDF-1.4\n", origin="examination"
+    )
+    Examination.objects.create(case=case, team=[], report=report)
+    return case
+
+
 # For each URL with parameters: the arguments that point at the home agency's objects, outside
 # coordinator A's unit.
 OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
@@ -142,6 +166,9 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "monitoring:screen": lambda w: {"code": home_campaign(w).code},
     "monitoring:screen_data": lambda w: {"code": home_campaign(w).code},
     "monitoring:public_toggle": lambda w: {"code": home_campaign(w).code},
+    "cases:examination": lambda w: {"code": home_decided_case(w).code},
+    "cases:examination_report": lambda w: {"code": home_decided_case(w).code},
+    "cases:decision": lambda w: {"code": home_decided_case(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
