@@ -42,6 +42,11 @@ PUBLIC_URLS = {
     "pacts:inclusion_proof",
     "pacts:consistency_proof",
     "monitoring:public",
+    "cases:report",
+    "cases:receipt",
+    "cases:follow",
+    "cases:follow_case",
+    "cases:follow_logout",
 }
 
 
