@@ -129,6 +129,28 @@ def home_decided_case(world: World) -> Case:
     return case
 
 
+def home_second_case(world: World) -> Case:
+    """Another case about employee B: a likely duplicate of the decided one."""
+    existing = Case.objects.filter(agency=world.agency, description="rahasia kedua").first()
+    if existing:
+        return existing
+    return case_services.case_create(
+        actor=SYSTEM,
+        agency=world.agency,
+        source=Case.Source.INTERNAL,
+        election=home_election(world),
+        employee=world.employee_b,
+        violation_type=ViolationType.objects.get(number=4),
+        description="rahasia kedua",
+    )
+
+
+def home_evidence_code(world: World) -> str:
+    evidence = home_decided_case(world).evidence.first()
+    assert evidence is not None
+    return evidence.code
+
+
 # For each URL with parameters: the arguments that point at the home agency's objects, outside
 # coordinator A's unit.
 OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
@@ -174,6 +196,25 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "cases:examination": lambda w: {"code": home_decided_case(w).code},
     "cases:examination_report": lambda w: {"code": home_decided_case(w).code},
     "cases:decision": lambda w: {"code": home_decided_case(w).code},
+    "cases:case": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_move": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_close": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_assign": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_unassign": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_note": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_message": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_duplicate": lambda w: {
+        "code": home_decided_case(w).code,
+        "duplicate_code": home_second_case(w).code,
+    },
+    "cases:case_evidence_add": lambda w: {"code": home_decided_case(w).code},
+    "cases:evidence": lambda w: {
+        "code": home_decided_case(w).code,
+        "evidence_code": home_evidence_code(w),
+    },
+    "cases:procedure": lambda w: {"code": home_election(w).code},
+    "cases:procedure_stage_add": lambda w: {"code": home_election(w).code},
+    "cases:procedure_stage_remove": lambda w: {"code": home_election(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {

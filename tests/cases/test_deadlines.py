@@ -1,0 +1,120 @@
+"""`netral check_deadlines`: one digest of overdue cases a day per agency, to its supervisors and
+decision makers, without the reporter or the description."""
+
+import datetime
+import io
+import threading
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from netral.cases import handling, services
+from netral.cases.models import Case, DeadlineDigest, ViolationType
+from netral.core.models import AuditEntry, Membership, User
+from tests.conftest import Pacts
+from tests.factories import SYSTEM, officer_make
+
+JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def late_case(pacts: Pacts, agency: object = None, **fields: object) -> Case:
+    values: dict[str, object] = {
+        "actor": SYSTEM,
+        "agency": agency or pacts.world.agency,
+        "source": Case.Source.PUBLIC,
+        "election": pacts.election,
+        "violation_type": ViolationType.objects.get(number=2),
+        "description": "Rahasia: unggahan kampanye",
+        "reporter_identity": "Budi Santoso\n0812",
+        # Verification (7 calendar days) ends on 9 January 2029.
+        "now": datetime.datetime(2029, 1, 2, 9, tzinfo=JAKARTA),
+    }
+    values.update(fields)
+    return services.case_create(**values)  # type: ignore[arg-type]
+
+
+def with_emails(pacts: Pacts) -> None:
+    world = pacts.world
+    for user in (world.supervisor, world.decision_maker, world.admin, world.coordinator_a):
+        User.objects.filter(pk=user.pk).update(email=f"{user.username}@example.go.id")
+
+
+def run(day: str) -> str:
+    output = io.StringIO()
+    call_command("check_deadlines", "--date", day, stdout=output)
+    return output.getvalue()
+
+
+def test_it_sends_one_digest_a_day_to_supervisors_and_decision_makers(pacts: Pacts) -> None:
+    with_emails(pacts)
+    late = late_case(pacts)
+    late_case(pacts, now=datetime.datetime(2029, 1, 18, 9, tzinfo=JAKARTA))  # not yet due
+    output = run("2029-01-20")
+    assert "1 overdue, sent to 2 officers" in output
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "pengawas@example.go.id",
+        "ppk@example.go.id",
+    ]
+    body = mail.outbox[0].body
+    assert late.number in body and "11" in body and late.stage.name in body  # type: ignore[union-attr]
+    assert "Budi" not in body and "Rahasia" not in body
+    assert "already sent today" in run("2029-01-20")
+    assert len(mail.outbox) == 2
+    assert DeadlineDigest.objects.get().overdue == 1
+    assert AuditEntry.objects.filter(action="cases.deadline_digest.sent").count() == 1
+    run("2029-01-21")
+    assert len(mail.outbox) == 4
+
+
+def test_each_agency_gets_its_own_digest(pacts: Pacts) -> None:
+    with_emails(pacts)
+    world = pacts.world
+    other_supervisor = officer_make(world.other_agency, Membership.Role.SUPERVISOR)
+    User.objects.filter(pk=other_supervisor.pk).update(email="lain@example.go.id")
+    home = late_case(pacts)
+    other = late_case(pacts, agency=world.other_agency)
+    run("2029-01-20")
+    to_other = [message for message in mail.outbox if message.to == ["lain@example.go.id"]]
+    assert len(to_other) == 1 and other.number in to_other[0].body
+    assert home.code not in to_other[0].body
+    assert DeadlineDigest.objects.count() == 2
+
+
+def test_closed_or_timely_cases_send_nothing(pacts: Pacts) -> None:
+    with_emails(pacts)
+    closed = late_case(pacts)
+    services.case_close(actor=SYSTEM, case=closed, outcome=Case.Outcome.REJECTED)
+    assert "No overdue cases." in run("2029-01-20")
+    assert mail.outbox == [] and not DeadlineDigest.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises the writers of the two threads"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_the_digest_once(pacts: Pacts) -> None:
+    with_emails(pacts)
+    late_case(pacts)
+    now = datetime.datetime(2029, 1, 20, 7, tzinfo=JAKARTA)
+    start = threading.Barrier(2)
+    problems: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            start.wait()
+            handling.deadline_digests_send(now=now)
+        except BaseException as problem:  # reported below, in the test's thread
+            problems.append(problem)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == []
+    assert len(mail.outbox) == 2
+    assert DeadlineDigest.objects.count() == 1
