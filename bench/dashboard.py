@@ -121,11 +121,8 @@ def measure(runs: int) -> tuple[list[Timing], Timing]:
     def counts() -> Any:
         return selectors._counts(campaign, None)
 
-    def timeline() -> Any:
-        return selectors._timeline(campaign, None, hourly=False)
-
-    def attendance() -> Any:
-        return selectors._attendance(campaign, None)
+    def detailed_counts() -> Any:
+        return selectors._counts(campaign, None, bucket=(86400, 25200))
 
     def national_rollup() -> Any:
         return selectors.rollup(viewer=national, election=election)
@@ -144,8 +141,7 @@ def measure(runs: int) -> tuple[list[Timing], Timing]:
         timed("agency dashboard (with timeline)", dashboard, runs),
         timed("  without timeline", dashboard_without_timeline, runs),
         timed("  part: counts by unit, kind, position", counts, runs),
-        timed("  part: timeline", timeline, runs),
-        timed("  part: attendance", attendance, runs),
+        timed("  part: the same with hour and attendance", detailed_counts, runs),
         timed("national rollup", national_rollup, runs),
         timed(f"province rollup ({province.code})", province_rollup, runs),
         timed("rollup elections list", rollup_elections, runs),

@@ -1,6 +1,7 @@
 """The completion numbers against a hand-counted fixture: every page, export and rollup reads
 them, so they are checked here once, exactly."""
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +12,7 @@ from netral.core.models import Membership
 from netral.monitoring import selectors
 from netral.monitoring.models import CampaignTally
 from netral.pacts import services as pacts_services
-from netral.pacts.models import Signature
+from netral.pacts.models import Attendance, Signature
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, employee_make
 
@@ -124,3 +125,19 @@ def test_the_province_rollup_shows_its_regencies_only(counted: Counted) -> None:
     assert by_agency[world.agency.code] == (7, 4)
     assert by_agency[world.other_agency.code] == (0, 0)  # no campaign yet
     assert world.province.code not in by_agency
+
+
+def test_the_timeline_counts_local_days_and_the_attendance(counted: Counted) -> None:
+    world = counted.pacts.world
+    campaign = counted.pacts.campaign
+    # 23:30 in Jakarta is 16:30 UTC: the signature belongs to the local day.
+    late = datetime.datetime(2029, 1, 7, 16, 30, tzinfo=datetime.UTC)
+    Signature.objects.filter(campaign=campaign, employee=world.employee_a).update(signed_at=late)
+    Attendance.objects.create(
+        campaign=campaign, employee=world.employee_a, mode="luring", source="check_in"
+    )
+    board = selectors.campaign_dashboard(viewer=_membership(world.admin), campaign=campaign)
+    assert not board.hourly
+    assert (datetime.date(2029, 1, 7), 1) in board.timeline
+    assert sum(count for _day, count in board.timeline) == 4
+    assert board.attendance == {"luring": 1, "daring": 0}
