@@ -73,8 +73,11 @@ class MoveForm(forms.Form):
         return self.stages[self.cleaned_data["stage"]]
 
 
+# Proven and not proven are the decision maker's to record (cases:decision); a duplicate is
+# joined from the case it repeats.
+DECISIONS = {Case.Outcome.PROVEN, Case.Outcome.NOT_PROVEN, Case.Outcome.DUPLICATE}
 CLOSING_OUTCOMES = [
-    (value, label) for value, label in Case.Outcome.choices if value != Case.Outcome.DUPLICATE
+    (value, label) for value, label in Case.Outcome.choices if value not in DECISIONS
 ]
 
 

@@ -411,15 +411,17 @@ def test_moving_and_closing_through_the_page(client: Client, pacts: Pacts) -> No
     assert AuditEntry.objects.filter(action="cases.case.stage_changed").count() == 1
 
     url = case_url("case_close", case)
-    data = {"outcome": Case.Outcome.NOT_PROVEN, "reason": "Bukan ASN"}
-    assert client.post(url, {**data, "outcome": Case.Outcome.DUPLICATE}).status_code == 200
+    data = {"outcome": Case.Outcome.REJECTED, "reason": "Bukan ASN"}
+    # Decisions are the decision maker's: the form refuses them.
+    for decision in (Case.Outcome.DUPLICATE, Case.Outcome.PROVEN, Case.Outcome.NOT_PROVEN):
+        assert client.post(url, {**data, "outcome": decision, "confirm": "1"}).status_code == 200
     response = client.post(url, data)
     assert response.status_code == 200 and b'name="confirm"' in response.content
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
     assert client.post(url, {**data, "confirm": "1"}).status_code == 302
     case.refresh_from_db()
-    assert case.status == Case.Status.CLOSED and case.outcome == Case.Outcome.NOT_PROVEN
+    assert case.status == Case.Status.CLOSED and case.outcome == Case.Outcome.REJECTED
     assert case.outcome_reason == "Bukan ASN"
 
 
