@@ -148,3 +148,16 @@ def test_a_draft_campaign_has_no_public_page(client: Client, counted: Counted) -
     )
     assert client.get(_url("monitoring:public", counted)).status_code == 404
     assert Signature.objects.count() == 5
+
+
+def test_the_home_page_leads_to_the_open_campaign_and_the_report_form(
+    client: Client, counted: Counted
+) -> None:
+    world = counted.pacts.world
+    client.force_login(world.admin)
+    page = client.get(reverse("core:home")).content.decode()
+    assert _url("monitoring:dashboard", counted) in page
+    assert reverse("cases:report", args=[world.agency.code]) in page
+    client.force_login(world.supervisor)
+    page = client.get(reverse("core:home")).content.decode()
+    assert _url("monitoring:dashboard", counted) not in page

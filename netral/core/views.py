@@ -19,6 +19,8 @@ from netral.core.audit import Actor, client_ip
 from netral.core.forms import CodeForm, LoginForm, MembershipForm, NewMembershipForm
 from netral.core.middleware import SESSION_MEMBERSHIP, SESSION_MUST_ENROL
 from netral.core.models import Membership, User
+from netral.monitoring.views import can_watch
+from netral.pacts.models import Campaign
 
 SESSION_PENDING_USER = "pending_user"
 SESSION_PENDING_NEXT = "pending_next"
@@ -135,7 +137,17 @@ def home_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     context = {
         "counts": agency_selectors.employee_counts(viewer=viewer) if viewer.can_view_roster else {},
         "recent_imports": agency_selectors.roster_import_list(viewer=viewer)[:5],
-        "overseen_count": agency_selectors.overseen_agencies(viewer=viewer).count(),
+        "overseen_count": agency_selectors.overseen_agencies(
+            viewer=viewer, with_employee_counts=False
+        ).count(),
+        "open_campaigns": Campaign.objects.filter(
+            agency=viewer.agency, status=Campaign.Status.OPEN
+        ).select_related("election")[:5]
+        if can_watch(viewer)
+        else [],
+        "report_url": request.build_absolute_uri(
+            reverse("cases:report", kwargs={"agency_code": viewer.agency.code})
+        ),
     }
     return render(request, "core/home.html", context)
 
