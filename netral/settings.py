@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "netral.pacts",
     "netral.monitoring",
     "netral.cases",
+    "netral.screening",
 ]
 
 MIDDLEWARE = [

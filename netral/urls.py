@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("netral.pacts.urls")),
     path("", include("netral.monitoring.urls")),
     path("", include("netral.cases.urls")),
+    path("", include("netral.screening.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Views of screening (being built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

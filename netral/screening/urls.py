@@ -1,0 +1,4 @@
+from netral.screening import batch_views, selfcheck_views
+
+app_name = "screening"
+urlpatterns = [*selfcheck_views.urlpatterns, *batch_views.urlpatterns]
