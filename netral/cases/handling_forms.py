@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,12 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from netral.agencies.models import Employee
 from netral.agencies.selectors import employee_by_identifier
 from netral.cases.evidence import content_type_of
+from netral.cases.form_checks import ActFactsMixin
 from netral.cases.handling import MESSAGE_MAX_CHARS, STAGE_DAYS_MAX
 from netral.cases.models import Case, ProcedureStage, ViolationType
 from netral.core.models import Membership, User
 from netral.pacts.models import Election
 
-MAX_LINKS = 10
 ACCEPTED_FILES = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"
 
 
@@ -139,7 +138,7 @@ class FileForm(forms.Form):
         return checked_file(self.cleaned_data["file"])
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(ActFactsMixin, forms.Form):
     """A case opened from inside: the report's fields without the reporter."""
 
     election = forms.ModelChoiceField(
@@ -204,29 +203,6 @@ class CaseOpenForm(forms.Form):
                 )
             )
         return employee
-
-    def clean_occurred_on(self) -> Any:
-        occurred_on = self.cleaned_data["occurred_on"]
-        if occurred_on and occurred_on > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."))
-        return occurred_on
-
-    def clean_links(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
-        if len(lines) > MAX_LINKS:
-            raise ValidationError(
-                _("At most %(limit)s links may be given."), params={"limit": MAX_LINKS}
-            )
-        validate = URLValidator(schemes=["http", "https"])
-        for line in lines:
-            try:
-                validate(line[:500])
-            except ValidationError:
-                raise ValidationError(
-                    _("“%(link)s” is not a web address starting with http:// or https://."),
-                    params={"link": line[:80]},
-                ) from None
-        return lines
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,13 +8,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netral.agencies.identifiers import PNS, PPPK, IdentifierError, parse_nip
 from netral.agencies.models import Agency
 from netral.cases.evidence import content_type_of
+from netral.cases.form_checks import MAX_LINKS, ActFactsMixin
 from netral.cases.intake import Upload, elections_for
 from netral.cases.models import Case, ViolationType
 from netral.cases.services import RECEIPT_DIGITS
@@ -22,7 +22,6 @@ from netral.pacts.models import Election
 
 DESCRIPTION_MAX_LENGTH = 5000
 MESSAGE_MAX_LENGTH = 5000
-MAX_LINKS = 10
 ACCEPTED_FILES = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"
 
 
@@ -83,7 +82,7 @@ def _text(label: Any, *, required: bool = False, max_length: int = 200, **attrs:
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(ActFactsMixin, forms.Form):
     election = forms.ModelChoiceField(
         label=_("Election"), queryset=Election.objects.none(), empty_label=None
     )
@@ -192,31 +191,6 @@ class ReportForm(forms.Form):
                     _("This is not a valid 18-digit NIP. Leave it empty if you are not sure.")
                 ) from None
             raise ValidationError(str(problem)) from None
-
-    def clean_occurred_on(self) -> Any:
-        occurred_on = self.cleaned_data["occurred_on"]
-        if occurred_on and occurred_on > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."))
-        return occurred_on
-
-    def clean_links(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
-        if len(lines) > MAX_LINKS:
-            raise ValidationError(
-                _("At most %(limit)s links may be given."), params={"limit": MAX_LINKS}
-            )
-        validate = URLValidator(schemes=["http", "https"])
-        for line in lines:
-            try:
-                if len(line) > 500:
-                    raise ValidationError("too long")
-                validate(line)
-            except ValidationError:
-                raise ValidationError(
-                    _("“%(link)s” is not a web address starting with http:// or https://."),
-                    params={"link": line[:80]},
-                ) from None
-        return lines
 
     def clean(self) -> dict[str, Any]:
         super().clean()
