@@ -4,8 +4,9 @@ usage: DATABASE_URL=postgres://... python bench/signing_surge.py [--workers 4] [
 
 PostgreSQL (a fresh database is created and dropped), gunicorn with sync workers, wrk on the same
 machine (Debian's `wrk`; it shares the 2 cores). The floor, in the same run on the same server and
-database: a bare Django view doing one INSERT. Afterwards it asserts that exactly 8,100
-signatures exist and that the transparency log verifies."""
+database: a bare Django view doing one INSERT, before and after the surge (the ratio is to their
+mean). Afterwards it asserts that exactly 8,100 signatures exist and that the transparency log
+verifies."""
 
 import argparse
 import os
@@ -74,6 +75,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gthread workers when above 1")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--verbose", action="store_true", help="print wrk's report of the surge")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server (see docs/benchmarks.md).")
@@ -156,29 +158,34 @@ def main() -> None:
 
         connections = str(args.connections)
         wrk(["-t2", "-c" + connections, "-d3s", base + "/bench/floor/"])  # warm-up
-        floor = wrk(["-t2", "-c" + connections, "-d10s", "--latency", base + "/bench/floor/"])
+        floor_arguments = ["-t2", "-c" + connections, "-d10s", "--latency", base + "/bench/floor/"]
+        floor = wrk(floor_arguments)
         surge_env = dict(
             os.environ,
             SURGE_REQUESTS=str(requests_file),
             SURGE_THREADS="2",
             SURGE_CSRF=csrf,
         )
-        surge = wrk_figures(
-            wrk_until_signed(
-                [
-                    "-t2",
-                    "-c" + connections,
-                    "-d300s",
-                    "--timeout=30s",
-                    "--latency",
-                    "-s",
-                    str(ROOT / "bench" / "surge.lua"),
-                    base,
-                ],
-                surge_env,
-                Signature.objects.filter(campaign=campaign).count,
-            )
+        surge_output = wrk_until_signed(
+            [
+                "-t2",
+                "-c" + connections,
+                "-d300s",
+                "--timeout=30s",
+                "--latency",
+                "-s",
+                str(ROOT / "bench" / "surge.lua"),
+                base,
+            ],
+            surge_env,
+            Signature.objects.filter(campaign=campaign).count,
         )
+        if args.verbose:
+            print(surge_output)
+        surge = wrk_figures(surge_output)
+        # The floor again: on a shared machine the load may have changed during the surge.
+        floor_after = wrk(floor_arguments)
+        floor_rate = (floor["rps"] + floor_after["rps"]) / 2
         signed = Signature.objects.filter(campaign=campaign).count()
         # The server's own clock: from the first signature to the last.
         span = Signature.objects.filter(campaign=campaign).aggregate(
@@ -193,15 +200,15 @@ def main() -> None:
         problems = log_verify(campaign=campaign)
         assert problems == [], problems[:3]
         print(
-            f"floor (one INSERT): {floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} ms, "
-            f"p99 {floor['p99']:.1f} ms"
+            f"floor (one INSERT): {floor['rps']:.0f} req/s before the surge, "
+            f"{floor_after['rps']:.0f} after; p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms"
         )
         # The rate from the server's clock (wrk's own counts the second before it is stopped);
         # the latencies come from wrk.
         print(
             f"signing: {server_rate:.0f} signatures/s, p50 {surge['p50']:.1f} ms, "
             f"p99 {surge['p99']:.1f} ms, non-2xx/3xx {surge['errors']:.0f}, socket errors "
-            f"{surge['socket_errors']:.0f}; ratio to the floor {server_rate / floor['rps']:.2f}"
+            f"{surge['socket_errors']:.0f}; ratio to the floor {server_rate / floor_rate:.2f}"
         )
         print(
             f"{signed} signatures; log sequenced in {sequenced:.1f} s and verified "
