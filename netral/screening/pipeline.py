@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from netral.screening import model
 from netral.screening.models import Category
+from netral.screening.normalise import normalise
+from netral.screening.vocabulary import ElectionVocabulary, analyse
+
+# A model's probability from which it flags a category on its own.
+MODEL_THRESHOLD = 0.5
+MAX_LENGTH = 5000
 
 
 @dataclass(frozen=True)
@@ -41,3 +50,73 @@ class Result:
     @property
     def categories(self) -> list[str]:
         return [c for c in Category.values if any(f.category == c for f in self.flags)]
+
+
+def _model_texts() -> dict[str, tuple[str, str]]:
+    return {
+        Category.PARTISAN: (
+            _("The statistical model reads partisan support"),
+            _("Read the post again as a colleague would: does it favour a contestant?"),
+        ),
+        Category.CAMPAIGN: (
+            _("The statistical model reads campaign activity"),
+            _("Do not post about taking part in campaign events or teams."),
+        ),
+        Category.HATE: (
+            _("The statistical model reads hateful or abusive language"),
+            _("Remove insults and slurs; criticise policies, not people or groups."),
+        ),
+        Category.HOAX: (
+            _("The statistical model reads a possible hoax"),
+            _("Check the claim with official sources before sharing."),
+        ),
+    }
+
+
+def rule_title(rule_title: str, skb: str) -> str:
+    """A rule's title with the SKB 2/2022 act it may touch: "skb2022-04" -> act 4."""
+    number = skb.rpartition("-")[2].lstrip("0")
+    return _("%(title)s (SKB 2/2022, act %(number)s)") % {"title": rule_title, "number": number}
+
+
+def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result:
+    """Every rule's flags, then the model's when one is trained. A rule's score rises a little
+    with each further hit; the post's score is its strongest flag (`Result.score`), and the
+    model's flags stand beside the rules' so a reviewer sees which signal said what."""
+    from netral.screening.rules import RULES
+
+    document = normalise(text)
+    analysis = analyse(document, vocabulary)
+    tokens = document.tokens
+    flags: list[Flag] = []
+    for rule in RULES.values():
+        ranges = sorted(set(rule.function(analysis)))
+        if not ranges:
+            continue
+        spans: list[Span] = []
+        for first, last in ranges:
+            start, end = tokens[first].start, tokens[last - 1].end
+            if spans and start <= spans[-1].end:
+                start = spans[-1].start
+                end = max(end, spans.pop().end)
+            spans.append(Span(start, end, text[start:end]))
+        flags.append(
+            Flag(
+                category=rule.category,
+                score=round(min(0.99, rule.score + 0.05 * (len(spans) - 1)), 2),
+                rule=rule.code,
+                title=rule_title(str(rule.title), rule.skb),
+                advice=str(rule.advice),
+                spans=tuple(spans),
+            )
+        )
+    scores = model.model_scores(document.text)
+    if scores is not None:
+        texts = _model_texts()
+        for category, probability in scores.items():
+            if category in texts and probability >= MODEL_THRESHOLD:
+                title, advice = texts[category]
+                flags.append(
+                    Flag(category, round(probability, 3), f"model.{category}", title, advice)
+                )
+    return Result(flags=flags, model_used=scores is not None)
