@@ -21,7 +21,8 @@ _TOKEN = re.compile(
     r"|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
     r"|(?P<emoji>[\u261d\u270c\U0001f91f])"
 )
-_BREAK = re.compile(r"[.!?;\n]|:\s")
+_BREAK = re.compile(r"[.!?\n]")
+_PAUSE = re.compile(r"[,;:()]")
 _SQUEEZE = re.compile(r"(\w)\1{2,}")
 _TRAILING_DOUBLE = re.compile(r"([^\W\d])\1$")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
@@ -38,7 +39,8 @@ class Token:
     start: int  # offsets in the original text, end exclusive
     end: int
     kind: str = "word"  # word, number, hashtag, mention, url, emoji
-    clause: int = 0  # index of the sentence or clause the token is in
+    clause: int = 0  # index of the sentence the token is in
+    phrase: int = 0  # index of the stretch between two punctuation marks (commas too)
     quoted: bool = False  # inside quotation marks
 
 
@@ -116,25 +118,31 @@ def normalise_tag(raw: str) -> str:
 def normalise(text: str) -> Document:
     tokens: list[Token] = []
     clause = 0
+    phrase = 0
     quoted = False
     position = 0
     for match in _TOKEN.finditer(text):
         gap = text[position : match.start()]
         if _BREAK.search(gap):
             clause += 1
+            phrase += 1
+        elif _PAUSE.search(gap):
+            phrase += 1
         quoted ^= (gap.count('"') + gap.count("“") + gap.count("”")) % 2 == 1
         position = match.end()
         start, end = match.span()
         kind = match.lastgroup or "word"
         if kind == "word":
             for part, part_kind in normalise_word(match.group()):
-                tokens.append(Token(part, start, end, part_kind, clause, quoted))
+                tokens.append(Token(part, start, end, part_kind, clause, phrase, quoted))
         elif kind in {"hashtag", "mention"}:
-            tokens.append(Token(normalise_tag(match.group()), start, end, kind, clause, quoted))
+            tokens.append(
+                Token(normalise_tag(match.group()), start, end, kind, clause, phrase, quoted)
+            )
         elif kind == "emoji":
-            tokens.append(Token(_EMOJI[match.group()], start, end, kind, clause, quoted))
+            tokens.append(Token(_EMOJI[match.group()], start, end, kind, clause, phrase, quoted))
         else:
-            tokens.append(Token("<url>", start, end, kind, clause, quoted))
+            tokens.append(Token("<url>", start, end, kind, clause, phrase, quoted))
     return Document(original=text, tokens=tuple(tokens))
 
 

@@ -66,12 +66,12 @@ def _number(word: str) -> int | None:
 
 
 def _negated(text: Analysis, index: int) -> bool:
-    """A negation or prohibition earlier in the clause ("tidak", "dilarang", "ASN netral"), but
+    """A negation or prohibition earlier in the phrase ("tidak", "dilarang", "ASN netral"), but
     not "jangan lupa", which invites."""
     tokens = text.document.tokens
-    clause = tokens[index].clause
+    phrase = tokens[index].phrase
     other = index - 1
-    while other >= 0 and tokens[other].clause == clause:
+    while other >= 0 and tokens[other].phrase == phrase:
         if "negation" in text.tags[other]:
             return True
         if text.words[other] == "jangan" and not text.has(other, "invitation"):
@@ -93,6 +93,8 @@ def _ballot_numbers(text: Analysis) -> list[int]:
         number = _number(word)
         if number is None or number not in text.vocabulary.ballot_numbers:
             continue
+        if not word.isdigit() and not text.has(index - 1, "ballot_marker"):
+            continue  # "satu suara", "dua minggu": a number word is a ballot number after "nomor"
         if text.near(index, {"number_guard"}, before=2) is not None:
             continue
         if text.has(index + 1, "month") or text.has(index + 1, "number_guard"):
@@ -125,7 +127,7 @@ def call_to_vote(text: Analysis) -> Iterable[TokenRange]:
         if target is None:
             continue
         invited = text.near(verb.start, {"invitation"}, before=4) is not None
-        imperative = text.clause_start(verb.start) or text.has(verb.start - 1, "invitation")
+        imperative = text.phrase_start(verb.start) or text.has(verb.start - 1, "invitation")
         if invited or imperative:
             yield (min(verb.start, target), max(verb.end, target + 1))
 
@@ -230,7 +232,7 @@ def support(text: Analysis) -> Iterable[TokenRange]:
             continue
         # "saya dukung X", "kami pilih X": first person and a voting verb before the name.
         verb = text.near(match.start, {"vote_verb"}, before=3)
-        if verb is not None and text.near(verb, {"first_person"}, before=3) is not None:
+        if verb is not None and text.near(verb, {"first_person"}, before=5) is not None:
             yield (verb, match.end)
 
 
@@ -264,21 +266,23 @@ def party_membership(text: Analysis) -> Iterable[TokenRange]:
         if _negated(text, match.start):
             continue
         party = text.near(match.end - 1, {PARTY}, after=3)
-        own = text.near(match.start, {"first_person"}, before=3) is not None or (
-            text.words[match.start - 1 : match.start] == ["sebagai"]
+        own = (
+            text.near(match.start, {"first_person"}, before=3) is not None
+            or text.words[match.start - 1 : match.start] == ["sebagai"]
+            or (text.clause_start(match.start) and text.has(match.end, PARTY))
         )
         if party is not None and own:
             yield (match.start, party + 1)
 
 
 def _takes_part(text: Analysis, index: int) -> bool:
-    """The writer takes part (first person, or a verb opening the clause with no subject)."""
-    if text.near(index, {"first_person"}, before=4) is not None:
+    """The writer takes part: said in the first person, or with no subject at all, as posts
+    mostly are ("Tadi ikut kampanye"). A named third person or a shared link is a report."""
+    if text.near(index, {"first_person"}, before=5) is not None:
         return True
-    if text.clause_start(index):
-        return True
-    previous = text.words[index - 1] if index else ""
-    return previous in {"tadi", "barusan", "kemarin", "nanti", "besok", "lagi", "sudah", "mau"}
+    if text.document.has_url:
+        return False
+    return not text.in_clause(index, {"third_person"})
 
 
 @rule(
@@ -310,10 +314,12 @@ def attend(text: Analysis) -> Iterable[TokenRange]:
 )
 def invite(text: Analysis) -> Iterable[TokenRange]:
     for event in text.find("event"):
-        invitation = text.near(event.start, {"invitation"}, before=5)
-        if invitation is None or _negated(text, invitation) or _skipped(text, invitation):
+        invitation = text.near(event.start, {"invitation"}, before=5, after=8)
+        if invitation is None or _skipped(text, invitation):
             continue
-        yield (invitation, event.end)
+        if _negated(text, invitation) or _negated(text, event.start):
+            continue
+        yield (min(invitation, event.start), max(invitation + 1, event.end))
 
 
 @rule(
@@ -330,7 +336,7 @@ def team(text: Analysis) -> Iterable[TokenRange]:
     for match in text.find("team"):
         if text.has(match.start, "team_guard"):
             continue
-        verb = text.near(match.start, {"join_verb", "invitation"}, before=3)
+        verb = text.near(match.start, {"join_verb", "attend_verb", "invitation"}, before=3)
         if verb is None or _negated(text, verb) or _skipped(text, verb):
             continue
         if text.has(verb, "invitation") or _takes_part(text, verb):
@@ -352,6 +358,17 @@ def _literal(text: Analysis, match_start: int) -> bool:
 def abusive(text: Analysis) -> Iterable[TokenRange]:
     for match in text.matches:
         if match.tag in {"abusive", "slur"} and not _literal(text, match.start):
+            yield (match.start, match.end)
+    # An animal's name insults only when aimed: "babi lu", "dasar monyet", "Anjing, ...".
+    for match in text.find("insult_animal"):
+        if _literal(text, match.start) or text.has(match.end, "first_person"):
+            continue
+        aimed = text.near(match.start, {"second_person"}, before=2, after=2) is not None
+        alone = text.phrase_start(match.start) and (
+            match.end == len(text.words)
+            or text.document.tokens[match.end].phrase != text.document.tokens[match.start].phrase
+        )
+        if aimed or alone:
             yield (match.start, match.end)
 
 

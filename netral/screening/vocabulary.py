@@ -267,6 +267,11 @@ class Analysis:
         tokens = self.document.tokens
         return index == 0 or tokens[index - 1].clause != tokens[index].clause
 
+    def phrase_start(self, index: int) -> bool:
+        """First word after a punctuation mark, a comma included: "Bapak ibu, pilih X"."""
+        tokens = self.document.tokens
+        return index == 0 or tokens[index - 1].phrase != tokens[index].phrase
+
 
 def analyse(document: Document, vocabulary: ElectionVocabulary | None = None) -> Analysis:
     vocabulary = vocabulary or EMPTY_VOCABULARY
