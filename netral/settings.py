@@ -160,6 +160,10 @@ NETRAL_CASE_KEY_FILE = env_str("NETRAL_CASE_KEY_FILE", "")
 # Evidence a reporter may attach to one report.
 NETRAL_EVIDENCE_MAX_FILES = env_int("NETRAL_EVIDENCE_MAX_FILES", 10)
 NETRAL_EVIDENCE_MAX_BYTES = env_int("NETRAL_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# A file of collected posts for batch screening: rows beyond these are refused, not cut, so a
+# supervisor never reads a ranking of half a file.
+NETRAL_SCREENING_MAX_ROWS = env_int("NETRAL_SCREENING_MAX_ROWS", 50_000)
+NETRAL_SCREENING_MAX_BYTES = env_int("NETRAL_SCREENING_MAX_BYTES", 20 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

@@ -19,6 +19,7 @@ from netral.core.models import AuditEntry, Membership
 from netral.monitoring.models import ReportExport
 from netral.pacts import services
 from netral.pacts.models import Campaign, Election, PactArchive, PactVersion
+from netral.screening.models import ScreenedPost, ScreeningBatch
 from tests.conftest import World
 from tests.factories import SYSTEM
 
@@ -145,6 +146,26 @@ def home_second_case(world: World) -> Case:
     )
 
 
+def home_screened_post(world: World) -> ScreenedPost:
+    existing = ScreenedPost.objects.filter(batch__agency=world.agency).first()
+    if existing:
+        return existing
+    batch = ScreeningBatch.objects.create(
+        agency=world.agency,
+        election=home_election(world),
+        file_name="rahasia.csv",
+        status=ScreeningBatch.Status.READY,
+        post_count=1,
+    )
+    return ScreenedPost.objects.create(
+        batch=batch,
+        row_number=2,
+        author=world.employee_b.name,
+        nip=world.employee_b.nip or "",
+        text="rahasia pos",
+    )
+
+
 def home_evidence_code(world: World) -> str:
     evidence = home_decided_case(world).evidence.first()
     assert evidence is not None
@@ -215,6 +236,10 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "cases:procedure": lambda w: {"code": home_election(w).code},
     "cases:procedure_stage_add": lambda w: {"code": home_election(w).code},
     "cases:procedure_stage_remove": lambda w: {"code": home_election(w).code},
+    "screening:batch": lambda w: {"code": home_screened_post(w).batch.code},
+    "screening:batch_status": lambda w: {"code": home_screened_post(w).batch.code},
+    "screening:post_review": lambda w: {"code": home_screened_post(w).code},
+    "screening:post_case": lambda w: {"code": home_screened_post(w).code},
 }
 # Query strings that point a URL at the home agency's objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {

@@ -1,5 +1,216 @@
-"""Views of screening (being built)."""
+"""Batch screening for supervisors: upload a file of posts, follow its screening, read the
+ranked posts, judge the flags and open a case from a post."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from netral.cases.evidence import EvidenceError
+from netral.cases.handling import can_manage_cases
+from netral.cases.models import ViolationType
+from netral.cases.selectors import can_handle_cases
+from netral.core.access import officer_view
+from netral.core.audit import Actor
+from netral.core.models import Membership
+from netral.pacts.selectors import election_list
+from netral.screening import batch
+from netral.screening.batch_forms import (
+    BatchUploadForm,
+    FlagReviewForm,
+    PostCaseForm,
+    PostFilterForm,
+)
+from netral.screening.models import Category, ScreenedPost, ScreeningBatch
+
+POSTS_PER_PAGE = 50
+
+
+@officer_view(can_handle_cases)
+def batch_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    form = BatchUploadForm(
+        request.POST or None, request.FILES or None, elections=election_list(viewer=viewer)
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = batch.batch_create(
+                actor=Actor.from_request(request),
+                agency=viewer.agency,
+                election=form.cleaned_data["election"],
+                file_name=upload.name,
+                content=upload,
+                size=upload.size,
+            )
+        except batch.BatchUploadError as problem:
+            form.add_error("file", str(problem))
+        else:
+            return redirect("screening:batch", code=created.code)
+    page = Paginator(batch.batch_list(viewer=viewer), 20).get_page(request.GET.get("page"))
+    return render(request, "screening/batch_list.html", {"form": form, "page": page})
+
+
+@officer_view(can_handle_cases)
+def batch_template_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    # The byte order mark makes Excel read the file as UTF-8.
+    response = HttpResponse(
+        "\ufeff" + ",".join(batch.TEMPLATE_HEADERS) + "\r\n", content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="templat-penyaringan.csv"'
+    return response
+
+
+def _post_rows(posts: list[ScreenedPost]) -> list[dict[str, object]]:
+    rows = []
+    for post in posts:
+        verdicts = {review.category: review.is_correct for review in post.reviews.all()}
+        flagged = {flag["category"] for flag in post.flags}
+        rows.append(
+            {
+                "post": post,
+                "text": batch.highlighted_html(post.text, post.flags),
+                "flags": [
+                    {
+                        **flag,
+                        "label": batch.category_label(flag["category"]),
+                        "percent": round(flag["score"] * 100),
+                    }
+                    for flag in post.flags
+                ],
+                # Each flagged category once, with the supervisor's verdict (None: not judged).
+                "verdicts": [
+                    (value, label, verdicts.get(value))
+                    for value, label in Category.choices
+                    if value in flagged
+                ],
+                "added": [
+                    (value, label)
+                    for value, label in Category.choices
+                    if value not in flagged and verdicts.get(value)
+                ],
+                "missed_choices": [
+                    (value, label)
+                    for value, label in Category.choices
+                    if value not in flagged and value not in verdicts
+                ],
+                "act": batch.suggested_act(post),
+            }
+        )
+    return rows
+
+
+@officer_view()
+def batch_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    screening = batch.batch_for_user(viewer, code)
+    context: dict[str, object] = {
+        "batch": screening,
+        "Status": ScreeningBatch.Status,
+        "can_open_cases": can_manage_cases(viewer),
+    }
+    if screening.status == ScreeningBatch.Status.READY:
+        filters = PostFilterForm(request.GET or None)
+        page = Paginator(
+            batch.post_list(batch=screening, **filters.values()), POSTS_PER_PAGE
+        ).get_page(request.GET.get("page"))
+        query = urlencode(
+            [(name, value) for name, value in request.GET.items() if name != "page" and value]
+        )
+        context.update(
+            {
+                "filters": filters,
+                "page": page,
+                "rows": _post_rows(list(page.object_list)),
+                "query": query,
+                "acts": list(ViolationType.objects.filter(is_active=True)),
+                "here": request.get_full_path(),
+            }
+        )
+    return render(request, "screening/batch_detail.html", context)
+
+
+@officer_view()
+def batch_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    screening = batch.batch_for_user(viewer, code)
+    return JsonResponse(
+        {
+            "status": screening.status,
+            "status_label": screening.get_status_display(),
+            "progress": screening.progress,
+            "pending": screening.is_pending,
+        }
+    )
+
+
+def _back(request: HttpRequest, post: ScreenedPost, next_url: str) -> HttpResponse:
+    """Back to the page of the batch the verdict was given on, at the post."""
+    batch_url = reverse("screening:batch", kwargs={"code": post.batch.code})
+    if not (
+        next_url.startswith(batch_url)
+        and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    ):
+        next_url = batch_url
+    return redirect(f"{next_url.split('#')[0]}#post-{post.code}")
+
+
+@require_POST
+@officer_view()
+def post_review_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    post = batch.post_for_user(viewer, code)
+    form = FlagReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a category and a verdict."))
+        return _back(request, post, request.POST.get("next", ""))
+    batch.flag_review_set(
+        actor=Actor.from_request(request),
+        post=post,
+        category=form.cleaned_data["category"],
+        is_correct=form.is_correct,
+    )
+    messages.success(request, _("The verdict was saved."))
+    return _back(request, post, form.cleaned_data["next"])
+
+
+@require_POST
+@officer_view()
+def post_case_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    post = batch.post_for_user(viewer, code)
+    if post.case is not None:
+        return redirect("cases:case", code=post.case.code)
+    if not can_manage_cases(viewer):
+        raise PermissionDenied
+    form = PostCaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the act of the case."))
+        return _back(request, post, request.POST.get("next", ""))
+    try:
+        case, created = batch.post_case_open(
+            actor=Actor.from_request(request),
+            viewer=viewer,
+            post=post,
+            violation_type=form.cleaned_data["violation_type"],
+        )
+    except EvidenceError as problem:
+        messages.error(request, str(problem))
+        return _back(request, post, request.POST.get("next", ""))
+    if created:
+        messages.success(request, _("Case %(number)s is open.") % {"number": case.number})
+    return redirect("cases:case", code=case.code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("saring/", batch_list_view, name="batch_list"),
+    path("saring/templat.csv", batch_template_view, name="batch_template"),
+    path("saring/<str:code>/", batch_view, name="batch"),
+    path("saring/<str:code>/status/", batch_status_view, name="batch_status"),
+    path("saring/pos/<str:code>/tinjau/", post_review_view, name="post_review"),
+    path("saring/pos/<str:code>/kasus/", post_case_view, name="post_case"),
+]

@@ -1,0 +1,628 @@
+"""Batch screening: a supervisor uploads a file of collected posts, every row is checked (all or
+nothing), a background task screens each post and keeps the ranked results; supervisors then
+mark flags right or wrong and open a case from a post."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from netral.agencies.identifiers import PNS, PPPK, IdentifierError, parse_nip
+from netral.agencies.models import Agency
+from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
+from netral.agencies.selectors import employee_by_identifier
+from netral.cases import services as case_services
+from netral.cases.evidence import evidence_add
+from netral.cases.intake import phase_for
+from netral.cases.models import Case, ViolationType
+from netral.cases.selectors import can_handle_cases
+from netral.core.audit import Actor, audit_log
+from netral.core.models import Membership
+from netral.pacts.models import Election
+from netral.screening import pipeline
+from netral.screening.models import Category, FlagReview, ScreenedPost, ScreeningBatch
+from netral.screening.rules import RULES
+from netral.screening.vocabulary import vocabulary_for
+
+TEXT_MAX_CHARS = 10_000
+AUTHOR_MAX_CHARS = 200
+URL_MAX_CHARS = 500
+MAX_REPORTED_ERRORS = 200
+INSERT_CHUNK = 1000
+CASE_DESCRIPTION_MAX_CHARS = 5000
+# Posts are acts of SKB 2/2022 number 4 (posting, commenting, sharing) unless a flag says which.
+DEFAULT_ACT = "skb2022-04"
+
+# The columns of the file, each with the headers it may have (Indonesian first, then English).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "author": ("penulis", "author"),
+    "nip": ("nip",),
+    "url": ("tautan", "url", "link"),
+    "posted_on": ("tanggal", "date"),
+    "text": ("teks", "text"),
+}
+TEMPLATE_HEADERS = ["penulis", "nip", "tautan", "tanggal", "teks"]
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "januari", "january"),
+            ("feb", "februari", "pebruari", "february"),
+            ("mar", "maret", "march"),
+            ("apr", "april"),
+            ("mei", "may"),
+            ("jun", "juni", "june"),
+            ("jul", "juli", "july"),
+            ("agu", "agt", "ags", "agustus", "aug", "august"),
+            ("sep", "sept", "september"),
+            ("okt", "oktober", "oct", "october"),
+            ("nov", "nopember", "november"),
+            ("des", "desember", "dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
+_WORDED_DATE = re.compile(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})")
+_URL = URLValidator(schemes=["http", "https"])
+
+
+class BatchUploadError(Exception):
+    """The upload is refused before anything is stored; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class PostRow:
+    row_number: int
+    author: str
+    nip: str
+    url: str
+    posted_on: datetime.date | None
+    text: str
+
+
+@dataclass
+class ReadResult:
+    posts: list[PostRow]
+    errors: list[dict[str, Any]]
+
+
+# Access
+
+
+def batch_list(*, viewer: Membership) -> QuerySet[ScreeningBatch]:
+    if not can_handle_cases(viewer):
+        return ScreeningBatch.objects.none()
+    return ScreeningBatch.objects.filter(agency=viewer.agency).select_related(
+        "created_by", "election"
+    )
+
+
+def batch_for_user(viewer: Membership, code: str) -> ScreeningBatch:
+    """Opens every batch view: another agency's batch is not found (404); a member of the
+    agency whose role does not handle cases is refused (403)."""
+    if not can_handle_cases(viewer):
+        if ScreeningBatch.objects.filter(agency=viewer.agency, code=code).exists():
+            raise PermissionDenied
+        raise Http404
+    batch = batch_list(viewer=viewer).filter(code=code).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def post_for_user(viewer: Membership, code: str) -> ScreenedPost:
+    """As `batch_for_user`, for one post of a batch."""
+    posts = ScreenedPost.objects.filter(batch__agency=viewer.agency, code=code)
+    if not can_handle_cases(viewer):
+        if posts.exists():
+            raise PermissionDenied
+        raise Http404
+    post = posts.select_related("batch", "batch__election", "batch__agency", "case").first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def post_list(
+    *, batch: ScreeningBatch, category: str = "", flagged_only: bool = False, query: str = ""
+) -> QuerySet[ScreenedPost]:
+    """The batch's posts, highest score first."""
+    posts = batch.posts.select_related("case").prefetch_related("reviews")
+    if category:
+        # The categories are a JSON list of distinct words; the quotes keep the match exact.
+        posts = posts.filter(categories__icontains=f'"{category}"')
+    if flagged_only:
+        posts = posts.exclude(categories=[])
+    for word in query.split()[:10]:
+        posts = posts.filter(
+            Q(text__icontains=word)
+            | Q(author__icontains=word)
+            | Q(nip__startswith=word)
+            | Q(url__icontains=word)
+        )
+    return posts.order_by("-score", "row_number")
+
+
+# Reading the file
+
+
+def batch_file(batch: ScreeningBatch) -> Path:
+    return Path(settings.PRIVATE_ROOT) / "screening" / batch.code
+
+
+def _size_text(size: int) -> str:
+    return str(round(size / 1_048_576, 1))
+
+
+def _column_map(headers: Sequence[str]) -> dict[str, int]:
+    """Each known column's position; headers match case-insensitively, unknown ones are left
+    aside."""
+    positions: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        name = " ".join(header.lower().split())
+        for column, aliases in COLUMNS.items():
+            if name in aliases:
+                if column in positions:
+                    raise RosterFileError(
+                        _("The column “%(header)s” appears twice in the first row.")
+                        % {"header": header}
+                    )
+                positions[column] = position
+    if "text" not in positions:
+        raise RosterFileError(
+            _(
+                "The first row must hold the column names %(expected)s (or in English: author, "
+                "nip, url, date, text); the column “teks” is missing. The first row reads: "
+                "%(found)s."
+            )
+            % {
+                "expected": ", ".join(TEMPLATE_HEADERS),
+                "found": ", ".join(headers)[:200] or "—",
+            }
+        )
+    return positions
+
+
+def parse_post_date(raw: str) -> datetime.date:
+    """A date as people and spreadsheets write it: 2024-01-31, 31/01/2024, 31-01-2024,
+    31 Januari 2024, or a spreadsheet's date and time. Raises ValueError."""
+    value = " ".join(raw.lower().split())
+    # A date and time ("2024-01-31T08:30:00", "31/01/2024 08.30"): the date part.
+    head = re.split(r"[t ]", value, maxsplit=1)[0]
+    numeric = _NUMERIC_DATE.fullmatch(head)
+    if numeric:
+        first, month, last = numeric.groups()
+        if len(first) == 4:
+            return datetime.date(int(first), int(month), int(last))
+        if len(last) == 4:
+            return datetime.date(int(last), int(month), int(first))
+        raise ValueError(raw)
+    worded = _WORDED_DATE.fullmatch(value)
+    if worded and worded.group(2) in MONTHS:
+        day, month_name, year = worded.groups()
+        return datetime.date(int(year), MONTHS[month_name], int(day))
+    raise ValueError(raw)
+
+
+def _check_nip(raw: str) -> str:
+    try:
+        return parse_nip(raw, kind=PNS).nip
+    except IdentifierError as problem:
+        try:  # whoever collected the post does not know whether the author is a PNS or a PPPK
+            return parse_nip(raw, kind=PPPK).nip
+        except IdentifierError:
+            raise problem from None
+
+
+def _row_errors(
+    row_number: int, cells: dict[str, str], today: datetime.date
+) -> tuple[PostRow | None, list[dict[str, Any]]]:
+    errors: list[dict[str, Any]] = []
+
+    def error(column: str, message: str) -> None:
+        errors.append({"row": row_number, "column": column, "message": message})
+
+    text = cells["text"]
+    if not text:
+        error("teks", _("The text is empty."))
+    elif len(text) > TEXT_MAX_CHARS:
+        error(
+            "teks",
+            _("The text has %(count)s characters; at most %(limit)s are accepted.")
+            % {"count": len(text), "limit": TEXT_MAX_CHARS},
+        )
+    author = cells["author"]
+    if len(author) > AUTHOR_MAX_CHARS:
+        error(
+            "penulis",
+            _("The author has more than %(limit)s characters.") % {"limit": AUTHOR_MAX_CHARS},
+        )
+    nip = ""
+    if cells["nip"]:
+        try:
+            nip = _check_nip(cells["nip"])
+        except IdentifierError as problem:
+            error("nip", str(problem))
+    url = cells["url"]
+    if url:
+        try:
+            if len(url) > URL_MAX_CHARS:
+                raise ValidationError("too long")
+            _URL(url)
+        except ValidationError:
+            error(
+                "tautan",
+                _("“%(link)s” is not a web address starting with http:// or https://.")
+                % {"link": url[:80]},
+            )
+    posted_on = None
+    if cells["posted_on"]:
+        try:
+            posted_on = parse_post_date(cells["posted_on"])
+        except ValueError:
+            error(
+                "tanggal",
+                _("“%(value)s” is not a date; write it as 31/01/2024 or 2024-01-31.")
+                % {"value": cells["posted_on"][:40]},
+            )
+        else:
+            if posted_on > today:
+                error("tanggal", _("The date %(date)s is in the future.") % {"date": posted_on})
+    if errors:
+        return None, errors
+    return PostRow(row_number, author, nip, url, posted_on, text), []
+
+
+def posts_read(table: RosterTable, *, today: datetime.date | None = None) -> ReadResult:
+    """Check every row; posts only when no row has an error."""
+    today = today or timezone.localdate()
+    positions = _column_map(table.headers)
+    if not table.rows:
+        raise RosterFileError(_("The file has column names but no posts."))
+    posts: list[PostRow] = []
+    errors: list[dict[str, Any]] = []
+    for row_number, texts in table.rows:
+        cells = {
+            column: texts[positions[column]]
+            if column in positions and positions[column] < len(texts)
+            else ""
+            for column in COLUMNS
+        }
+        post, row_errors = _row_errors(row_number, cells, today)
+        if post is not None:
+            posts.append(post)
+        errors.extend(row_errors)
+    return ReadResult(posts=posts if not errors else [], errors=errors)
+
+
+# Uploading and screening
+
+
+def batch_create(
+    *,
+    actor: Actor,
+    agency: Agency,
+    election: Election,
+    file_name: str,
+    content: IO[bytes],
+    size: int,
+) -> ScreeningBatch:
+    """Keep the uploaded file and queue its screening."""
+    if size == 0:
+        raise BatchUploadError(_("The file is empty."))
+    if size > settings.NETRAL_SCREENING_MAX_BYTES:
+        raise BatchUploadError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": _size_text(size), "limit": _size_text(settings.NETRAL_SCREENING_MAX_BYTES)}
+        )
+    batch = ScreeningBatch(
+        agency=agency,
+        election=election,
+        created_by=actor.user,
+        file_name=Path(file_name).name[:255] or "berkas",
+    )
+    path = batch_file(batch)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with path.open("wb") as target:
+        for chunk in iter(lambda: content.read(1 << 20), b""):
+            digest.update(chunk)
+            target.write(chunk)
+    with transaction.atomic():
+        batch.save()
+        audit_log(
+            actor=actor,
+            action="screening.batch.uploaded",
+            target=batch,
+            agency=agency,
+            data={
+                "file": batch.file_name,
+                "size": size,
+                "sha256": digest.hexdigest(),
+                "election": election.code,
+            },
+        )
+        transaction.on_commit(lambda: batch_screen.enqueue(batch.code))
+    return batch
+
+
+def _progress_updater(batch: ScreeningBatch) -> Callable[[int], None]:
+    last = [batch.progress]
+
+    def update(percent: int) -> None:
+        if percent != last[0]:
+            last[0] = percent
+            ScreeningBatch.objects.filter(pk=batch.pk).update(progress=percent)
+
+    return update
+
+
+def _stored_flags(result: pipeline.Result) -> list[dict[str, Any]]:
+    flags = sorted(result.flags, key=lambda flag: flag.score, reverse=True)
+    return [
+        {
+            "category": flag.category,
+            "score": round(flag.score, 3),
+            "rule": flag.rule,
+            "title": flag.title,
+            "advice": flag.advice,
+            "spans": [[span.start, span.end] for span in flag.spans],
+            # The SKB 2/2022 act the rule may touch ("skb2022-04"); the model's flags name none.
+            "act": RULES[flag.rule].skb if flag.rule in RULES else "",
+        }
+        for flag in flags
+    ]
+
+
+def _fail(batch: ScreeningBatch, errors: list[dict[str, Any]]) -> None:
+    reported = errors[:MAX_REPORTED_ERRORS]
+    if len(errors) > MAX_REPORTED_ERRORS:
+        reported.append(
+            {
+                "row": 0,
+                "column": "",
+                "message": _("%(count)s more errors are not listed.")
+                % {"count": len(errors) - MAX_REPORTED_ERRORS},
+            }
+        )
+    batch.errors = reported
+    batch.status = ScreeningBatch.Status.FAILED
+    batch.progress = 100
+    batch.save(update_fields=["errors", "status", "progress"])
+    audit_log(
+        actor=Actor(user=None, label="task:batch_screen"),
+        action="screening.batch.failed",
+        target=batch,
+        agency=batch.agency,
+        data={"errors": len(errors)},
+    )
+
+
+def batch_screen_run(batch: ScreeningBatch) -> ScreeningBatch:
+    """Read, check and screen the stored file; the posts are written together or not at all.
+    The file is removed afterwards: the posts now live in the database."""
+    path = batch_file(batch)
+    progress = _progress_updater(batch)
+    try:
+        table = read_roster_file(
+            path,
+            max_bytes=settings.NETRAL_SCREENING_MAX_BYTES,
+            max_rows=settings.NETRAL_SCREENING_MAX_ROWS,
+        )
+        read = posts_read(table)
+    except RosterFileError as problem:
+        _fail(batch, [{"row": 0, "column": "", "message": str(problem)}])
+        return batch
+    finally:
+        path.unlink(missing_ok=True)
+    if read.errors:
+        _fail(batch, read.errors)
+        return batch
+    progress(5)
+    vocabulary = vocabulary_for(batch.election) if batch.election is not None else None
+    posts: list[ScreenedPost] = []
+    total = len(read.posts)
+    for index, row in enumerate(read.posts, start=1):
+        result = pipeline.screen(row.text, vocabulary=vocabulary)
+        posts.append(
+            ScreenedPost(
+                batch=batch,
+                row_number=row.row_number,
+                author=row.author,
+                nip=row.nip,
+                url=row.url,
+                posted_on=row.posted_on,
+                text=row.text,
+                score=round(result.score, 3),
+                categories=result.categories,
+                flags=_stored_flags(result),
+            )
+        )
+        if index % 100 == 0:
+            progress(5 + 90 * index // total)
+    with transaction.atomic():
+        for start in range(0, len(posts), INSERT_CHUNK):
+            ScreenedPost.objects.bulk_create(posts[start : start + INSERT_CHUNK])
+        batch.post_count = total
+        batch.flagged_count = sum(1 for post in posts if post.categories)
+        batch.status = ScreeningBatch.Status.READY
+        batch.progress = 100
+        batch.errors = []
+        batch.save(update_fields=["post_count", "flagged_count", "status", "progress", "errors"])
+        audit_log(
+            actor=Actor(user=None, label="task:batch_screen"),
+            action="screening.batch.screened",
+            target=batch,
+            agency=batch.agency,
+            data={"posts": batch.post_count, "flagged": batch.flagged_count},
+        )
+    return batch
+
+
+@task()
+def batch_screen(code: str) -> None:
+    batch = ScreeningBatch.objects.select_related("agency", "election").get(code=code)
+    try:
+        batch_screen_run(batch)
+    except Exception:
+        # A batch left "being screened" forever would keep its page polling.
+        _fail(batch, [{"row": 0, "column": "", "message": _("Screening stopped on an error.")}])
+        raise
+
+
+# Reviews and cases
+
+
+def flag_review_set(
+    *, actor: Actor, post: ScreenedPost, category: str, is_correct: bool
+) -> FlagReview:
+    """A supervisor's verdict on one category of a post; a second verdict replaces the first."""
+    if category not in Category.values:
+        raise ValueError(f"unknown category {category!r}")
+    with transaction.atomic():
+        review, created = FlagReview.objects.update_or_create(
+            post=post,
+            category=category,
+            defaults={"is_correct": is_correct, "reviewer": actor.user},
+        )
+        audit_log(
+            actor=actor,
+            action="screening.flag.reviewed",
+            target=post,
+            agency=post.batch.agency,
+            data={
+                "category": category,
+                "is_correct": is_correct,
+                "flagged": category in post.categories,
+                "changed": not created,
+            },
+        )
+    return review
+
+
+def category_label(value: str) -> str:
+    return str(Category(value).label) if value in Category.values else value
+
+
+def suggested_act(post: ScreenedPost) -> str:
+    """The act of the strongest flag that names one, else posting for a candidate (act 4)."""
+    for flag in post.flags:
+        if flag.get("act"):
+            return str(flag["act"])
+    return DEFAULT_ACT
+
+
+def _case_description(post: ScreenedPost) -> str:
+    summary = "\n".join(
+        f"- {category_label(flag['category'])} ({round(flag['score'] * 100)}%): {flag['title']}"
+        for flag in post.flags
+    )
+    heading = _("Flags of the screening:") if summary else _("The screening raised no flag.")
+    footer = f"{heading}\n{summary}".rstrip()
+    room = CASE_DESCRIPTION_MAX_CHARS - len(footer) - 2
+    text = post.text if len(post.text) <= room else post.text[: max(room - 1, 0)] + "…"
+    return f"{text}\n\n{footer}"
+
+
+def post_case_open(
+    *, actor: Actor, viewer: Membership, post: ScreenedPost, violation_type: ViolationType
+) -> tuple[Case, bool]:
+    """Open a case from a post, with the post as a PDF in its evidence. A post opens one case:
+    asked again, the existing case is returned (and False)."""
+    from netral.screening.post_evidence import post_pdf
+
+    with transaction.atomic():
+        locked = ScreenedPost.objects.select_for_update().get(pk=post.pk)
+        if locked.case is not None:
+            post.case = locked.case
+            return locked.case, False
+        batch = post.batch
+        employee = employee_by_identifier(viewer=viewer, identifier=post.nip) if post.nip else None
+        reported: dict[str, Any] = (
+            {"employee": employee}
+            if employee is not None
+            else {"reported_name": post.author, "reported_nip": post.nip}
+        )
+        case = case_services.case_create(
+            actor=actor,
+            agency=batch.agency,
+            source=Case.Source.SCREENING,
+            election=batch.election,
+            violation_type=violation_type,
+            phase=phase_for(batch.election, post.posted_on),
+            occurred_on=post.posted_on,
+            description=_case_description(post),
+            links=[post.url] if post.url else [],
+            **reported,
+        )
+        evidence_add(
+            actor=actor,
+            case=case,
+            file_name=f"postingan-{post.code}.pdf",
+            data=post_pdf(post=post, generated_at=timezone.now()),
+            origin="screening",
+        )
+        locked.case = case
+        locked.save(update_fields=["case"])
+        post.case = case
+        audit_log(
+            actor=actor,
+            action="screening.post.case_opened",
+            target=post,
+            agency=batch.agency,
+            data={"case": case.code, "number": case.number, "batch": batch.code},
+        )
+    return case, True
+
+
+# Showing a post
+
+
+def merged_spans(text: str, flags: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
+    """The flags' spans inside the text, sorted, overlaps joined."""
+    spans = sorted(
+        (max(0, int(start)), min(len(text), int(end)))
+        for flag in flags
+        for start, end in flag.get("spans", [])
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlighted_html(text: str, flags: Iterable[dict[str, Any]]) -> SafeString:
+    """The text escaped, with the flagged words in <mark>."""
+    parts: list[str] = []
+    position = 0
+    for start, end in merged_spans(text, flags):
+        parts.append(escape(text[position:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of the text is escaped above
