@@ -224,11 +224,14 @@ def support(text: Analysis) -> Iterable[TokenRange]:
         if match.tag == SLOGAN:
             yield (match.start, match.end)
             continue
+        if text.in_clause(match.start, {"impartial"}, before_only=False):
+            continue
         cue = text.near(
             match.start, {"support", "praise"}, before=3, after=3 + match.end - match.start
         )
         if cue is not None:
-            yield (min(cue, match.start), max(cue + 1, match.end))
+            if not _negated(text, cue):  # "siapa pun yang menang"
+                yield (min(cue, match.start), max(cue + 1, match.end))
             continue
         # "saya dukung X", "kami pilih X": first person and a voting verb before the name.
         verb = text.near(match.start, {"vote_verb"}, before=3)
@@ -314,7 +317,10 @@ def attend(text: Analysis) -> Iterable[TokenRange]:
 )
 def invite(text: Analysis) -> Iterable[TokenRange]:
     for event in text.find("event"):
-        invitation = text.near(event.start, {"invitation"}, before=5, after=8)
+        invitation = text.near(event.start, {"event_invitation"}, before=5, after=8)
+        if invitation is None and text.near(event.start, {"attend_verb"}, before=3) is not None:
+            # "Ayo awasi kampanye" asks to watch; "ayo datang ke kampanye" to attend.
+            invitation = text.near(event.start, {"invitation"}, before=5)
         if invitation is None or _skipped(text, invitation):
             continue
         if _negated(text, invitation) or _negated(text, event.start):

@@ -7,6 +7,7 @@ word."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,26 @@ def _general_party_words() -> re.Pattern[str]:
 
 
 EMPTY_VOCABULARY = ElectionVocabulary()
+
+
+@cache
+def labelled_vocabulary() -> ElectionVocabulary:
+    """The fictional contestants of `data/labelled.jsonl`, for tests, training and benchmarks."""
+    election = json.loads((DATA / "labelled_election.json").read_text(encoding="utf-8"))
+    return ElectionVocabulary.build(
+        ContestantWords(
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            ballot_number=row.get("ballot_number"),
+            aliases=tuple(row.get("aliases", ())),
+            parties=tuple(row.get("parties", ())),
+            slogans=tuple(row.get("slogans", ())),
+            hashtags=tuple(row.get("hashtags", ())),
+        )
+        for row in election["contestants"]
+    )
+
 
 _cache: dict[int, tuple[tuple[object, ...], ElectionVocabulary]] = {}
 _cache_lock = Lock()
