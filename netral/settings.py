@@ -93,6 +93,12 @@ if DATABASE_URL:
     # A new connection per request costs five times the throughput (perf-baseline.md section 5).
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side binding lets psycopg prepare a statement after five runs, so the signing
+    # request's lookups skip re-planning (a connection pooler must then be PgBouncer 1.21+).
+    database_options: dict[str, object] = DATABASES["default"]["OPTIONS"]  # type: ignore[assignment]
+    database_options.setdefault(
+        "server_side_binding", env_bool("DATABASE_SERVER_SIDE_BINDING", True)
+    )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -154,6 +160,9 @@ NETRAL_PUBLIC_URL = env_str("NETRAL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip
 # same password. The demo creates a self-signed one for its agency.
 NETRAL_SEAL_DIR = env_str("NETRAL_SEAL_DIR", str(DATA_DIR / "certificates"))
 NETRAL_SEAL_PASSWORD = env_str("NETRAL_SEAL_PASSWORD", "" if PRODUCTION else "netral-demo")
+# The screening model `netral train_screening` writes (JSON). Without one, screening runs on its
+# rules alone.
+NETRAL_SCREENING_MODEL = env_str("NETRAL_SCREENING_MODEL", str(DATA_DIR / "screening-model.json"))
 # The key that wraps each case file's and field's own key (32 random bytes, base64). Outside
 # production one is generated into the data folder. Losing it loses every case's evidence.
 NETRAL_CASE_KEY_FILE = env_str("NETRAL_CASE_KEY_FILE", "")

@@ -170,7 +170,13 @@ class Employee(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["agency", "unit"], name="employee_agency_unit"),
+            # Covering the dashboard's count (PostgreSQL): an index-only scan of the agency's
+            # range, never its rows scattered over the table.
+            models.Index(
+                fields=["agency", "unit"],
+                include=["kind", "position_type", "is_active", "id"],
+                name="employee_agency_unit",
+            ),
             models.Index(fields=["agency", "name"], name="employee_agency_name"),
         ]
 
