@@ -19,7 +19,7 @@ from netral.core.models import AuditEntry, Membership
 from netral.monitoring.models import ReportExport
 from netral.pacts import services
 from netral.pacts.models import Campaign, Election, PactArchive, PactVersion
-from netral.screening.models import ScreenedPost, ScreeningBatch
+from netral.screening.models import Contestant, ScreenedPost, ScreeningBatch
 from tests.conftest import World
 from tests.factories import SYSTEM
 
@@ -48,6 +48,7 @@ PUBLIC_URLS = {
     "cases:follow",
     "cases:follow_case",
     "cases:follow_logout",
+    "screening:selfcheck",
 }
 
 
@@ -166,6 +167,12 @@ def home_screened_post(world: World) -> ScreenedPost:
     )
 
 
+def home_contestant(world: World) -> Contestant:
+    return Contestant.objects.get_or_create(
+        election=home_election(world), name="Rahasia Calon", defaults={"kind": "pair"}
+    )[0]
+
+
 def home_evidence_code(world: World) -> str:
     evidence = home_decided_case(world).evidence.first()
     assert evidence is not None
@@ -236,6 +243,10 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "cases:procedure": lambda w: {"code": home_election(w).code},
     "cases:procedure_stage_add": lambda w: {"code": home_election(w).code},
     "cases:procedure_stage_remove": lambda w: {"code": home_election(w).code},
+    "screening:contestant_list": lambda w: {"code": home_election(w).code},
+    "screening:contestant_create": lambda w: {"code": home_election(w).code},
+    "screening:contestant_edit": lambda w: {"code": home_contestant(w).code},
+    "screening:contestant_delete": lambda w: {"code": home_contestant(w).code},
     "screening:batch": lambda w: {"code": home_screened_post(w).batch.code},
     "screening:batch_status": lambda w: {"code": home_screened_post(w).batch.code},
     "screening:post_review": lambda w: {"code": home_screened_post(w).code},
