@@ -21,7 +21,7 @@ from netral.core.audit import Actor
 from netral.core.models import Membership, User
 
 if TYPE_CHECKING:
-    from netral.pacts.models import Campaign
+    from netral.pacts.models import Campaign, Election
 
 DEMO_REGION = "33.26"  # Kabupaten Pekalongan
 # Printed on screen: the demo serves 127.0.0.1 only.
@@ -35,6 +35,10 @@ class DemoLogin:
     role: str
     agency: str
     unit: str
+
+
+# The receipt of the demo's public report, printed so the follow-up page can be tried.
+DEMO_RECEIPT = "1234 5678 9012 3456"
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -145,6 +149,103 @@ def _demo_campaign(agency: Agency, actor: Actor) -> None:
     )
     campaign = pacts.campaign_open(actor=actor, campaign=campaign)
     _demo_signatures(campaign, actor)
+    _demo_contestants(election, actor)
+    _demo_cases(campaign, actor)
+
+
+def _demo_contestants(election: Election, actor: Actor) -> None:
+    """The fictional pairs of the screening's labelled set, so the self-check has names to find."""
+    import json
+
+    from netral.screening.contestants import contestant_create
+    from netral.screening.vocabulary import DATA
+
+    fictional = json.loads((DATA / "labelled_election.json").read_text(encoding="utf-8"))
+    for row in fictional["contestants"]:
+        contestant_create(
+            actor=actor,
+            election=election,
+            kind=row["kind"],
+            name=row["name"],
+            ballot_number=row.get("ballot_number"),
+            aliases=row.get("aliases", []),
+            parties=row.get("parties", []),
+            slogans=row.get("slogans", []),
+            hashtags=row.get("hashtags", []),
+        )
+
+
+def _demo_cases(campaign: Campaign, actor: Actor) -> None:
+    """Three reports at different points: new, overdue in review, and sanctioned."""
+    from netral.cases import decisions
+    from netral.cases import services as cases
+    from netral.cases.models import Case, CaseAssignment, SanctionType, ViolationType
+    from netral.pacts.models import Signature
+    from netral.pacts.services import campaign_employees
+
+    agency, election = campaign.agency, campaign.election
+    unsigned = (
+        campaign_employees(campaign)
+        .exclude(pk__in=Signature.objects.filter(campaign=campaign).values("employee_id"))
+        .order_by("id")
+    )
+    now = timezone.now()
+    acts = {v.number: v for v in ViolationType.objects.filter(number__in=[2, 3, 5])}
+    cases.case_create(
+        actor=actor,
+        agency=agency,
+        source=Case.Source.PUBLIC,
+        election=election,
+        receipt=DEMO_RECEIPT.replace(" ", ""),
+        employee=unsigned[0],
+        violation_type=acts[2],
+        phase=Case.Phase.BEFORE,
+        occurred_on=(now - datetime.timedelta(days=1)).date(),
+        place="Facebook",
+        description="Membagikan poster pasangan calon dengan ajakan memilih di grup warga.",
+        links=["https://facebook.com/groups/warga/posts/1"],
+    )
+    late = cases.case_create(
+        actor=actor,
+        agency=agency,
+        source=Case.Source.INTERNAL,
+        election=election,
+        now=now - datetime.timedelta(days=12),
+        employee=unsigned[1],
+        violation_type=acts[3],
+        phase=Case.Phase.BEFORE,
+        description="Hadir dan berfoto di deklarasi bakal calon pada jam kerja.",
+    )
+    review = late.stage.procedure.stages.get(key="kajian-bawaslu")  # type: ignore[union-attr]
+    cases.case_move(actor=actor, case=late, stage=review, now=now - datetime.timedelta(days=8))
+    decided = cases.case_create(
+        actor=actor,
+        agency=agency,
+        source=Case.Source.BAWASLU,
+        election=election,
+        now=now - datetime.timedelta(days=20),
+        employee=unsigned[2],
+        violation_type=acts[5],
+        phase=Case.Phase.BEFORE,
+        referral_number="123/PM.00.02/K.JT-12/2028",
+        referral_date=(now - datetime.timedelta(days=21)).date(),
+        description="Foto dengan gestur jari bersama bakal calon diunggah di Instagram.",
+    )
+    supervisor = Membership.objects.get(agency=agency, user__username="demo.pengawas")
+    CaseAssignment.objects.get_or_create(case=late, user=supervisor.user)
+    CaseAssignment.objects.get_or_create(case=decided, user=supervisor.user)
+    decision_maker = Membership.objects.select_related("agency", "unit").get(
+        agency=agency, user__username="demo.ppk"
+    )
+    decisions.decision_record(
+        actor=actor,
+        viewer=decision_maker,
+        case=decided,
+        outcome=Case.Outcome.PROVEN,
+        sanction_type=SanctionType.objects.get(code="pp42-2004-tertutup"),
+        decree_number="800/123/BKPSDM/2028",
+        decree_date=timezone.localdate(),
+    )
 
 
 def _demo_signatures(campaign: Campaign, actor: Actor, share: float = 0.55) -> None:

@@ -74,3 +74,19 @@ def test_the_demo_campaign_has_signatures_that_the_log_and_dashboard_agree_on(db
     sample = demo_signing_link()
     assert sample is not None
     assert not signatures.filter(employee__name=sample[0]).exists()
+
+
+def test_the_demo_has_contestants_and_cases_at_three_points(db: None) -> None:
+    from netral.cases.models import Case
+    from netral.screening.models import Contestant
+
+    agency = demo_seed(size=1000)
+    assert Contestant.objects.filter(election__owner=agency).count() >= 3
+    cases = Case.objects.filter(agency=agency)
+    assert cases.count() == 3
+    assert cases.filter(status=Case.Status.OPEN, source=Case.Source.PUBLIC).exists()
+    assert any(case.is_overdue for case in cases)
+    proven = cases.get(outcome=Case.Outcome.PROVEN)
+    assert proven.sanctions.count() == 1
+    demo_seed(size=1000)
+    assert Case.objects.filter(agency=agency).count() == 3

@@ -2,7 +2,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from netral.agencies.demo import DEMO_PASSWORD, demo_logins, demo_seed, demo_signing_link
+from netral.agencies.demo import (
+    DEMO_PASSWORD,
+    DEMO_RECEIPT,
+    demo_logins,
+    demo_seed,
+    demo_signing_link,
+)
 
 
 class Command(BaseCommand):
@@ -22,3 +28,9 @@ class Command(BaseCommand):
         if sample:
             name, path = sample
             self.stdout.write(f"Try signing as {name}: http://127.0.0.1:8000{path}")
+        self.stdout.write(f"Report a violation: http://127.0.0.1:8000/lapor/{agency.code}/")
+        self.stdout.write(
+            f"Follow the demo report with the receipt {DEMO_RECEIPT}: "
+            "http://127.0.0.1:8000/lapor/pantau/"
+        )
+        self.stdout.write("Check a draft post: http://127.0.0.1:8000/periksa/")
