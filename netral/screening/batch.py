@@ -598,29 +598,16 @@ def post_case_open(
 # Showing a post
 
 
-def merged_spans(text: str, flags: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
-    """The flags' spans inside the text, sorted, overlaps joined."""
-    spans = sorted(
-        (max(0, int(start)), min(len(text), int(end)))
-        for flag in flags
-        for start, end in flag.get("spans", [])
-    )
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+def post_spans(text: str, flags: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
+    """The stored flags' spans inside the post's text, sorted, overlaps joined."""
+    return pipeline.merged_spans(text, (span for flag in flags for span in flag.get("spans", [])))
 
 
 def highlighted_html(text: str, flags: Iterable[dict[str, Any]]) -> SafeString:
     """The text escaped, with the flagged words in <mark>."""
     parts: list[str] = []
     position = 0
-    for start, end in merged_spans(text, flags):
+    for start, end in post_spans(text, flags):
         parts.append(escape(text[position:start]))
         parts.append(f"<mark>{escape(text[start:end])}</mark>")
         position = end

@@ -7,6 +7,7 @@ This module is the contract the pages, the batch task and the benchmarks use:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -120,3 +121,16 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
                     Flag(category, round(probability, 3), f"model.{category}", title, advice)
                 )
     return Result(flags=flags, model_used=scores is not None)
+
+
+def merged_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans clipped to the text, sorted, overlapping ones joined: what to highlight."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from netral.screening.batch import category_label, merged_spans
+from netral.screening.batch import category_label, post_spans
 from netral.screening.models import ScreenedPost
 
 MARGIN = 15 * mm
@@ -59,7 +59,7 @@ def _markup(text: str) -> str:
 def _marked_text(post: ScreenedPost) -> str:
     parts: list[str] = []
     position = 0
-    for start, end in merged_spans(post.text, post.flags):
+    for start, end in post_spans(post.text, post.flags):
         parts.append(_markup(post.text[position:start]))
         parts.append(
             f'<font backColor="{MARK_COLOUR}"><b>{_markup(post.text[start:end])}</b></font>'

@@ -21,7 +21,7 @@ from netral.core.models import Membership
 from netral.pacts.selectors import election_get
 from netral.screening import contestants
 from netral.screening.models import Category
-from netral.screening.pipeline import Flag, Result, screen
+from netral.screening.pipeline import Flag, Result, merged_spans, screen
 from netral.screening.rules import RULES
 from netral.screening.selfcheck_forms import ContestantForm, SelfCheckForm
 from netral.screening.vocabulary import vocabulary_for
@@ -51,13 +51,9 @@ class CategoryGroup:
 
 def highlighted(text: str, flags: list[Flag]) -> list[Piece]:
     """The text cut into pieces, the words behind any flag marked."""
-    marks = sorted((span.start, span.end) for flag in flags for span in flag.spans)
     pieces: list[Piece] = []
     position = 0
-    for start, end in marks:
-        if end <= position:
-            continue
-        start = max(start, position)
+    for start, end in merged_spans(text, ((s.start, s.end) for f in flags for s in f.spans)):
         if start > position:
             pieces.append(Piece(text[position:start], False))
         pieces.append(Piece(text[start:end], True))
