@@ -11,3 +11,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 DATA_DIR = Path(tempfile.mkdtemp(prefix="netral-tests-"))
 PRIVATE_ROOT = DATA_DIR / "private"
 NETRAL_SEAL_DIR = str(DATA_DIR / "certificates")
+NETRAL_SCREENING_MODEL = str(DATA_DIR / "screening-model.json")
