@@ -1,10 +1,13 @@
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from netral.screening.model import LABELLED_SET
 
 
 class Command(BaseCommand):
@@ -19,6 +22,9 @@ class Command(BaseCommand):
             raise CommandError("The demo runs on the embedded SQLite database; unset DATABASE_URL.")
         call_command("migrate", verbosity=0)
         call_command("seed_demo")
+        # Without a model, screening runs on its rules alone; the demo shows the model's flags too.
+        if not Path(settings.NETRAL_SCREENING_MODEL).exists() and LABELLED_SET.exists():
+            call_command("train_screening")
         if options["no_serve"]:
             return
         # Background work (roster imports) and the transparency logs run beside the web server.
