@@ -53,8 +53,9 @@ class Result:
         return [c for c in Category.values if any(f.category == c for f in self.flags)]
 
 
-def _model_texts() -> dict[str, tuple[str, str]]:
-    return {
+def _model_text(category: str) -> tuple[str, str] | None:
+    """The title and advice of a model flag, translated only when one is raised."""
+    texts: dict[str, tuple[str, str]] = {
         Category.PARTISAN: (
             _("The statistical model reads partisan support"),
             _("Read the post again as a colleague would: does it favour a contestant?"),
@@ -72,6 +73,7 @@ def _model_texts() -> dict[str, tuple[str, str]]:
             _("Check the claim with official sources before sharing."),
         ),
     }
+    return texts.get(category)
 
 
 def rule_title(rule_title: str, skb: str) -> str:
@@ -112,14 +114,10 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
             )
         )
     scores = model.model_scores(document.text)
-    if scores is not None:
-        texts = _model_texts()
-        for category, probability in scores.items():
-            if category in texts and probability >= MODEL_THRESHOLD:
-                title, advice = texts[category]
-                flags.append(
-                    Flag(category, round(probability, 3), f"model.{category}", title, advice)
-                )
+    for category, probability in (scores or {}).items():
+        if probability >= MODEL_THRESHOLD and (text_of := _model_text(category)) is not None:
+            title, advice = text_of
+            flags.append(Flag(category, round(probability, 3), f"model.{category}", title, advice))
     return Result(flags=flags, model_used=scores is not None)
 
 
