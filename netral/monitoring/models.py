@@ -117,12 +117,11 @@ class ReminderDelivery(models.Model):
 
 
 class ReportExport(models.Model):
-    """A recap report (XLSX or PDF) or a rollup export, built by a background task."""
+    """A recap report (XLSX or PDF) of a campaign, built by a background task."""
 
     class Kind(models.TextChoices):
         RECAP_XLSX = "recap_xlsx", _("Recap (XLSX)")
         RECAP_PDF = "recap_pdf", _("Recap report (PDF)")
-        ROLLUP_XLSX = "rollup_xlsx", _("Rollup (XLSX)")
 
     class Status(models.TextChoices):
         BUILDING = "building", _("Being built")
@@ -133,12 +132,7 @@ class ReportExport(models.Model):
     # The agency that asked: only its officers see the export.
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    campaign = models.ForeignKey(
-        "pacts.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    election = models.ForeignKey(
-        "pacts.Election", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    campaign = models.ForeignKey("pacts.Campaign", on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

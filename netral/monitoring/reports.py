@@ -80,7 +80,6 @@ def report_create(
         agency=campaign.agency,
         kind=kind,
         campaign=campaign,
-        election=campaign.election,
         created_by=actor.user,
         file_name=f"rekap-pakta-{scope}-{stamp:%Y%m%d-%H%M}.{extension}",
     )
@@ -107,7 +106,6 @@ def report_viewer(report: ReportExport) -> Membership:
 
 
 def report_build_run(report: ReportExport) -> ReportExport:
-    assert report.campaign is not None
     viewer = report_viewer(report)
     path = report_path(report)
     path.parent.mkdir(parents=True, exist_ok=True)
