@@ -5,6 +5,8 @@ import itertools
 from netral.agencies.models import Agency, Employee, Region, Unit
 from netral.agencies.regions import load_regions
 from netral.agencies.services import agency_for_region
+from netral.cases.catalogue import catalogue_load
+from netral.cases.models import SanctionType, ViolationType
 from netral.core.audit import Actor
 from netral.core.models import Membership, User
 
@@ -14,8 +16,9 @@ _sequence = itertools.count(1)
 
 def agency_make(region_code: str) -> Agency:
     if not Region.objects.exists():
-        # Browser tests run in flushed transactions, which remove what the migration loaded.
+        # Browser tests run in flushed transactions, which remove what the migrations loaded.
         load_regions(Region)
+        catalogue_load(ViolationType, SanctionType)
     return agency_for_region(actor=SYSTEM, region=Region.objects.get(code=region_code))
 
 

@@ -4,6 +4,8 @@ operator corrects them; rows marked unconfirmed follow sources that disagree (do
 
 from __future__ import annotations
 
+from typing import Any
+
 # code, number, name, ethics track, discipline level, confirmed
 VIOLATION_TYPES: list[tuple[str, int, str, bool, str, bool]] = [
     (
@@ -244,3 +246,32 @@ DEFAULT_STAGES: list[tuple[str, str, str, int, str]] = [
     ("pemeriksaan", "Pemeriksaan oleh tim pemeriksa", "Tim pemeriksa", 14, "working"),
     ("keputusan", "Keputusan PPK", "PPK", 10, "calendar"),
 ]
+
+
+def catalogue_load(violation_type: Any, sanction_type: Any) -> None:
+    """Write the catalogues into the given models (the migration's historical ones, or the real
+    ones for tests whose database was flushed)."""
+    for code, number, name, ethics, level, confirmed in VIOLATION_TYPES:
+        violation_type.objects.update_or_create(
+            code=code,
+            defaults={
+                "number": number,
+                "name": name,
+                "ethics_track": ethics,
+                "discipline_level": level,
+                "confirmed": confirmed,
+            },
+        )
+    for code, regulation, kind, name, months, order in SANCTION_TYPES:
+        sanction_type.objects.update_or_create(
+            code=code,
+            defaults={
+                "regulation": regulation,
+                "kind": kind,
+                "name": name,
+                "duration_months": months,
+                "order": order,
+                # The 2010 catalogue is kept for old records; new decisions use PP 94/2021.
+                "is_active": regulation != "PP 53/2010",
+            },
+        )
