@@ -226,6 +226,15 @@ def _links_create(campaign: Campaign) -> int:
     return bulk_insert(SigningLink, ["campaign", "employee", "token_hash", "generation"], rows)
 
 
+def signing_links_refresh(*, agency: Agency) -> int:
+    """Personal links for the employees who joined an open campaign's scope since it opened
+    (after a roster import); existing links stay as they are."""
+    return sum(
+        _links_create(campaign)
+        for campaign in Campaign.objects.filter(agency=agency, status=Campaign.Status.OPEN)
+    )
+
+
 def campaign_open(*, actor: Actor, campaign: Campaign) -> Campaign:
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
