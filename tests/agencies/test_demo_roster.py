@@ -272,8 +272,9 @@ def test_the_csv_keeps_every_value(tmp_path, demo):
 def test_the_xlsx_stores_identifiers_as_text(tmp_path, demo):
     path = tmp_path / "roster.xlsx"
     write_roster_xlsx(demo[:300], path)
-    sheet = load_workbook(path, read_only=True).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    workbook = load_workbook(path, read_only=True)  # keeps the file open until closed
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
     assert rows[0] == ROSTER_HEADERS
     assert [tuple(value or "" for value in row) for row in rows[1:]] == [
         tuple(row.values()) for row in demo[:300]
