@@ -216,7 +216,7 @@ def _demo_cases(campaign: Campaign, actor: Actor) -> None:
         phase=Case.Phase.BEFORE,
         description="Hadir dan berfoto di deklarasi bakal calon pada jam kerja.",
     )
-    review = late.stage.procedure.stages.get(key="kajian-bawaslu")  # type: ignore[union-attr]
+    review = cases.procedure_for(election).stages.get(key="kajian-bawaslu")
     cases.case_move(actor=actor, case=late, stage=review, now=now - datetime.timedelta(days=8))
     decided = cases.case_create(
         actor=actor,

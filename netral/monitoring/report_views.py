@@ -12,6 +12,7 @@ from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
 from netral.monitoring import reports, selectors
 from netral.monitoring.models import ReportExport
+from netral.pacts import selectors as pacts_selectors
 
 ROLLUP_SORTS = {"name", "percent", "-percent"}
 
@@ -24,7 +25,7 @@ def can_request_reports(viewer: Membership) -> bool:
 @require_POST
 @officer_view(can_request_reports)
 def report_create_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     kind = request.POST.get("kind", "")
     if kind not in reports.RECAP_KINDS:
         raise Http404

@@ -10,8 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from netral.agencies import selectors as agency_selectors
@@ -230,17 +229,12 @@ def unsigned_employees(
 
 def campaign_completion(campaign: Campaign) -> Completion:
     """The whole campaign's numbers, counted now (the tally's source of truth)."""
-    signed = Signature.objects.filter(
-        campaign=campaign, employee__in=campaign_employees(campaign).values("id")
-    )
-    counts = dict(
-        signed.order_by().values_list("channel").annotate(n=Count("id")).values_list("channel", "n")
-    )
-    return Completion(
-        eligible=campaign_employees(campaign).count(),
-        signed=sum(counts.values()),
-        paper=counts.get(PAPER, 0),
-    )
+    completion = Completion()
+    for *_keys, channel, _bucket, _mode, count in _counts(campaign, None):
+        completion.eligible += count
+        completion.signed += count if channel is not None else 0
+        completion.paper += count if channel == PAPER else 0
+    return completion
 
 
 @dataclass
@@ -296,15 +290,3 @@ def rollup(
     else:
         rows.sort(key=lambda row: row.agency.code)
     return rows
-
-
-def campaign_for_dashboard(*, viewer: Membership, code: str) -> Campaign:
-    """Admins and coordinators of the campaign's agency; a viewer of the agency too."""
-    campaign = (
-        Campaign.objects.filter(agency=viewer.agency, code=code)
-        .select_related("agency", "election", "pact_version")
-        .first()
-    )
-    if campaign is None:
-        raise Http404
-    return campaign

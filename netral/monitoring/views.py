@@ -22,6 +22,7 @@ from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
 from netral.monitoring import charts, selectors
 from netral.monitoring.selectors import Completion, Dashboard
+from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Attendance, Campaign
 
 SCREEN_POLL_SECONDS = 5
@@ -85,7 +86,7 @@ def _charts(board: Dashboard) -> dict[str, object]:
 @officer_view(can_watch)
 def dashboard_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """A campaign's completion in the viewer's scope: totals, methods, kinds, units, time."""
-    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign)
     return render(
         request,
@@ -97,7 +98,7 @@ def dashboard_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
 @officer_view(can_chase)
 def unit_view(request: HttpRequest, code: str, unit_code: str, viewer: Membership) -> HttpResponse:
     """One unit and its sub-units: completion, who has not signed, and what to do about it."""
-    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     unit = agency_selectors.unit_get(viewer=viewer, code=unit_code)
     board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign, unit=unit)
     query = request.GET.get("q", "")
@@ -147,7 +148,7 @@ def _screen_numbers(viewer: Membership, campaign: Campaign) -> dict[str, object]
 @officer_view(can_chase)
 def screen_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """The projector screen of the ceremony: the QR code, a running count and the OPD bars."""
-    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     url = request.build_absolute_uri(reverse("pacts:ceremony", kwargs={"code": campaign.code}))
     return render(
         request,
@@ -165,7 +166,7 @@ def screen_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResp
 @never_cache
 @officer_view(can_chase)
 def screen_data_view(request: HttpRequest, code: str, viewer: Membership) -> JsonResponse:
-    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     return JsonResponse(_screen_numbers(viewer, campaign))
 
 
@@ -173,7 +174,7 @@ def screen_data_view(request: HttpRequest, code: str, viewer: Membership) -> Jso
 @officer_view(lambda viewer: viewer.is_admin)
 def public_toggle_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """Publish the campaign's agency-level completion on a public page, or stop doing so."""
-    campaign = selectors.campaign_for_dashboard(viewer=viewer, code=code)
+    campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     campaign.is_public = request.POST.get("public") == "1"
     campaign.save(update_fields=["is_public"])
     audit_log(

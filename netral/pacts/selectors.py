@@ -36,7 +36,9 @@ def pact_version_get(*, viewer: Membership, code: str) -> PactVersion:
 
 
 def campaign_list(*, viewer: Membership) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(agency=viewer.agency).select_related("election", "pact_version")
+    return Campaign.objects.filter(agency=viewer.agency).select_related(
+        "agency", "election", "pact_version"
+    )
 
 
 def campaign_get(*, viewer: Membership, code: str) -> Campaign:

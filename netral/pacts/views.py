@@ -19,6 +19,7 @@ from netral.agencies.models import Unit
 from netral.core.access import is_admin, officer_view
 from netral.core.audit import Actor, audit_log
 from netral.core.models import Membership
+from netral.monitoring.selectors import campaign_dashboard
 from netral.pacts import archives, selectors, services, sheets
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
 from netral.pacts.models import Attendance, Campaign, PactArchive, PactVersion, SigningLink
@@ -134,8 +135,6 @@ def campaign_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse
 
 @officer_view(can_run_campaigns)
 def campaign_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    from netral.monitoring.selectors import campaign_dashboard
-
     campaign = selectors.campaign_get(viewer=viewer, code=code)
     completion = campaign_dashboard(viewer=viewer, campaign=campaign, timeline=False).total
     return render(
