@@ -93,12 +93,13 @@ if DATABASE_URL:
     # A new connection per request costs five times the throughput (perf-baseline.md section 5).
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Server-side binding lets psycopg prepare a statement after five runs, so the signing
-    # request's lookups skip re-planning (a connection pooler must then be PgBouncer 1.21+).
-    database_options: dict[str, object] = DATABASES["default"]["OPTIONS"]  # type: ignore[assignment]
-    database_options.setdefault(
-        "server_side_binding", env_bool("DATABASE_SERVER_SIDE_BINDING", True)
-    )
+    # Prepared statements: psycopg prepares a statement on its fifth run, so the signing
+    # request's lookup and insert skip parsing and planning (Django turns this off by default
+    # for connection poolers; behind one, it must be PgBouncer 1.21+ or the switch set false).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        database_options: dict[str, object] = DATABASES["default"]["OPTIONS"]  # type: ignore[assignment]
+        database_options.setdefault("server_side_binding", True)
+        database_options.setdefault("prepare_threshold", 5)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -170,11 +170,19 @@ class Signature(models.Model):
         CEREMONY = "ceremony", _("Ceremony QR code")
         PAPER = "paper", _("Paper")
 
-    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
+    # Every index is written by each signature of a surge, so none is redundant: the campaign's
+    # is the constraints' prefix, the agency is only read with the campaign (signature_counts),
+    # and only paper pacts have a recorder. The code is unique by a constraint, which needs no
+    # second (LIKE) index on PostgreSQL.
+    code = models.CharField(max_length=16, default=new_code, editable=False)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False
+    )
     employee = models.ForeignKey("agencies.Employee", on_delete=models.PROTECT, related_name="+")
     # Copied from the employee at signing time, so dashboards count without joins.
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     unit = models.ForeignKey("agencies.Unit", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     signed_at = models.DateTimeField()
@@ -191,12 +199,18 @@ class Signature(models.Model):
     scan_sha256 = models.CharField(max_length=64, blank=True)
     scan_type = models.CharField(max_length=20, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
         ordering = ["signed_at"]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="one_signature_per_code"),
             models.UniqueConstraint(
                 fields=["campaign", "employee"], name="one_signature_per_employee"
             ),
@@ -210,6 +224,11 @@ class Signature(models.Model):
                 fields=["campaign", "id"],
                 condition=models.Q(log_index__isnull=True),
                 name="signature_unsequenced",
+            ),
+            models.Index(
+                fields=["recorded_by"],
+                condition=models.Q(recorded_by__isnull=False),
+                name="signature_recorded_by",
             ),
         ]
 

@@ -4,6 +4,8 @@ from netral.pacts import public_views, views
 
 app_name = "pacts"
 urlpatterns = [
+    # The signing link first: the busiest URL of a surge (URLs are tried in order).
+    path("t/<str:token>/", public_views.sign_view, name="sign"),
     path("pemilu/", views.election_list_view, name="election_list"),
     path("pemilu/<str:code>/", views.election_detail_view, name="election_detail"),
     path(
@@ -33,7 +35,6 @@ urlpatterns = [
     path("arsip/<str:code>/status/", views.archive_status_view, name="archive_status"),
     path("arsip/<str:code>/unduh/", views.archive_download_view, name="archive_download"),
     # Public: signing, verification, the transparency log.
-    path("t/<str:token>/", public_views.sign_view, name="sign"),
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),
     path("k/<str:code>/", public_views.ceremony_view, name="ceremony"),
     path("k/<str:code>/kode/", public_views.ceremony_code_view, name="ceremony_code"),
