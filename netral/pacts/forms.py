@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from netral.agencies.forms import UnitChoiceField
-from netral.agencies.models import Employee, Unit
+from netral.agencies.models import Unit
 from netral.pacts.models import Campaign, Election, PactVersion
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -30,18 +30,18 @@ class SignForm(forms.Form):
     )
     drawn_signature = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, employee: Employee, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, registered_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.employee = employee
+        self.registered_name = registered_name
 
     def clean_typed_name(self) -> str:
         typed: str = " ".join(self.cleaned_data["typed_name"].split())
         words = name_words(typed)
         # Titles may be left out, but every word typed must be part of the registered name.
-        if len(words) == 0 or not set(words) <= set(name_words(self.employee.name)):
+        if len(words) == 0 or not set(words) <= set(name_words(self.registered_name)):
             raise forms.ValidationError(
                 _("Type your name as it is registered: %(name)s."),
-                params={"name": self.employee.name},
+                params={"name": self.registered_name},
             )
         return typed
 

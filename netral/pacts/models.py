@@ -139,8 +139,13 @@ class Campaign(models.Model):
         return self.title
 
     def accepts_signatures(self, now: Any = None) -> bool:
-        now = now or timezone.now()
-        return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
+        return self.signing_window_open(
+            self.status, self.opens_at, self.closes_at, now or timezone.now()
+        )
+
+    @classmethod
+    def signing_window_open(cls, status: str, opens_at: Any, closes_at: Any, now: Any) -> bool:
+        return status == cls.Status.OPEN and opens_at <= now < closes_at
 
 
 class SigningLink(models.Model):

@@ -20,31 +20,37 @@ from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfChec
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
 
 
+def _sign_submitted(
+    request: HttpRequest, signer: services.Signer, channel: str
+) -> HttpResponse | None:
+    """Record a submitted pact, then show the page again by a GET (a reload never submits
+    twice). None when nothing was recorded: the page then shows the form's errors, or why the
+    campaign takes no signature of this employee."""
+    form = SignForm(request.POST, registered_name=signer.employee_name)
+    if not form.is_valid():
+        return None
+    try:
+        services.signature_record(
+            actor=Actor.from_request(request),
+            signer=signer,
+            channel=channel,
+            typed_name=form.cleaned_data["typed_name"],
+            drawn_signature=form.cleaned_data["drawn_signature"],
+        )
+    except services.CampaignStateError:
+        return None
+    return HttpResponseRedirect(request.path)
+
+
 def _signing_page(
     request: HttpRequest,
     *,
     campaign: Campaign,
     employee: Employee,
-    channel: str,
     pdf_url: str,
     check_in: Attendance | Campaign | None = None,
 ) -> HttpResponse:
-    """The pact, the form, and after signing the thank-you page: the same for every way in."""
-    form = SignForm(request.POST or None, employee=employee)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.signature_create(
-                actor=Actor.from_request(request),
-                campaign=campaign,
-                employee=employee,
-                channel=channel,
-                typed_name=form.cleaned_data["typed_name"],
-                drawn_signature=form.cleaned_data["drawn_signature"],
-            )
-        except services.CampaignStateError:
-            return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
-        # After a POST, a GET of the same page: a reload never submits twice.
-        return HttpResponseRedirect(request.path)
+    """The pact and its form, or after signing the thank-you page: the same for every way in."""
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
     if signature is not None:
         return render(
@@ -52,7 +58,7 @@ def _signing_page(
             "pacts/signed.html",
             {"signature": signature, "pdf_url": pdf_url, "check_in": check_in},
         )
-    if not campaign.accepts_signatures():
+    if not campaign.accepts_signatures() or not services.employee_in_scope(campaign, employee):
         return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
     return render(
         request,
@@ -61,7 +67,7 @@ def _signing_page(
             "campaign": campaign,
             "employee": employee,
             "pact": campaign.pact_version,
-            "form": form,
+            "form": SignForm(request.POST or None, registered_name=employee.name),
             "check_in": check_in,
         },
     )
@@ -69,6 +75,13 @@ def _signing_page(
 
 @never_cache
 def sign_view(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        # The busiest request of a surge: the signer is read without building model instances.
+        signer = services.link_signer_find(token)
+        if signer is None:
+            return render(request, "pacts/link_invalid.html", status=404)
+        if (done := _sign_submitted(request, signer, Signature.Channel.LINK)) is not None:
+            return done
     link = services.signing_link_find(token)
     if link is None:
         return render(request, "pacts/link_invalid.html", status=404)
@@ -76,7 +89,6 @@ def sign_view(request: HttpRequest, token: str) -> HttpResponse:
         request,
         campaign=link.campaign,
         employee=link.employee,
-        channel=Signature.Channel.LINK,
         pdf_url=reverse("pacts:sign_pdf", kwargs={"token": token}),
     )
 
@@ -183,11 +195,14 @@ def ceremony_sign_view(request: HttpRequest, code: str) -> HttpResponse:
     employee = _pending_employee(request, campaign, SESSION_CEREMONY_SIGNER)
     if employee is None:
         return redirect("pacts:ceremony", code=code)
+    if request.method == "POST":
+        signer = services.Signer.of(campaign, employee)
+        if (done := _sign_submitted(request, signer, Signature.Channel.CEREMONY)) is not None:
+            return done
     return _signing_page(
         request,
         campaign=campaign,
         employee=employee,
-        channel=Signature.Channel.CEREMONY,
         pdf_url=reverse("pacts:ceremony_pdf", kwargs={"code": code}),
         check_in=Attendance.objects.filter(campaign=campaign, employee=employee).first()
         or campaign,

@@ -176,29 +176,86 @@ _campaign_facts: dict[tuple[int, str], CampaignFacts] = {}
 CAMPAIGN_FACTS_SECONDS = 60.0
 
 
-def campaign_facts(campaign: Campaign) -> CampaignFacts:
-    key = (campaign.pk, campaign.code)
+def campaign_facts(signer: Signer) -> CampaignFacts:
+    key = (signer.campaign_id, signer.campaign_code)
     facts = _campaign_facts.get(key)
     if facts is None or time.monotonic() - facts.read_at > CAMPAIGN_FACTS_SECONDS:
-        version = PactVersion.objects.only("sha256").get(pk=campaign.pact_version_id)
+        version = PactVersion.objects.only("sha256").get(pk=signer.pact_version_id)
         facts = CampaignFacts(
-            agency=Agency.objects.get(pk=campaign.agency_id),
+            agency=Agency.objects.get(pk=signer.campaign_agency_id),
             pact_sha256=version.sha256,
-            unit_paths=tuple(campaign.units.values_list("path", flat=True)),
+            unit_paths=tuple(
+                Campaign.units.through.objects.filter(campaign=signer.campaign_id).values_list(
+                    "unit__path", flat=True
+                )
+            ),
             read_at=time.monotonic(),
         )
         _campaign_facts[key] = facts
     return facts
 
 
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """An employee about to sign a campaign's pact: what recording the signature needs. Made
+    from model instances, or on the busiest request of a surge straight from the personal
+    link's row (`link_signer_find`), without building any."""
+
+    campaign_id: int
+    campaign_code: str
+    campaign_status: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    campaign_agency_id: int
+    include_non_asn: bool
+    pact_version_id: int
+    employee_id: int
+    employee_code: str
+    employee_name: str
+    agency_id: int
+    unit_id: int
+    is_active: bool
+    kind: str
+    unit_path: str
+
+    @classmethod
+    def of(cls, campaign: Campaign, employee: Employee) -> Signer:
+        return cls(
+            campaign_id=campaign.pk,
+            campaign_code=campaign.code,
+            campaign_status=campaign.status,
+            opens_at=campaign.opens_at,
+            closes_at=campaign.closes_at,
+            campaign_agency_id=campaign.agency_id,
+            include_non_asn=campaign.include_non_asn,
+            pact_version_id=campaign.pact_version_id,
+            employee_id=employee.pk,
+            employee_code=employee.code,
+            employee_name=employee.name,
+            agency_id=employee.agency_id,
+            unit_id=employee.unit_id,
+            is_active=employee.is_active,
+            kind=employee.kind,
+            unit_path=employee.unit.path,
+        )
+
+    def accepts_signatures(self, now: datetime.datetime) -> bool:
+        return Campaign.signing_window_open(
+            self.campaign_status, self.opens_at, self.closes_at, now
+        )
+
+    def in_scope(self) -> bool:
+        """Whether the employee must sign (as `campaign_employees`, for one)."""
+        if not self.is_active or self.agency_id != self.campaign_agency_id:
+            return False
+        if not self.include_non_asn and self.kind == Employee.Kind.NON_ASN:
+            return False
+        paths = campaign_facts(self).unit_paths
+        return not paths or any(self.unit_path.startswith(path) for path in paths)
+
+
 def employee_in_scope(campaign: Campaign, employee: Employee) -> bool:
-    """Whether the employee must sign this campaign's pact (as `campaign_employees`, for one)."""
-    if not employee.is_active or employee.agency_id != campaign.agency_id:
-        return False
-    if not campaign.include_non_asn and employee.kind == Employee.Kind.NON_ASN:
-        return False
-    paths = campaign_facts(campaign).unit_paths
-    return not paths or any(employee.unit.path.startswith(path) for path in paths)
+    return Signer.of(campaign, employee).in_scope()
 
 
 def signing_token(campaign: Campaign, employee_code: str, generation: int) -> str:
@@ -263,83 +320,80 @@ def campaign_close(*, actor: Actor, campaign: Campaign) -> Campaign:
     return locked
 
 
-# The link with its campaign, employee and unit, read on every signing request: one statement
-# written once from the models, since compiling the ORM's four-table join cost more than running it.
-_LINK_PARTS: tuple[type[models.Model], ...] = (SigningLink, Campaign, Employee, Unit)
-
-
-@cache
-def _signing_link_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-
-    def column(model: type[models.Model], name: str) -> str:
-        field = model._meta.get_field(name)
-        assert isinstance(field, models.Field)
-        return f"{quote(model._meta.db_table)}.{quote(field.column)}"
-
-    selected = ", ".join(
-        f"{quote(model._meta.db_table)}.{quote(field.column)}"
-        for model in _LINK_PARTS
-        for field in model._meta.concrete_fields
-    )
-    return (  # names from _meta, the token hash a parameter
-        f"SELECT {selected} FROM {quote(SigningLink._meta.db_table)}"  # noqa: S608
-        f" JOIN {quote(Campaign._meta.db_table)}"
-        f" ON {column(Campaign, 'id')} = {column(SigningLink, 'campaign')}"
-        f" JOIN {quote(Employee._meta.db_table)}"
-        f" ON {column(Employee, 'id')} = {column(SigningLink, 'employee')}"
-        f" JOIN {quote(Unit._meta.db_table)} ON {column(Unit, 'id')} = {column(Employee, 'unit')}"
-        f" WHERE {column(SigningLink, 'token_hash')} = %s"
-    )
-
-
-def _converters(model: type[models.Model], index: int) -> tuple[Col, list[Callable[..., Any]]]:
-    # As the ORM's compiler: the backend's converters, then the field's.
-    column = model._meta.concrete_fields[index].get_col(model._meta.db_table)
-    return column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-
-
-@cache
-def _converted_fields(vendor: str, model: type[models.Model]) -> tuple[int, ...]:
-    """Which of the model's columns the backend returns in another form (dates on SQLite)."""
-    return tuple(
-        index for index in range(len(model._meta.concrete_fields)) if _converters(model, index)[1]
-    )
-
-
-def _instance_from_row(model: type[ModelT], values: list[Any]) -> ModelT:
-    """What the ORM makes of a row: the backend's conversions, then from_db."""
-    for index in _converted_fields(connection.vendor, model):
-        column, converters = _converters(model, index)
-        for convert in converters:
-            values[index] = convert(values[index], column, connection)
-    return model.from_db(
-        connection.alias, [field.attname for field in model._meta.concrete_fields], values
-    )
-
-
 def signing_link_find(token: str) -> SigningLink | None:
     """The link of a token, with `campaign`, `employee` and `employee.unit` loaded."""
     if not token or len(token) > 64:
         return None
+    return (
+        SigningLink.objects.select_related("campaign", "employee__unit")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+# What signing through a personal link reads, in the order of Signer's fields: one statement
+# written once from the models, since the ORM's compilation of the join cost more than running it.
+_SIGNER_COLUMNS: tuple[tuple[type[models.Model], str], ...] = (
+    *((Campaign, name) for name in ("id", "code", "status", "opens_at", "closes_at", "agency")),
+    *((Campaign, name) for name in ("include_non_asn", "pact_version")),
+    *((Employee, name) for name in ("id", "code", "name", "agency", "unit", "is_active", "kind")),
+    (Unit, "path"),
+)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+Converters = tuple[tuple[int, Col, list[Callable[..., Any]]], ...]
+
+
+@cache
+def _link_signer_sql(vendor: str) -> tuple[str, Converters]:
+    """The statement, and for each column the backend returns in another form (datetimes on
+    SQLite) the ORM's converters: the backend's, then the field's."""
+    quote = connection.ops.quote_name
+
+    def column(model: type[models.Model], name: str) -> str:
+        return f"{quote(model._meta.db_table)}.{quote(_field(model, name).column)}"
+
+    def join(model: type[models.Model], on: str) -> str:
+        return f" JOIN {quote(model._meta.db_table)} ON {column(model, 'id')} = {on}"
+
+    sql = (  # names from _meta, the token hash a parameter
+        f"SELECT {', '.join(column(model, name) for model, name in _SIGNER_COLUMNS)}"  # noqa: S608
+        f" FROM {quote(SigningLink._meta.db_table)}"
+        + join(Campaign, column(SigningLink, "campaign"))
+        + join(Employee, column(SigningLink, "employee"))
+        + join(Unit, column(Employee, "unit"))
+        + f" WHERE {column(SigningLink, 'token_hash')} = %s"
+    )
+    converters = []
+    for index, (model, name) in enumerate(_SIGNER_COLUMNS):
+        col = _field(model, name).get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((index, col, found))
+    return sql, tuple(converters)
+
+
+def link_signer_find(token: str) -> Signer | None:
+    """Who signs through this personal link, read in one statement without model instances."""
+    if not token or len(token) > 64:
+        return None
+    sql, converters = _link_signer_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(_signing_link_sql(connection.vendor), [token_hash(token)])
+        cursor.execute(sql, [token_hash(token)])
         row = cursor.fetchone()
     if row is None:
         return None
-    parts = []
-    start = 0
-    for model in _LINK_PARTS:
-        end = start + len(model._meta.concrete_fields)
-        parts.append(_instance_from_row(model, list(row[start:end])))
-        start = end
-    link, campaign, employee, unit = parts
-    assert isinstance(link, SigningLink) and isinstance(campaign, Campaign)
-    assert isinstance(employee, Employee) and isinstance(unit, Unit)
-    employee.unit = unit
-    link.campaign = campaign
-    link.employee = employee
-    return link
+    values = list(row)
+    for index, column, functions in converters:
+        for convert in functions:
+            values[index] = convert(values[index], column, connection)
+    return Signer(*values)
 
 
 def signing_link_url_token(link: SigningLink) -> str:
@@ -377,57 +431,91 @@ def signature_create(
     now: datetime.datetime | None = None,
 ) -> tuple[Signature, bool]:
     """Record a signature; a second submit returns the first one (created is then False).
-    A paper pact comes with its scan, kept privately beside the row.
+    A paper pact comes with its scan, kept privately beside the row."""
+    signature, created = signature_record(
+        actor=actor,
+        signer=Signer.of(campaign, employee),
+        channel=channel,
+        typed_name=typed_name,
+        drawn_signature=drawn_signature,
+        scan=scan,
+        scan_type=scan_type,
+        now=now,
+    )
+    signature.campaign = campaign
+    signature.employee = employee
+    return signature, created
 
-    The signing request's hot path: it inserts and lets the unique constraint catch a second
-    submit, instead of looking first."""
-    if not campaign.accepts_signatures(now) or not employee_in_scope(campaign, employee):
-        existing = Signature.objects.filter(campaign=campaign, employee=employee).first()
+
+def signature_record(
+    *,
+    actor: Actor,
+    signer: Signer,
+    channel: str,
+    typed_name: str,
+    drawn_signature: bytes | None = None,
+    scan: bytes | None = None,
+    scan_type: str = "",
+    now: datetime.datetime | None = None,
+) -> tuple[Signature, bool]:
+    """`signature_create` for a signer: the signing request's hot path. It inserts and lets the
+    unique constraint catch a second submit, instead of looking first."""
+    now = now or timezone.now()
+    if not signer.accepts_signatures(now) or not signer.in_scope():
+        existing = Signature.objects.filter(
+            campaign=signer.campaign_id, employee=signer.employee_id
+        ).first()
         if existing is not None:
             return existing, False
         raise CampaignStateError("the campaign does not accept a signature of this employee")
+    facts = campaign_facts(signer)
     signature = Signature(
-        campaign=campaign,
-        employee=employee,
-        agency_id=employee.agency_id,
-        unit_id=employee.unit_id,
+        campaign_id=signer.campaign_id,
+        employee_id=signer.employee_id,
+        agency_id=signer.agency_id,
+        unit_id=signer.unit_id,
         channel=channel,
-        signed_at=now or timezone.now(),
+        signed_at=now,
         ip=actor.ip,
         user_agent=actor.user_agent,
         typed_name=typed_name,
         drawn_signature=drawn_signature,
-        pact_sha256=campaign_facts(campaign).pact_sha256,
+        pact_sha256=facts.pact_sha256,
         recorded_by=actor.user,
         scan_sha256=hashlib.sha256(scan).hexdigest() if scan is not None else "",
         scan_type=scan_type,
     )
     signature.record_sha256 = record_sha256(
-        signature, campaign_code=campaign.code, employee_code=employee.code
+        signature, campaign_code=signer.campaign_code, employee_code=signer.employee_code
     )
     entry = audit_entry_build(
         actor=actor,
         action="pacts.signature.paper_uploaded" if scan is not None else "pacts.signature.created",
         target=signature,
-        agency=campaign_facts(campaign).agency,
-        data={"campaign": campaign.code, "employee": employee.code, "channel": channel},
+        agency=facts.agency,
+        data={
+            "campaign": signer.campaign_code,
+            "employee": signer.employee_code,
+            "channel": channel,
+        },
     )
     if scan is None and connection.vendor == "postgresql":
         if _signature_insert(signature, entry):
             return signature, True
-        return Signature.objects.get(campaign=campaign, employee=employee), False
-    try:
-        with transaction.atomic():
-            signature.save()
-            entry.save()
-            if scan is not None:
-                path = scan_path(signature)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(scan)
-    except IntegrityError:
-        # A second submit (or two at once): the database kept the first.
-        return Signature.objects.get(campaign=campaign, employee=employee), False
-    return signature, True
+    else:
+        try:
+            with transaction.atomic():
+                signature.save()
+                entry.save()
+                if scan is not None:
+                    path = scan_path(signature)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(scan)
+            return signature, True
+        except IntegrityError:
+            pass
+    # A second submit (or two at once): the database kept the first.
+    return Signature.objects.get(campaign=signer.campaign_id, employee=signer.employee_id), False
 
 
 def _signature_insert(signature: Signature, entry: AuditEntry) -> bool:

@@ -90,6 +90,19 @@ def test_a_closed_campaign_says_so(client: Client, pacts: Pacts) -> None:
     assert not Signature.objects.exists()
 
 
+def test_a_deactivated_employees_link_takes_no_signature(client: Client, pacts: Pacts) -> None:
+    token = link_token(pacts)
+    employee = pacts.world.employee_a
+    employee.is_active = False
+    employee.save(update_fields=["is_active"])
+    url = reverse("pacts:sign", args=[token])
+    assert client.get(url).status_code == 410
+    response = client.post(url, {"typed_name": "Siti Aminah", "consent": "on"})
+    assert response.status_code == 410
+    assert "Penandatanganan ditutup" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
 def test_the_verification_page_masks_the_nip(client: Client, pacts: Pacts) -> None:
     signature, _ = services.signature_create(
         actor=services.Actor.command("t"),
