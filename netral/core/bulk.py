@@ -5,7 +5,7 @@ through the field's own `get_db_prep_save`, so the database sees what the ORM wo
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -105,15 +105,22 @@ def insert_values(obj: models.Model) -> tuple[list[str], list[Any]]:
     (defaults, auto_now_add and conversions applied, the automatic primary key left out), for
     callers that write the row inside a larger statement."""
     real_connection = connections[DEFAULT_DB_ALIAS]
-    meta = obj._meta
-    fields = [
-        field
-        for field in meta.local_concrete_fields
-        if field is not meta.auto_field and not field.generated
-    ]
-    columns = [real_connection.ops.quote_name(field.column) for field in fields]
+    fields, columns = _insert_fields(type(obj), real_connection.vendor)
     values = [
         field.get_db_prep_save(field.pre_save(obj, True), connection=real_connection)
         for field in fields
     ]
     return columns, values
+
+
+@cache
+def _insert_fields(
+    model: type[models.Model], vendor: str
+) -> tuple[list[models.Field[Any, Any]], list[str]]:
+    meta = model._meta
+    fields = [
+        field
+        for field in meta.local_concrete_fields
+        if field is not meta.auto_field and not field.generated
+    ]
+    return fields, [connections[DEFAULT_DB_ALIAS].ops.quote_name(field.column) for field in fields]

@@ -521,19 +521,13 @@ def signature_record(
 def _signature_insert(signature: Signature, entry: AuditEntry) -> bool:
     """PostgreSQL: the signature and its audit entry in one statement, so one round trip and no
     explicit transaction. False, with neither row written, when the employee had signed."""
-    quote = connection.ops.quote_name
     signature_columns, signature_values = insert_values(signature)
     entry_columns, entry_values = insert_values(entry)
-    sql = (  # names from _meta, every value a parameter
-        f"WITH signature AS (INSERT INTO {quote(Signature._meta.db_table)}"  # noqa: S608
-        f" ({', '.join(signature_columns)}) VALUES ({', '.join(['%s'] * len(signature_values))})"
-        " ON CONFLICT ON CONSTRAINT one_signature_per_employee DO NOTHING RETURNING id),"
-        f" entry AS (INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(entry_columns)})"
-        f" SELECT {', '.join(['%s'] * len(entry_values))} FROM signature)"
-        " SELECT id FROM signature"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*signature_values, *entry_values])
+        cursor.execute(
+            _signature_insert_sql(tuple(signature_columns), tuple(entry_columns)),
+            [*signature_values, *entry_values],
+        )
         row = cursor.fetchone()
     if row is None:
         return False
@@ -541,6 +535,21 @@ def _signature_insert(signature: Signature, entry: AuditEntry) -> bool:
     signature._state.adding = False
     signature._state.db = connection.alias
     return True
+
+
+@cache
+def _signature_insert_sql(
+    signature_columns: tuple[str, ...], entry_columns: tuple[str, ...]
+) -> str:
+    quote = connection.ops.quote_name
+    return (  # names from _meta, every value a parameter
+        f"WITH signature AS (INSERT INTO {quote(Signature._meta.db_table)}"  # noqa: S608
+        f" ({', '.join(signature_columns)}) VALUES ({', '.join(['%s'] * len(signature_columns))})"
+        " ON CONFLICT ON CONSTRAINT one_signature_per_employee DO NOTHING RETURNING id),"
+        f" entry AS (INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(entry_columns)})"
+        f" SELECT {', '.join(['%s'] * len(entry_columns))} FROM signature)"
+        " SELECT id FROM signature"
+    )
 
 
 CEREMONY_CODE_MINUTES = 15
