@@ -103,24 +103,54 @@ def bulk_update(
 def insert_values(obj: models.Model) -> tuple[list[str], list[Any]]:
     """The quoted columns and the values that save() would INSERT for an unsaved instance
     (defaults, auto_now_add and conversions applied, the automatic primary key left out), for
-    callers that write the row inside a larger statement."""
+    callers that write the row inside a larger statement. On PostgreSQL, the fields whose own
+    preparation gives back a value of the right type unchanged are sent as they are: that
+    preparation cost more than the rest of the signing request's insert."""
     real_connection = connections[DEFAULT_DB_ALIAS]
-    fields, columns = _insert_fields(type(obj), real_connection.vendor)
+    fields, columns, prepared = _insert_fields(type(obj), real_connection.vendor)
     values = [
         field.get_db_prep_save(field.pre_save(obj, True), connection=real_connection)
-        for field in fields
+        if prepare
+        else getattr(obj, field.attname)
+        for field, prepare in zip(fields, prepared, strict=True)
     ]
     return columns, values
+
+
+# Fields whose preparation returns a str, int, bool or aware datetime as it is; psycopg sends
+# those themselves. The exact classes: a subclass may prepare differently.
+_SENT_AS_THEY_ARE = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.DateTimeField,
+    models.BigAutoField,
+    models.AutoField,
+)
+
+
+def _sent_as_it_is(field: models.Field[Any, Any], vendor: str) -> bool:
+    if vendor != "postgresql":
+        return False
+    if isinstance(field, models.ForeignKey):
+        return _sent_as_it_is(field.target_field, vendor)
+    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+        return False  # pre_save sets the time
+    return type(field) in _SENT_AS_THEY_ARE
 
 
 @cache
 def _insert_fields(
     model: type[models.Model], vendor: str
-) -> tuple[list[models.Field[Any, Any]], list[str]]:
+) -> tuple[list[models.Field[Any, Any]], list[str], list[bool]]:
     meta = model._meta
     fields = [
         field
         for field in meta.local_concrete_fields
         if field is not meta.auto_field and not field.generated
     ]
-    return fields, [connections[DEFAULT_DB_ALIAS].ops.quote_name(field.column) for field in fields]
+    columns = [connections[DEFAULT_DB_ALIAS].ops.quote_name(field.column) for field in fields]
+    return fields, columns, [not _sent_as_it_is(field, vendor) for field in fields]

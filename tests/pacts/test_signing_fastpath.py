@@ -140,6 +140,28 @@ def test_signing_through_the_link_writes_one_signature_and_one_audit_entry(
     )
 
 
+def printed(value: object) -> object:
+    return bytes(value) if isinstance(value, memoryview) else str(value)
+
+
+def test_insert_values_sends_what_djangos_own_preparation_would(pacts: Pacts) -> None:
+    signature, _ = sign(pacts.campaign, pacts)
+    signature.drawn_signature = b"\x89PNG\r\n\x1a\n"
+    entry = AuditEntry(actor_label="x", action="test.inserted", data={"a": 1}, ip="10.0.0.1")
+    for instance in (signature, entry):
+        columns, values = insert_values(instance)
+        fields = [
+            field
+            for field in instance._meta.local_concrete_fields
+            if field is not instance._meta.auto_field
+        ]
+        assert columns == [connection.ops.quote_name(field.column) for field in fields]
+        for field, value in zip(fields, values, strict=True):
+            expected = field.get_db_prep_save(getattr(instance, field.attname), connection)
+            assert type(value) is type(expected), field.name
+            assert printed(value) == printed(expected), field.name
+
+
 def test_insert_values_applies_defaults_and_auto_now_add(pacts: Pacts) -> None:
     entry = AuditEntry(actor_label="x", action="test.inserted", data={"a": 1})
     columns, values = insert_values(entry)
