@@ -1,8 +1,8 @@
 """8,100 employees of the demo agency sign through their personal links, 64 at a time.
 
-usage: DATABASE_URL=postgres://... python bench/signing_surge.py [--workers 3] [--threads 4]
+usage: DATABASE_URL=postgres://... python bench/signing_surge.py [--workers 2] [--threads 6]
 
-PostgreSQL (a fresh database is created and dropped), gunicorn (3 gthread workers of 4 threads),
+PostgreSQL (a fresh database is created and dropped), gunicorn (2 gthread workers of 6 threads),
 wrk on the same machine (Debian's `wrk`; it shares the 2 cores). The floor, in the same run on
 the same server and database: a bare Django view doing one INSERT, before and after the surge
 (the ratio is to their mean). Afterwards it asserts that exactly 8,100 signatures exist and that
@@ -72,8 +72,9 @@ def wrk_until_signed(arguments: list[str], env: dict[str, str], signed: Callable
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4, help="gthread workers when above 1")
+    # One worker per core; threads overlap the database round trips (docs/benchmarks.md).
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=6, help="gthread workers when above 1")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--verbose", action="store_true", help="print wrk's report of the surge")
     args = parser.parse_args()

@@ -175,10 +175,10 @@ class Signature(models.Model):
         CEREMONY = "ceremony", _("Ceremony QR code")
         PAPER = "paper", _("Paper")
 
-    # Every index is written by each signature of a surge, so none is redundant: the campaign's
-    # is the constraints' prefix, the agency is only read with the campaign (signature_counts),
-    # and only paper pacts have a recorder. The code is unique by a constraint, which needs no
-    # second (LIKE) index on PostgreSQL.
+    # Each signature of a surge writes every index, so none is kept that another covers: the
+    # campaign's is the constraints' prefix, the agency is only read with the campaign
+    # (signature_counts), and only paper pacts have a recorder. The code is unique by a
+    # constraint, which needs no second (LIKE) index on PostgreSQL.
     code = models.CharField(max_length=16, default=new_code, editable=False)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -38,8 +38,6 @@ from netral.pacts.models import (
 )
 from netral.pacts.signals import campaign_opened
 from netral.pacts.transparency import record_sha256
-
-ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 class CampaignStateError(Exception):
