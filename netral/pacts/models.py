@@ -176,9 +176,10 @@ class Signature(models.Model):
         PAPER = "paper", _("Paper")
 
     # Each signature of a surge writes every index, so none is kept that another covers: the
-    # campaign's is the constraints' prefix, the agency is only read with the campaign
-    # (signature_counts), and only paper pacts have a recorder. The code is unique by a
-    # constraint, which needs no second (LIKE) index on PostgreSQL.
+    # campaign's is the constraints' prefix, the agency is only read with the campaign (and is
+    # the campaign's), only paper pacts have a recorder, and a log index is only set once the
+    # row is sequenced. The code is unique by a constraint, which needs no second (LIKE) index
+    # on PostgreSQL.
     code = models.CharField(max_length=16, default=new_code, editable=False)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False
@@ -220,11 +221,12 @@ class Signature(models.Model):
                 fields=["campaign", "employee"], name="one_signature_per_employee"
             ),
             models.UniqueConstraint(
-                fields=["campaign", "log_index"], name="one_signature_per_log_index"
+                fields=["campaign", "log_index"],
+                condition=models.Q(log_index__isnull=False),
+                name="one_signature_per_log_index",
             ),
         ]
         indexes = [
-            models.Index(fields=["campaign", "agency", "unit"], name="signature_counts"),
             models.Index(
                 fields=["campaign", "id"],
                 condition=models.Q(log_index__isnull=True),
