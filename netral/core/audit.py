@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,10 +26,19 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
-        user = request.user if request.user.is_authenticated else None
+        visitor = cls.visitor(request)
+        user = request.user
+        if not user.is_authenticated:
+            return visitor
+        return replace(visitor, user=user, label=user.get_username())
+
+    @classmethod
+    def visitor(cls, request: HttpRequest) -> Actor:
+        """Someone acting without an account (an employee signing the own pact), even in a
+        browser where an officer is signed in."""
         return cls(
-            user=user,
-            label=user.get_username() if user else "anonymous",
+            user=None,
+            label="anonymous",
             ip=client_ip(request),
             user_agent=request.headers.get("user-agent", "")[:300],
         )

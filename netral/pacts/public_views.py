@@ -31,7 +31,8 @@ def _sign_submitted(
         return None
     try:
         services.signature_record(
-            actor=Actor.from_request(request),
+            # The employee's own act: never recorded as by an officer signed in on the device.
+            actor=Actor.visitor(request),
             signer=signer,
             channel=channel,
             typed_name=form.cleaned_data["typed_name"],

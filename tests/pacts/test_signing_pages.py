@@ -5,6 +5,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from netral.core.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts
@@ -59,6 +60,18 @@ def test_a_signature_is_recorded_once_and_the_page_thanks_the_signer(
     text = again.content.decode()
     assert "menandatangani pakta" in text
     assert reverse("pacts:verify", args=[signature.code]) in text
+
+
+def test_a_link_signature_is_the_employees_even_where_an_officer_is_signed_in(
+    client: Client, pacts: Pacts
+) -> None:
+    client.force_login(pacts.world.coordinator_a)
+    url = reverse("pacts:sign", args=[link_token(pacts)])
+    assert client.post(url, {"typed_name": "Siti Aminah", "consent": "on"}).status_code == 302
+    signature = Signature.objects.get()
+    assert signature.recorded_by is None
+    entry = AuditEntry.objects.get(action="pacts.signature.created")
+    assert (entry.actor, entry.actor_label) == (None, "anonymous")
 
 
 def test_a_disguised_drawing_is_refused(client: Client, pacts: Pacts) -> None:
