@@ -1,9 +1,10 @@
 """8,100 employees of the demo agency sign through their personal links, 64 at a time.
 
-usage: DATABASE_URL=postgres://... python bench/signing_surge.py [--workers 2] [--threads 6]
+usage: DATABASE_URL=postgres://... python bench/signing_surge.py [--workers N] [--threads N]
 
-PostgreSQL (a fresh database is created and dropped), gunicorn (2 gthread workers of 6 threads),
-wrk on the same machine (Debian's `wrk`; it shares the 2 cores). The floor, in the same run on
+PostgreSQL (a fresh database is created and dropped), gunicorn with the project's gunicorn.conf.py
+(gthread workers: the cores + 1, of 4 threads; wrk's 64 connections stand for a proxy's), wrk on
+the same machine (Debian's `wrk`; it shares the 2 cores). The floor, in the same run on
 the same server and database: a bare Django view doing one INSERT, before and after the surge
 (the ratio is to their mean). Afterwards it asserts that exactly 8,100 signatures exist and that
 the transparency log verifies."""
@@ -11,6 +12,7 @@ the transparency log verifies."""
 import argparse
 import os
 import re
+import runpy
 import secrets
 import signal
 import subprocess
@@ -20,6 +22,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,9 +75,8 @@ def wrk_until_signed(arguments: list[str], env: dict[str, str], signed: Callable
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    # One worker per core; threads overlap the database round trips (docs/benchmarks.md).
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=6, help="gthread workers when above 1")
+    parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, help="default: gunicorn.conf.py's")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--verbose", action="store_true", help="print wrk's report of the surge")
     args = parser.parse_args()
@@ -131,19 +133,17 @@ def main() -> None:
             DJANGO_SETTINGS_MODULE="bench.surge_settings",
             NETRAL_DEBUG="false",
             ALLOWED_HOSTS="127.0.0.1",
+            NETRAL_BIND=f"127.0.0.1:{PORT}",
+            NETRAL_PROXY_CONNECTIONS=str(args.connections),
         )
+        for name, value in (("NETRAL_WORKERS", args.workers), ("NETRAL_THREADS", args.threads)):
+            if value is not None:
+                env[name] = str(value)
+        with patch.dict(os.environ, env):  # what the server's config will read
+            config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "netral.wsgi:application",
-                f"--workers={args.workers}",
-                f"--threads={args.threads}",
-                f"--bind=127.0.0.1:{PORT}",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
+            [sys.executable, "-m", "gunicorn", "netral.wsgi:application", "--log-level=warning"],
+            cwd=ROOT,  # where gunicorn finds gunicorn.conf.py
             env=env,
             start_new_session=True,
         )
@@ -213,8 +213,8 @@ def main() -> None:
         )
         print(
             f"{signed} signatures; log sequenced in {sequenced:.1f} s and verified "
-            f"({args.workers} gunicorn workers x {args.threads} threads, "
-            f"{args.connections} connections)"
+            f"({config['workers']} gunicorn workers x {config['threads']} threads, at most "
+            f"{config['worker_connections']} connections each; {args.connections} connections)"
         )
     finally:
         if server is not None:
