@@ -97,7 +97,8 @@ if DATABASE_URL:
     # request's lookup and insert skip parsing and planning (Django turns this off by default
     # for connection poolers; behind one, it must be PgBouncer 1.21+ or the switch set false).
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        database_options: dict[str, object] = DATABASES["default"]["OPTIONS"]  # type: ignore[assignment]
+        database_options = DATABASES["default"]["OPTIONS"]
+        assert isinstance(database_options, dict)  # database_from_url's, from the URL's query
         database_options.setdefault("server_side_binding", True)
         database_options.setdefault("prepare_threshold", 5)
 else:
