@@ -15,6 +15,7 @@ lint: $(VENV_STAMP)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy netral
+	.venv/bin/lint-imports
 	.venv/bin/netral makemigrations --check --dry-run
 
 # `make .venv` works too; the stamp makes a second run reuse the environment until

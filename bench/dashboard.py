@@ -93,10 +93,11 @@ def explain(slowest: tuple[float, str, Any]) -> str:
 
 
 def measure(runs: int) -> tuple[list[Timing], Timing]:
+    from netral.accounts.models import Membership
     from netral.agencies.models import Agency, Region
-    from netral.core.models import Membership
+    from netral.base.models import Election
     from netral.monitoring import selectors
-    from netral.pacts.models import Campaign, Election
+    from netral.pacts.models import Campaign
 
     admin = Membership.objects.select_related("agency", "unit").get(user__username="bench.admin")
     national = Membership.objects.select_related("agency", "unit").get(

@@ -33,13 +33,14 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from netral.agencies.demo_roster import generate_roster, write_roster_csv, write_roster_xlsx
+    from netral.accounts.actors import Actor
     from netral.agencies.models import Employee, Region, Unit
     from netral.agencies.roster import roster_apply, roster_plan
     from netral.agencies.roster_file import read_roster_file
     from netral.agencies.services import agency_for_region
-    from netral.core.audit import Actor, audit_log
-    from netral.core.models import AuditEntry
+    from netral.base.audit import audit_log
+    from netral.base.models import AuditEntry
+    from netral.demo.roster import generate_roster, write_roster_csv, write_roster_xlsx
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

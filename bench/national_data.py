@@ -157,11 +157,11 @@ def _regions() -> list[Any]:
 
 
 def _national(now: datetime.datetime) -> tuple[Any, Any]:
+    from netral.accounts.actors import Actor
     from netral.agencies.models import Agency
     from netral.agencies.services import agency_create
-    from netral.core.audit import Actor
+    from netral.base.models import Election
     from netral.pacts import services as pacts
-    from netral.pacts.models import Election
 
     actor = Actor.command("bench")
     national = Agency.objects.filter(code=NATIONAL_CODE).first() or agency_create(
@@ -180,7 +180,7 @@ def _national(now: datetime.datetime) -> tuple[Any, Any]:
 
 
 def _officers(home: Any, national: Any) -> None:
-    from netral.core.models import Membership, User
+    from netral.accounts.models import Membership, User
 
     for username, agency, role in (
         ("bench.admin", home, Membership.Role.ADMIN),
@@ -223,7 +223,7 @@ def _agencies_create(
 def _units_create(agency: Any) -> list[Any]:
     """The root, 30 OPD and a sub-unit under each of the first ten; ids are needed, so the ORM."""
     from netral.agencies.models import Unit
-    from netral.core.codes import new_codes
+    from netral.base.codes import new_codes
 
     codes = iter(new_codes(UNITS_PER_AGENCY + 1))
     root_code = next(codes)
@@ -316,7 +316,7 @@ def _agency_fill(
     now: datetime.datetime,
 ) -> tuple[int, int]:
     """COPY the agency's employees and signatures; returns how many of each."""
-    from netral.core.codes import new_codes
+    from netral.base.codes import new_codes
 
     units = _units_create(agency)
     rng = random.Random(index)
@@ -361,7 +361,7 @@ def _agency_fill(
 def _signatures_copy(
     campaign: Any, agency: Any, signatures: list[tuple[int, int, str]], rng: random.Random
 ) -> None:
-    from netral.core.codes import new_codes
+    from netral.base.codes import new_codes
 
     first_id = _next_id("pacts_signature")
     codes = new_codes(len(signatures))
@@ -397,8 +397,8 @@ def national_data_generate(
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from netral.accounts.actors import Actor
     from netral.agencies.models import Agency
-    from netral.core.audit import Actor
     from netral.monitoring.services import tally_refresh
     from netral.pacts import services as pacts
 

@@ -90,7 +90,7 @@ def main() -> None:
     from django.db.models import Max, Min
     from django.test.utils import setup_test_environment
 
-    from netral.agencies.demo import demo_seed
+    from netral.demo.seed import demo_seed
     from netral.pacts.models import Campaign, Signature, SigningLink
     from netral.pacts.services import signing_link_url_token
     from netral.pacts.transparency import log_sequence, log_verify

@@ -43,23 +43,25 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-    "netral.core",
+    "netral.base",
+    "netral.accounts",
     "netral.agencies",
     "netral.pacts",
     "netral.monitoring",
     "netral.cases",
     "netral.screening",
+    "netral.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "netral.core.middleware.LanguageMiddleware",
+    "netral.accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "netral.core.middleware.TwoFactorMiddleware",
-    "netral.core.middleware.MembershipMiddleware",
+    "netral.accounts.middleware.TwoFactorMiddleware",
+    "netral.accounts.middleware.MembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -67,8 +69,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "netral.urls"
 WSGI_APPLICATION = "netral.wsgi.application"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "monitoring:home"
 
 TEMPLATES = [
     {
@@ -81,7 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "netral.core.context_processors.membership",
+                "netral.accounts.context_processors.membership",
             ],
         },
     },

@@ -5,7 +5,7 @@ urlpatterns = [
     path("i18n/bahasa/", set_language, name="set_language"),
     # Pacts first: a signing link is the busiest URL of a surge, and URLs are tried in order.
     path("", include("netral.pacts.urls")),
-    path("", include("netral.core.urls")),
+    path("", include("netral.accounts.urls")),
     path("", include("netral.agencies.urls")),
     path("", include("netral.monitoring.urls")),
     path("", include("netral.cases.urls")),

@@ -47,6 +47,8 @@ step "lint: ruff format --check"
 ruff format --check .
 step "types: mypy netral"
 mypy netral
+step "layers: lint-imports"
+lint-imports
 step "migrations: makemigrations --check"
 python -m netral makemigrations --check --dry-run
 

@@ -8,12 +8,13 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency, Employee, Unit
-from netral.core.models import Membership, User
+from netral.base.models import Election
 from netral.pacts import documents
 from netral.pacts import services as pacts_services
 from netral.pacts.certificates import demo_certificate_p12
-from netral.pacts.models import Campaign, Election
+from netral.pacts.models import Campaign
 from tests.factories import SYSTEM, agency_make, employee_make, officer_make, unit_make
 
 

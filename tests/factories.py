@@ -2,13 +2,13 @@
 
 import itertools
 
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency, Employee, Region, Unit
 from netral.agencies.regions import load_regions
 from netral.agencies.services import agency_for_region
 from netral.cases.catalogue import catalogue_load
 from netral.cases.models import SanctionType, ViolationType
-from netral.core.audit import Actor
-from netral.core.models import Membership, User
 
 SYSTEM = Actor.command("tests")
 _sequence = itertools.count(1)

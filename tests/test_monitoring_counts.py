@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import call_command
 
+from netral.accounts.models import Membership
 from netral.agencies.models import Employee
-from netral.core.models import Membership
 from netral.monitoring import selectors
 from netral.monitoring.models import CampaignTally
 from netral.pacts import services as pacts_services

@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from netral.accounts.models import Membership
 from netral.agencies.models import Agency
-from netral.core.models import AuditEntry, Membership
+from netral.base.models import AuditEntry
 from netral.pacts.models import Campaign, Signature
 from tests.factories import agency_make, officer_make
 from tests.test_monitoring_counts import Counted, _sign
@@ -155,9 +156,9 @@ def test_the_home_page_leads_to_the_open_campaign_and_the_report_form(
 ) -> None:
     world = counted.pacts.world
     client.force_login(world.admin)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("monitoring:home")).content.decode()
     assert _url("monitoring:dashboard", counted) in page
     assert reverse("cases:report", args=[world.agency.code]) in page
     client.force_login(world.supervisor)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("monitoring:home")).content.decode()
     assert _url("monitoring:dashboard", counted) not in page

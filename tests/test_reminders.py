@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from netral.agencies.models import Employee
-from netral.core.models import AuditEntry
+from netral.base.models import AuditEntry
 from netral.monitoring import reminders
 from netral.monitoring.models import ReminderDelivery, ReminderRound
 from netral.pacts import services

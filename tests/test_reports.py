@@ -14,7 +14,8 @@ from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
 from python_calamine import CalamineWorkbook
 
-from netral.core.models import AuditEntry, Membership, User
+from netral.accounts.models import Membership, User
+from netral.base.models import AuditEntry
 from netral.monitoring import reports, selectors
 from netral.monitoring.models import ReportExport
 from tests.test_monitoring_counts import Counted

@@ -11,14 +11,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from netral.accounts.models import Membership
 from netral.agencies.models import RosterImport
+from netral.base.models import AuditEntry, Election
 from netral.cases import services as case_services
 from netral.cases.evidence import evidence_add
 from netral.cases.models import Case, Examination, ViolationType
-from netral.core.models import AuditEntry, Membership
 from netral.monitoring.models import ReportExport
 from netral.pacts import services
-from netral.pacts.models import Campaign, Election, PactArchive, PactVersion
+from netral.pacts.models import Campaign, PactArchive, PactVersion
 from netral.screening.models import Contestant, ScreenedPost, ScreeningBatch
 from tests.conftest import World
 from tests.factories import SYSTEM
@@ -27,9 +28,9 @@ from tests.factories import SYSTEM
 # or public codes, and tested in their own modules.
 PUBLIC_URLS = {
     "set_language",
-    "core:login",
-    "core:login_code",
-    "core:logout",
+    "accounts:login",
+    "accounts:login_code",
+    "accounts:logout",
     "pacts:sign",
     "pacts:sign_pdf",
     "pacts:ceremony",
@@ -188,9 +189,9 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "agencies:roster_import_detail": lambda w: {"code": home_import(w).code},
     "agencies:roster_import_status": lambda w: {"code": home_import(w).code},
     "agencies:roster_import_confirm": lambda w: {"code": home_import(w).code},
-    "core:membership_edit": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
-    "core:membership_delete": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
-    "core:audit_object": lambda w: {"kind": "employee", "code": w.employee_b.code},
+    "agencies:membership_edit": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
+    "agencies:membership_delete": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
+    "agencies:audit_object": lambda w: {"kind": "employee", "code": w.employee_b.code},
     "pacts:election_detail": lambda w: {"code": home_election(w).code},
     "pacts:pact_version_create": lambda w: {"code": home_election(w).code},
     "pacts:campaign_create": lambda w: {"code": home_election(w).code},
@@ -354,4 +355,4 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client: Client, world: World,
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code in {302, 405}
     if response.status_code == 302:
-        assert response["Location"].startswith(reverse("core:login"))
+        assert response["Location"].startswith(reverse("accounts:login"))

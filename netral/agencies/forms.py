@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Employee, Unit
 
 
@@ -72,3 +74,48 @@ class RosterConfirmForm(forms.Form):
     deactivate_absent = forms.BooleanField(
         label=_("Mark employees missing from this file as inactive"), required=False
     )
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    unit = UnitChoiceField(
+        label=_("Limited to unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Required for a coordinator; optional for the other roles."),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Membership.Role.COORDINATOR and not data.get("unit"):
+            self.add_error("unit", _("A coordinator must be limited to a unit."))
+        return data
+
+
+class NewMembershipForm(MembershipForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        help_text=_("At least 8 characters; the officer should change it."),
+    )
+    field_order = ["username", "full_name", "email", "password", "role", "unit"]
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from netral.core.codes import new_code
+from netral.base.codes import new_code
 
 
 class Region(models.Model):

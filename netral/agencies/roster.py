@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from netral.accounts.actors import Actor
 from netral.agencies.identifiers import IdentifierError, parse_legacy_nip, parse_nik, parse_nip
 from netral.agencies.models import Agency, Employee, Unit
 from netral.agencies.roster_file import RosterTable
-from netral.core.audit import Actor
-from netral.core.bulk import bulk_insert, bulk_update
-from netral.core.codes import new_code, new_codes
-from netral.core.models import AuditEntry
+from netral.base.bulk import bulk_insert, bulk_update
+from netral.base.codes import new_code, new_codes
+from netral.base.models import AuditEntry
 
 Progress = Callable[[float], None]
 UNIT_SEPARATOR = ">"

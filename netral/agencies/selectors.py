@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 
+from netral.accounts import selectors as account_selectors
+from netral.accounts.models import Membership
 from netral.agencies.models import Agency, Employee, RosterImport, Unit
-from netral.core.models import Membership
 
 
 def _scope_path(viewer: Membership) -> str | None:
@@ -122,3 +123,18 @@ def overseen_agencies(*, viewer: Membership, with_employee_counts: bool = True) 
     if not with_employee_counts:
         return agencies  # the count reads every employee of the country: seconds, not ms
     return agencies.annotate(employee_count=Count("employees", filter=Q(employees__is_active=True)))
+
+
+# The objects whose log an admin can open, by the name used in the URL.
+AUDITED_OBJECTS = {
+    "employee": lambda viewer, code: employee_get(viewer=viewer, code=code),
+    "unit": lambda viewer, code: unit_get(viewer=viewer, code=code),
+    "import": lambda viewer, code: roster_import_get(viewer=viewer, code=code),
+    "membership": lambda viewer, code: account_selectors.membership_get(viewer=viewer, code=code),
+}
+
+
+def audited_object_get(*, viewer: Membership, kind: str, code: str) -> Model:
+    if kind not in AUDITED_OBJECTS or not viewer.is_admin:
+        raise Http404
+    return AUDITED_OBJECTS[kind](viewer, code)

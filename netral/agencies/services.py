@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency, Employee, Region, RosterImport, Unit
 from netral.agencies.roster import (
     MAX_REPORTED_ISSUES,
@@ -21,7 +23,7 @@ from netral.agencies.roster import (
 )
 from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
 from netral.agencies.signals import roster_imported
-from netral.core.audit import Actor, audit_log
+from netral.base.audit import audit_log
 
 
 class RosterUploadError(Exception):
@@ -256,3 +258,72 @@ def roster_import_apply_run(job: RosterImport, actor: Actor) -> RosterImport:
     if plan.is_valid:
         roster_imported.send(sender=RosterImport, agency=job.agency)
     return job
+
+
+def membership_create(
+    *,
+    actor: Actor,
+    agency: Agency,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str,
+    role: str,
+    unit: Unit | None,
+) -> Membership:
+    with transaction.atomic():
+        user = User(username=username, email=email, first_name=full_name[:150])
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        membership = Membership(user=user, agency=agency, role=role, unit=unit)
+        membership.full_clean()
+        membership.save()
+        audit_log(
+            actor=actor,
+            action="core.membership.created",
+            target=membership,
+            agency=agency,
+            data={"user": username, "role": role, "unit": unit.name if unit else None},
+        )
+    return membership
+
+
+def membership_update(
+    *, actor: Actor, membership: Membership, role: str, unit: Unit | None
+) -> Membership:
+    with transaction.atomic():
+        before = {
+            "role": membership.role,
+            "unit": membership.unit.name if membership.unit else None,
+        }
+        membership.role = role
+        membership.unit = unit
+        membership.full_clean()
+        membership.save()
+        after = {"role": role, "unit": unit.name if unit else None}
+        if before != after:
+            audit_log(
+                actor=actor,
+                action="core.membership.role_changed",
+                target=membership,
+                agency=membership.agency,
+                data={"before": before, "after": after},
+            )
+    return membership
+
+
+def membership_delete(*, actor: Actor, membership: Membership) -> None:
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="core.membership.removed",
+            target=membership.user,
+            agency=membership.agency,
+            data={"user": membership.user.username, "role": membership.role},
+        )
+        user = membership.user
+        membership.delete()
+        if not user.memberships.exists():
+            user.is_active = False
+            user.save(update_fields=["is_active"])

@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
+from netral.accounts.actors import Actor
+from netral.accounts.models import User
 from netral.agencies.models import RosterImport
 from netral.agencies.services import roster_import_analyse_run, roster_import_apply_run
-from netral.core.audit import Actor
-from netral.core.models import User
 
 
 @task()

@@ -1,9 +1,19 @@
 from django.urls import path
 
-from netral.agencies import views
+from netral.agencies import officer_views, views
 
 app_name = "agencies"
 urlpatterns = [
+    path("pengguna/", officer_views.membership_list_view, name="membership_list"),
+    path("pengguna/tambah/", officer_views.membership_create_view, name="membership_create"),
+    path("pengguna/<str:code>/", officer_views.membership_edit_view, name="membership_edit"),
+    path(
+        "pengguna/<str:code>/hapus/",
+        officer_views.membership_delete_view,
+        name="membership_delete",
+    ),
+    path("log/", officer_views.audit_list_view, name="audit_list"),
+    path("log/<str:kind>/<str:code>/", officer_views.audit_object_view, name="audit_object"),
     path("unit/", views.unit_tree_view, name="unit_tree"),
     path("unit/<str:code>/", views.unit_detail_view, name="unit_detail"),
     path("pegawai/", views.employee_list_view, name="employee_list"),

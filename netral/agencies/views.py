@@ -5,6 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from netral.accounts.access import can_view_roster, is_admin, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies import selectors, services
 from netral.agencies.forms import (
     EmployeeFilterForm,
@@ -14,9 +17,6 @@ from netral.agencies.forms import (
 )
 from netral.agencies.models import RosterImport
 from netral.agencies.roster_template import roster_template_xlsx
-from netral.core.access import can_view_roster, is_admin, officer_view
-from netral.core.audit import Actor
-from netral.core.models import Membership
 
 
 @officer_view(can_view_roster)

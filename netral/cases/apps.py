@@ -5,3 +5,9 @@ class CasesConfig(AppConfig):
     name = "netral.cases"
     label = "cases"
     verbose_name = "Reports and cases"
+
+    def ready(self) -> None:
+        from netral.base.findings import case_desk_register
+        from netral.cases.desk import CaseDesk
+
+        case_desk_register(CaseDesk())

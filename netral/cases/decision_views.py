@@ -21,14 +21,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from netral.accounts.access import can_handle_cases, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.base import charts
+from netral.base.audit import audit_log
 from netral.cases import decisions, selectors, statistics
 from netral.cases.decision_forms import DecisionForm, ExaminationForm, SanctionForm
 from netral.cases.evidence import EvidenceError, evidence_read
 from netral.cases.models import Case, Examination
-from netral.core.access import officer_view
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
-from netral.monitoring import charts
 
 
 def _case_for(viewer: Membership, code: str) -> Case:
@@ -39,7 +40,7 @@ def _case_for(viewer: Membership, code: str) -> Case:
     )
     if case is None:
         raise Http404
-    if not selectors.can_handle_cases(viewer):
+    if not can_handle_cases(viewer):
         raise PermissionDenied
     return case
 

@@ -22,11 +22,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from netral.accounts.access import HANDLING_ROLES
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.base.audit import audit_log
 from netral.cases import selectors, services
 from netral.cases.evidence import evidence_add
 from netral.cases.models import Case, Evidence, Examination, Sanction, SanctionType
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
 
 # The examining team of PP 94/2021 for moderate and severe cases.
 EXAMINER_ROLES: dict[str, str | Promise] = {
@@ -74,7 +76,7 @@ def can_decide(*, viewer: Membership, case: Case) -> bool:
 
 
 def can_export_sanctions(viewer: Membership) -> bool:
-    return viewer.role in selectors.HANDLING_ROLES
+    return viewer.role in HANDLING_ROLES
 
 
 def examination_save(

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from netral.accounts.actors import Actor
+from netral.base.audit import audit_log
 from netral.cases import crypto
 from netral.cases.models import Case, Evidence
-from netral.core.audit import Actor, audit_log
 
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 

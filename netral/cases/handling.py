@@ -19,7 +19,12 @@ from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from netral.accounts.access import HANDLING_ROLES
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency
+from netral.base.audit import audit_log
+from netral.base.models import Election
 from netral.cases import crypto, services
 from netral.cases.evidence import evidence_add
 from netral.cases.intake import message_context, message_text
@@ -33,10 +38,8 @@ from netral.cases.models import (
     HandlingProcedure,
     ProcedureStage,
 )
-from netral.cases.selectors import HANDLING_ROLES, case_list
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership, User
-from netral.pacts.models import Campaign, Election, Signature
+from netral.cases.selectors import case_list
+from netral.pacts.models import Campaign, Signature
 
 MESSAGE_MAX_CHARS = 5000
 STAGE_DAYS_MAX = 365
@@ -49,11 +52,6 @@ class HandlingError(Exception):
 
 
 # Who may do what
-
-
-def can_manage_cases(viewer: Membership) -> bool:
-    """Moving, closing, assigning, joining duplicates and opening cases: the supervisors."""
-    return viewer.role == Membership.Role.SUPERVISOR
 
 
 def can_edit_procedure(*, viewer: Membership, election: Election) -> bool:

@@ -13,14 +13,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Employee
 from netral.agencies.selectors import employee_by_identifier
+from netral.base.models import Election
 from netral.cases.evidence import content_type_of
 from netral.cases.form_checks import ActFactsMixin
 from netral.cases.handling import MESSAGE_MAX_CHARS, STAGE_DAYS_MAX
 from netral.cases.models import Case, ProcedureStage, ViolationType
-from netral.core.models import Membership, User
-from netral.pacts.models import Election
 
 ACCEPTED_FILES = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"
 

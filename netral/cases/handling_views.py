@@ -16,6 +16,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from netral.accounts.access import can_handle_cases, can_manage_cases, is_admin, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.base.audit import audit_log
+from netral.base.models import Election
 from netral.cases import handling, selectors, services
 from netral.cases.evidence import IMAGE_TYPES, EvidenceError, evidence_add, evidence_read
 from netral.cases.handling import HandlingError, QueueFilter
@@ -34,10 +39,6 @@ from netral.cases.handling_forms import (
 )
 from netral.cases.intake import phase_for
 from netral.cases.models import Case, Evidence, HandlingProcedure
-from netral.core.access import is_admin, officer_view
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
-from netral.pacts.models import Election
 from netral.pacts.selectors import election_get, election_list
 
 QUEUE_PAGE_SIZE = 50
@@ -46,7 +47,7 @@ QUEUE_PAGE_SIZE = 50
 def case_for_user(viewer: Membership, code: str) -> Case:
     """Opens every case view: another agency's case is not found (404); a member of the agency
     whose role does not handle cases is refused (403)."""
-    if not selectors.can_handle_cases(viewer):
+    if not can_handle_cases(viewer):
         if Case.objects.filter(agency=viewer.agency, code=code).exists():
             raise PermissionDenied
         raise Http404
@@ -61,7 +62,7 @@ def _require(allowed: bool) -> None:
 # The queue
 
 
-@officer_view(selectors.can_handle_cases)
+@officer_view(can_handle_cases)
 def queue_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, stages=handling.queue_stage_choices(viewer=viewer))
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -83,7 +84,7 @@ def queue_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_manage": handling.can_manage_cases(viewer),
+            "can_manage": can_manage_cases(viewer),
         },
     )
 
@@ -94,7 +95,7 @@ def queue_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
 def _render_case(
     request: HttpRequest, viewer: Membership, case: Case, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    can_manage = handling.can_manage_cases(viewer)
+    can_manage = can_manage_cases(viewer)
     can_read_identity = selectors.can_read_identity(viewer=viewer, case=case)
     can_read_evidence = selectors.can_read_evidence(viewer=viewer, case=case)
     identity = ""
@@ -158,7 +159,7 @@ def case_view(request: HttpRequest, code: str, viewer: Membership) -> HttpRespon
 @officer_view()
 def case_move_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     case = case_for_user(viewer, code)
-    _require(handling.can_manage_cases(viewer) and case.election_id is not None)
+    _require(can_manage_cases(viewer) and case.election_id is not None)
     form = MoveForm(request.POST, stages=handling_procedure_stages(case))
     if not form.is_valid():
         return _render_case(request, viewer, case, status=400, move_form=form)
@@ -175,7 +176,7 @@ def case_move_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
 def case_close_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """Closing asks once more: the outcome is what the reporter will see."""
     case = case_for_user(viewer, code)
-    _require(handling.can_manage_cases(viewer))
+    _require(can_manage_cases(viewer))
     if case.status != Case.Status.OPEN:
         messages.error(request, _("The case is closed already."))
         return redirect("cases:case", code=code)
@@ -286,7 +287,7 @@ def case_duplicate_view(
     """Join another case into this one (asks first)."""
     case = case_for_user(viewer, code)
     duplicate = selectors.case_get(viewer=viewer, code=duplicate_code)
-    _require(handling.can_manage_cases(viewer))
+    _require(can_manage_cases(viewer))
     if request.method == "POST":
         try:
             handling.case_duplicate_link(
@@ -401,12 +402,12 @@ def _open_case(
     return render(request, template, {"form": form})
 
 
-@officer_view(handling.can_manage_cases)
+@officer_view(can_manage_cases)
 def finding_create_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     return _open_case(request, viewer, CaseOpenForm, "cases/case_finding_form.html")
 
 
-@officer_view(handling.can_manage_cases)
+@officer_view(can_manage_cases)
 def referral_create_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     return _open_case(request, viewer, ReferralForm, "cases/case_referral_form.html")
 

@@ -13,12 +13,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from netral.accounts.actors import Actor
 from netral.agencies.models import Agency, Employee
+from netral.base.audit import audit_log
+from netral.base.models import Election
 from netral.cases import crypto, services
 from netral.cases.evidence import EvidenceError, evidence_add
 from netral.cases.models import Case, CaseMessage, Evidence, ViolationType
-from netral.core.audit import Actor, audit_log
-from netral.pacts.models import Election
 
 # Audit entries name the reporter by role only: no IP address or browser, which could identify
 # an anonymous reporter.

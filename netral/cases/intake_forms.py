@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.agencies.identifiers import PNS, PPPK, IdentifierError, parse_nip
 from netral.agencies.models import Agency
+from netral.base.models import Election
 from netral.cases.evidence import content_type_of
 from netral.cases.form_checks import MAX_LINKS, ActFactsMixin
 from netral.cases.intake import Upload, elections_for
 from netral.cases.models import Case, ViolationType
 from netral.cases.services import RECEIPT_DIGITS
-from netral.pacts.models import Election
 
 DESCRIPTION_MAX_LENGTH = 5000
 MESSAGE_MAX_LENGTH = 5000

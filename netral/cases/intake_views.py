@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from netral.accounts import services as account_services
 from netral.agencies.models import Agency
+from netral.base.audit import client_ip
 from netral.cases import intake, services
 from netral.cases.evidence import EvidenceError
 from netral.cases.intake_forms import (
@@ -27,8 +29,6 @@ from netral.cases.intake_forms import (
     ReportForm,
 )
 from netral.cases.models import Case
-from netral.core import services as core_services
-from netral.core.audit import client_ip
 
 SESSION_FORM_TOKENS = "cases_report_tokens"
 SESSION_USED_TOKENS = "cases_report_used_tokens"
@@ -168,7 +168,7 @@ def receipt_view(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_throttled(request: HttpRequest, key: str) -> bool:
-    return core_services.login_is_throttled(username=key, ip=client_ip(request))
+    return account_services.login_is_throttled(username=key, ip=client_ip(request))
 
 
 @never_cache
@@ -183,7 +183,7 @@ def follow_view(request: HttpRequest) -> HttpResponse:
         else:
             case = intake.reporter_case_find(receipt)
             if case is None:
-                core_services.login_failure_record(username=key, ip=client_ip(request))
+                account_services.login_failure_record(username=key, ip=client_ip(request))
                 form.add_error(None, _("Code not found."))
             else:
                 request.session.cycle_key()

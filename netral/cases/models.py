@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netral.core.codes import new_code
+from netral.base.codes import new_code
 
 
 class ViolationType(models.Model):
@@ -70,7 +70,7 @@ class HandlingProcedure(models.Model):
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     election = models.OneToOneField(
-        "pacts.Election", on_delete=models.CASCADE, related_name="handling_procedure"
+        "base.Election", on_delete=models.CASCADE, related_name="handling_procedure"
     )
     receiving_body = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,7 +136,7 @@ class Case(models.Model):
     number = models.CharField(max_length=30)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="cases")
     election = models.ForeignKey(
-        "pacts.Election", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        "base.Election", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     source = models.CharField(max_length=10, choices=Source.choices)
     # The slow hash of the reporter's 16-digit receipt code (public reports only).

@@ -7,14 +7,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from netral.accounts.access import HANDLING_ROLES, can_handle_cases
+from netral.accounts.models import Membership
 from netral.cases.models import Case, CaseAssignment
-from netral.core.models import Membership
-
-HANDLING_ROLES = {Membership.Role.SUPERVISOR, Membership.Role.DECISION_MAKER}
-
-
-def can_handle_cases(viewer: Membership) -> bool:
-    return viewer.role in HANDLING_ROLES
 
 
 def can_see_statistics(viewer: Membership) -> bool:

@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from netral.accounts.actors import Actor
 from netral.agencies.models import Agency
+from netral.base.audit import audit_log
+from netral.base.models import Election
 from netral.cases import crypto
 from netral.cases.catalogue import DEFAULT_RECEIVING_BODY, DEFAULT_STAGES
 from netral.cases.models import Case, CaseStageRecord, HandlingProcedure, ProcedureStage
 from netral.cases.workdays import stage_due_at
-from netral.core.audit import Actor, audit_log
-from netral.pacts.models import Election
 
 RECEIPT_DIGITS = 16
 

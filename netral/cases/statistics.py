@@ -16,12 +16,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from netral.accounts.models import Membership
 from netral.agencies.models import Agency, Employee, Unit
 from netral.agencies.selectors import overseen_agencies
+from netral.base.models import Election
 from netral.cases.models import Case, CaseStageRecord, Sanction
 from netral.cases.selectors import can_see_statistics
-from netral.core.models import Membership
-from netral.pacts.models import Election
 
 OWN = "instansi"
 OVERSEEN = "pengawasan"

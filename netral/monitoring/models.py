@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from netral.core.codes import new_code
+from netral.base.codes import new_code
 
 
 class CampaignTally(models.Model):
@@ -18,7 +18,7 @@ class CampaignTally(models.Model):
         "pacts.Campaign", on_delete=models.CASCADE, primary_key=True, related_name="tally"
     )
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    election = models.ForeignKey("pacts.Election", on_delete=models.CASCADE, related_name="+")
+    election = models.ForeignKey("base.Election", on_delete=models.CASCADE, related_name="+")
     eligible = models.PositiveIntegerField(default=0)
     signed = models.PositiveIntegerField(default=0)
     signed_paper = models.PositiveIntegerField(default=0)

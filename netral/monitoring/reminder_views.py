@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from netral.accounts.access import is_admin, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
-from netral.core.access import is_admin, officer_view
-from netral.core.audit import Actor
-from netral.core.models import Membership
 from netral.monitoring import reminders
 from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Campaign

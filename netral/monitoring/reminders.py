@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies.models import Employee, Unit
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
+from netral.base.audit import audit_log
 from netral.monitoring.models import ReminderDelivery, ReminderRound
 from netral.pacts.models import Campaign, Signature, SigningLink
 from netral.pacts.services import campaign_employees, signing_token

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from netral.core.access import officer_view
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
+from netral.accounts.access import officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.base.audit import audit_log
 from netral.monitoring import reports, selectors
 from netral.monitoring.models import ReportExport
 from netral.pacts import selectors as pacts_selectors

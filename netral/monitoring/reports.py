@@ -45,13 +45,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Employee, Region, Unit
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
+from netral.base.audit import audit_log
 from netral.monitoring.models import ReportExport
-from netral.monitoring.selectors import Completion, Dashboard, RollupRow, campaign_dashboard
+from netral.monitoring.selectors import Dashboard, RollupRow, campaign_dashboard
 from netral.pacts.models import Attendance, Campaign, Signature
+from netral.pacts.selectors import Completion
 from netral.pacts.services import campaign_employees
 
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -1,50 +1,27 @@
-"""Completion numbers of a campaign, scoped to the acting membership.
-
-Every count starts from the campaign's eligible employees (`campaign_employees`) joined to their
-signature, so a page, an export and a rollup never disagree: a signature of an employee who has
-left the roster since is not counted, nor is the employee."""
+"""Completion numbers of a campaign, scoped to the acting membership; the counts themselves come
+from `pacts.selectors.campaign_count_rows`, so no two pages count differently."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Agency, Employee, Unit
-from netral.core.models import Membership
+from netral.base.models import Election
 from netral.monitoring.models import CampaignTally
-from netral.pacts.models import Attendance, Campaign, Election, Signature
-from netral.pacts.services import campaign_employees
+from netral.pacts.models import Attendance, Campaign, Signature
+from netral.pacts.selectors import (
+    Completion,
+    campaign_count_rows,
+    campaign_eligible,
+)
 
 PAPER = Signature.Channel.PAPER
-
-
-@dataclass
-class Completion:
-    eligible: int = 0
-    signed: int = 0
-    paper: int = 0
-
-    @property
-    def electronic(self) -> int:
-        return self.signed - self.paper
-
-    @property
-    def unsigned(self) -> int:
-        return self.eligible - self.signed
-
-    @property
-    def percent(self) -> float:
-        return 100 * self.signed / self.eligible if self.eligible else 0.0
-
-    def add(self, other: Completion) -> None:
-        self.eligible += other.eligible
-        self.signed += other.signed
-        self.paper += other.paper
 
 
 @dataclass
@@ -71,57 +48,6 @@ class Dashboard:
 def _scope_root(viewer: Membership, unit: Unit | None) -> Unit | None:
     """The unit a page is about: the asked one, else a coordinator's own, else the agency."""
     return unit if unit is not None else viewer.unit
-
-
-def _eligible(campaign: Campaign, root: Unit | None) -> QuerySet[Employee]:
-    employees = campaign_employees(campaign)
-    if root is not None:
-        employees = employees.filter(unit__path__startswith=root.path)
-    return employees
-
-
-CountRow = tuple[int, str, str, str | None, int | None, str | None, int]
-
-
-def _bucket(column: str, *, size: int, offset: int) -> str:
-    """SQL for the number of the local hour or day (`size` seconds) a timestamp falls in; an
-    integer is cheaper to fetch than a timestamp. Indonesia keeps no daylight saving time, so
-    one offset holds for the whole campaign."""
-    if connection.vendor == "postgresql":
-        return f"floor((extract(epoch from {column}) + {offset}) / {size})::bigint"
-    return f"(CAST(strftime('%%s', {column}) AS INTEGER) + {offset}) / {size}"
-
-
-def _counts(
-    campaign: Campaign, root: Unit | None, *, bucket: tuple[int, int] | None = None
-) -> list[CountRow]:
-    """(unit id, kind, position type, channel, signing bucket, attendance mode, employees) for
-    the eligible employees, in one pass over them. The channel, bucket and mode are None where
-    there is none; the bucket and mode always, unless `bucket` gives (size, offset) seconds."""
-    inner, params = (
-        _eligible(campaign, root).order_by().values("id", "unit_id", "kind", "position_type")
-    ).query.sql_with_params()
-    signatures, attendance = Signature._meta.db_table, Attendance._meta.db_table
-    number, mode = "NULL", "NULL"
-    if bucket is not None:
-        number = _bucket("s.signed_at", size=int(bucket[0]), offset=int(bucket[1]))
-        mode = "a.mode"
-    # Only table names, integers and Django's own compiled SQL are formatted in; values are
-    # parameters.
-    sql = " ".join(
-        [
-            f"SELECT e.unit_id, e.kind, e.position_type, s.channel, {number}, {mode}, COUNT(*)",
-            f"FROM ({inner}) e LEFT JOIN {signatures} s",
-            "ON s.employee_id = e.id AND s.campaign_id = %s",
-            f"LEFT JOIN {attendance} a ON a.employee_id = e.id AND a.campaign_id = %s"
-            if bucket is not None
-            else "",
-            "GROUP BY 1, 2, 3, 4, 5, 6",
-        ]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, campaign.pk, *([campaign.pk] if bucket else [])])
-        return cursor.fetchall()
 
 
 def _bucket_start(
@@ -171,7 +97,7 @@ def campaign_dashboard(
     offset = int(local_offset.total_seconds())
     buckets: dict[int, int] = {}
     attendance = {mode: 0 for mode in Attendance.Mode.values}
-    for unit_id, kind, position_type, channel, number, mode, count in _counts(
+    for unit_id, kind, position_type, channel, number, mode, count in campaign_count_rows(
         campaign, root, bucket=(size, offset) if timeline else None
     ):
         signed = count if channel is not None else 0
@@ -218,23 +144,13 @@ def unsigned_employees(
 ) -> QuerySet[Employee]:
     """The eligible employees in the viewer's scope (or a unit of it) who have not signed."""
     root = _scope_root(viewer, unit)
-    employees = _eligible(campaign, root).exclude(
+    employees = campaign_eligible(campaign, root).exclude(
         pk__in=Signature.objects.filter(campaign=campaign).values("employee_id")
     )
     if query.strip():
         matching = agency_selectors.employee_list(viewer=viewer, query=query)
         employees = employees.filter(pk__in=matching.values("id"))
     return employees.select_related("unit").order_by("unit__path", "name")
-
-
-def campaign_completion(campaign: Campaign) -> Completion:
-    """The whole campaign's numbers, counted now (the tally's source of truth)."""
-    completion = Completion()
-    for *_keys, channel, _bucket, _mode, count in _counts(campaign, None):
-        completion.eligible += count
-        completion.signed += count if channel is not None else 0
-        completion.paper += count if channel == PAPER else 0
-    return completion
 
 
 @dataclass

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from netral.agencies.models import Agency
 from netral.monitoring.models import CampaignTally
-from netral.monitoring.selectors import campaign_completion
 from netral.pacts.models import Campaign
+from netral.pacts.selectors import campaign_completion
 
 
 def tally_refresh(*, campaign: Campaign) -> CampaignTally:

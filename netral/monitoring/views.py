@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from netral.accounts.access import officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Agency, Employee, Region
-from netral.core.access import officer_view
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
-from netral.monitoring import charts, selectors
+from netral.base import charts
+from netral.base.audit import audit_log
+from netral.monitoring import selectors
 from netral.monitoring.selectors import Completion, Dashboard
 from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Attendance, Campaign
@@ -200,7 +202,7 @@ def public_view(request: HttpRequest, code: str) -> HttpResponse:
     )
     if campaign is None:
         raise Http404
-    completion: Completion = selectors.campaign_completion(campaign)
+    completion: Completion = pacts_selectors.campaign_completion(campaign)
     return render(
         request, "monitoring/public.html", {"campaign": campaign, "completion": completion}
     )
@@ -249,7 +251,29 @@ def rollup_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     )
 
 
+# The officer's first page: what to watch today, whatever the role.
+@officer_view()
+def home_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    context = {
+        "counts": agency_selectors.employee_counts(viewer=viewer) if viewer.can_view_roster else {},
+        "recent_imports": agency_selectors.roster_import_list(viewer=viewer)[:5],
+        "overseen_count": agency_selectors.overseen_agencies(
+            viewer=viewer, with_employee_counts=False
+        ).count(),
+        "open_campaigns": Campaign.objects.filter(
+            agency=viewer.agency, status=Campaign.Status.OPEN
+        ).select_related("election")[:5]
+        if can_watch(viewer)
+        else [],
+        "report_url": request.build_absolute_uri(
+            reverse("cases:report", kwargs={"agency_code": viewer.agency.code})
+        ),
+    }
+    return render(request, "monitoring/home.html", context)
+
+
 urlpatterns: list[URLPattern] = [
+    path("", home_view, name="home"),
     path("pantau/<str:code>/", dashboard_view, name="dashboard"),
     path("pantau/<str:code>/unit/<str:unit_code>/", unit_view, name="unit"),
     path("pantau/<str:code>/layar/", screen_view, name="screen"),

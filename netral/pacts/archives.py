@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from netral.accounts.actors import Actor
 from netral.agencies.models import Unit
-from netral.core.audit import Actor, audit_log
+from netral.base.audit import audit_log
 from netral.pacts.models import Campaign, PactArchive, Signature
 from netral.pacts.services import scan_path
 

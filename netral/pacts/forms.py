@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.agencies.forms import UnitChoiceField
 from netral.agencies.models import Unit
-from netral.pacts.models import Campaign, Election, PactVersion
+from netral.base.models import Election
+from netral.pacts.models import Campaign, PactVersion
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_DRAWING_BYTES = 200 * 1024

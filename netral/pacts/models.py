@@ -9,32 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netral.core.codes import new_code
-
-
-class Election(models.Model):
-    """An election event (Pemilu or Pemilihan); campaigns and, later, cases hang on it."""
-
-    class Kind(models.TextChoices):
-        PEMILU = "pemilu", _("General election (Pemilu)")
-        PEMILIHAN = "pemilihan", _("Regional head election (Pemilihan)")
-
-    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
-    # The agency that defined it; a national body's elections are visible to every agency.
-    owner = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="elections")
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    candidate_determination_date = models.DateField(null=True, blank=True)
-    campaign_start = models.DateField(null=True, blank=True)
-    campaign_end = models.DateField(null=True, blank=True)
-    voting_day = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-voting_day", "name"]
-
-    def __str__(self) -> str:
-        return self.name
+from netral.base.codes import new_code
 
 
 class PactVersion(models.Model):
@@ -46,7 +21,9 @@ class PactVersion(models.Model):
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="pact_versions")
+    election = models.ForeignKey(
+        "base.Election", on_delete=models.PROTECT, related_name="pact_versions"
+    )
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     intro = models.TextField()
@@ -106,7 +83,9 @@ class Campaign(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="campaigns"
     )
-    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="campaigns")
+    election = models.ForeignKey(
+        "base.Election", on_delete=models.PROTECT, related_name="campaigns"
+    )
     pact_version = models.ForeignKey(PactVersion, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     ceremony_date = models.DateField(null=True, blank=True)

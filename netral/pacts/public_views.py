@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from netral.accounts import services as account_services
+from netral.accounts.actors import Actor
 from netral.agencies.identifiers import mask_nip
 from netral.agencies.models import Employee
-from netral.core import merkle
-from netral.core import services as core_services
-from netral.core.audit import Actor, client_ip
+from netral.base import merkle
+from netral.base.audit import client_ip
 from netral.pacts import selectors, services, transparency
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
@@ -111,7 +112,7 @@ def _open_campaign_or_404(code: str) -> Campaign:
 
 
 def _throttled(request: HttpRequest, key: str) -> bool:
-    return core_services.login_is_throttled(username=key, ip=client_ip(request))
+    return account_services.login_is_throttled(username=key, ip=client_ip(request))
 
 
 @never_cache
@@ -129,7 +130,7 @@ def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
                 campaign=campaign, identifier=form.cleaned_data["identifier"]
             )
             if employee is None:
-                core_services.login_failure_record(username=key, ip=client_ip(request))
+                account_services.login_failure_record(username=key, ip=client_ip(request))
                 form.add_error(
                     "identifier", _("This NIP or NIK is not on the list for this campaign.")
                 )
@@ -182,7 +183,7 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
             request.session.set_expiry(CEREMONY_SESSION_SECONDS)
             return redirect("pacts:ceremony_sign", code=code)
         else:
-            core_services.login_failure_record(username=key, ip=client_ip(request))
+            account_services.login_failure_record(username=key, ip=client_ip(request))
             form.add_error("code", _("The code is wrong or has expired."))
     masked = employee.email[:2] + "***@" + employee.email.split("@")[-1] if employee.email else ""
     return render(

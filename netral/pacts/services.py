@@ -22,16 +22,16 @@ from django.db.models.expressions import Col
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from netral.accounts.actors import Actor
 from netral.agencies.models import Agency, Employee, Unit
-from netral.core.audit import Actor, audit_entry_build, audit_log
-from netral.core.bulk import bulk_insert, insert_values
-from netral.core.models import AuditEntry
+from netral.base.audit import audit_entry_build, audit_log
+from netral.base.bulk import bulk_insert, insert_values
+from netral.base.models import AuditEntry, Election
 from netral.pacts.defaults import default_pact_content
 from netral.pacts.models import (
     Attendance,
     Campaign,
     CeremonyCode,
-    Election,
     PactVersion,
     Signature,
     SigningLink,

@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from netral.core import merkle
+from netral.base import merkle
 from netral.pacts.models import Campaign, LogHead, Signature, TreeHead
 from netral.pacts.signals import log_sequenced
 

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from netral.accounts.access import is_admin, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Unit
-from netral.core.access import is_admin, officer_view
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
-from netral.monitoring.selectors import campaign_dashboard
+from netral.base.audit import audit_log
 from netral.pacts import archives, selectors, services, sheets
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
 from netral.pacts.models import Attendance, Campaign, PactArchive, PactVersion, SigningLink
@@ -136,7 +136,7 @@ def campaign_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse
 @officer_view(can_run_campaigns)
 def campaign_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     campaign = selectors.campaign_get(viewer=viewer, code=code)
-    completion = campaign_dashboard(viewer=viewer, campaign=campaign, timeline=False).total
+    completion = selectors.campaign_completion(campaign, viewer.unit)
     return render(
         request,
         "pacts/campaign_detail.html",

@@ -24,18 +24,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from netral.accounts.access import can_handle_cases
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies.identifiers import PNS, PPPK, IdentifierError, parse_nip
 from netral.agencies.models import Agency
 from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
-from netral.agencies.selectors import employee_by_identifier
-from netral.cases import services as case_services
-from netral.cases.evidence import evidence_add
-from netral.cases.intake import phase_for
-from netral.cases.models import Case, ViolationType
-from netral.cases.selectors import can_handle_cases
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
-from netral.pacts.models import Election
+from netral.base.audit import audit_log
+from netral.base.models import Election
 from netral.screening import pipeline
 from netral.screening.models import Category, FlagReview, ScreenedPost, ScreeningBatch
 from netral.screening.rules import RULES
@@ -46,7 +42,6 @@ AUTHOR_MAX_CHARS = 200
 URL_MAX_CHARS = 500
 MAX_REPORTED_ERRORS = 200
 INSERT_CHUNK = 1000
-CASE_DESCRIPTION_MAX_CHARS = 5000
 # Posts are acts of SKB 2/2022 number 4 (posting, commenting, sharing) unless a flag says which.
 DEFAULT_ACT = "skb2022-04"
 
@@ -530,69 +525,6 @@ def suggested_act(post: ScreenedPost) -> str:
         if flag.get("act"):
             return str(flag["act"])
     return DEFAULT_ACT
-
-
-def _case_description(post: ScreenedPost) -> str:
-    summary = "\n".join(
-        f"- {category_label(flag['category'])} ({round(flag['score'] * 100)}%): {flag['title']}"
-        for flag in post.flags
-    )
-    heading = _("Flags of the screening:") if summary else _("The screening raised no flag.")
-    footer = f"{heading}\n{summary}".rstrip()
-    room = CASE_DESCRIPTION_MAX_CHARS - len(footer) - 2
-    text = post.text if len(post.text) <= room else post.text[: max(room - 1, 0)] + "…"
-    return f"{text}\n\n{footer}"
-
-
-def post_case_open(
-    *, actor: Actor, viewer: Membership, post: ScreenedPost, violation_type: ViolationType
-) -> tuple[Case, bool]:
-    """Open a case from a post, with the post as a PDF in its evidence. A post opens one case:
-    asked again, the existing case is returned (and False)."""
-    from netral.screening.post_evidence import post_pdf
-
-    with transaction.atomic():
-        locked = ScreenedPost.objects.select_for_update().get(pk=post.pk)
-        if locked.case is not None:
-            post.case = locked.case
-            return locked.case, False
-        batch = post.batch
-        employee = employee_by_identifier(viewer=viewer, identifier=post.nip) if post.nip else None
-        reported: dict[str, Any] = (
-            {"employee": employee}
-            if employee is not None
-            else {"reported_name": post.author, "reported_nip": post.nip}
-        )
-        case = case_services.case_create(
-            actor=actor,
-            agency=batch.agency,
-            source=Case.Source.SCREENING,
-            election=batch.election,
-            violation_type=violation_type,
-            phase=phase_for(batch.election, post.posted_on),
-            occurred_on=post.posted_on,
-            description=_case_description(post),
-            links=[post.url] if post.url else [],
-            **reported,
-        )
-        evidence_add(
-            actor=actor,
-            case=case,
-            file_name=f"postingan-{post.code}.pdf",
-            data=post_pdf(post=post, generated_at=timezone.now()),
-            origin="screening",
-        )
-        locked.case = case
-        locked.save(update_fields=["case"])
-        post.case = case
-        audit_log(
-            actor=actor,
-            action="screening.post.case_opened",
-            target=post,
-            agency=batch.agency,
-            data={"case": case.code, "number": case.number, "batch": batch.code},
-        )
-    return case, True
 
 
 # Showing a post

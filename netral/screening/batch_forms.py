@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netral.cases.models import ViolationType
-from netral.pacts.models import Election
+from netral.base.findings import case_desk
+from netral.base.models import Election
 from netral.screening.models import Category
 
 ACCEPTED_FILES = (
@@ -80,9 +80,11 @@ class FlagReviewForm(forms.Form):
 
 
 class PostCaseForm(forms.Form):
-    violation_type = forms.ModelChoiceField(
-        label=_("Act"),
-        queryset=ViolationType.objects.filter(is_active=True),
-        to_field_name="code",
-        empty_label=None,
-    )
+    violation_type = forms.ChoiceField(label=_("Act"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        acts = case_desk().acts()
+        field = self.fields["violation_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(act.code, f"{act.number}. {act.name}") for act in acts]

@@ -15,15 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from netral.cases.evidence import EvidenceError
-from netral.cases.handling import can_manage_cases
-from netral.cases.models import ViolationType
-from netral.cases.selectors import can_handle_cases
-from netral.core.access import officer_view
-from netral.core.audit import Actor
-from netral.core.models import Membership
+from netral.accounts.access import can_handle_cases, can_manage_cases, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.base.findings import FindingRefused, case_desk
 from netral.pacts.selectors import election_list
-from netral.screening import batch
+from netral.screening import batch, post_cases
 from netral.screening.batch_forms import (
     BatchUploadForm,
     FlagReviewForm,
@@ -130,7 +127,7 @@ def batch_view(request: HttpRequest, code: str, viewer: Membership) -> HttpRespo
                 "page": page,
                 "rows": _post_rows(list(page.object_list)),
                 "query": query,
-                "acts": list(ViolationType.objects.filter(is_active=True)),
+                "acts": case_desk().acts(),
                 "here": request.get_full_path(),
             }
         )
@@ -192,13 +189,13 @@ def post_case_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
         messages.error(request, _("Choose the act of the case."))
         return _back(request, post, request.POST.get("next", ""))
     try:
-        case, created = batch.post_case_open(
+        case, created = post_cases.post_case_open(
             actor=Actor.from_request(request),
             viewer=viewer,
             post=post,
-            violation_type=form.cleaned_data["violation_type"],
+            act=form.cleaned_data["violation_type"],
         )
-    except EvidenceError as problem:
+    except FindingRefused as problem:
         messages.error(request, str(problem))
         return _back(request, post, request.POST.get("next", ""))
     if created:

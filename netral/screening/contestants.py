@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from netral.core.audit import Actor, audit_log
-from netral.core.models import Membership
-from netral.pacts.models import Election
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.base.audit import audit_log
+from netral.base.models import Election
 from netral.pacts.selectors import election_list
 from netral.screening.models import Contestant
 

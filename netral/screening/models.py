@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from netral.core.codes import new_code
+from netral.base.codes import new_code
 
 
 class Category(models.TextChoices):
@@ -27,7 +27,7 @@ class Contestant(models.Model):
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     election = models.ForeignKey(
-        "pacts.Election", on_delete=models.CASCADE, related_name="contestants"
+        "base.Election", on_delete=models.CASCADE, related_name="contestants"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     name = models.CharField(max_length=200)
@@ -57,7 +57,7 @@ class ScreeningBatch(models.Model):
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     election = models.ForeignKey(
-        "pacts.Election", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "base.Election", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

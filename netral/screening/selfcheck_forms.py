@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from netral.pacts.models import Election
+from netral.base.models import Election
 from netral.screening.models import Contestant
 from netral.screening.pipeline import MAX_LENGTH
 

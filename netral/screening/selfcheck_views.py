@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from netral.cases.catalogue import VIOLATION_TYPES
-from netral.core.access import is_admin, officer_view
-from netral.core.audit import Actor
-from netral.core.models import Membership
+from netral.accounts.access import is_admin, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.base.findings import case_desk
 from netral.pacts.selectors import election_get
 from netral.screening import contestants
 from netral.screening.models import Category
@@ -25,8 +25,6 @@ from netral.screening.pipeline import Flag, Result, merged_spans, screen
 from netral.screening.rules import RULES
 from netral.screening.selfcheck_forms import ContestantForm, SelfCheckForm
 from netral.screening.vocabulary import vocabulary_for
-
-ACTS = {code: (number, name) for code, number, name, *_ in VIOLATION_TYPES}
 
 
 @dataclass
@@ -64,10 +62,11 @@ def highlighted(text: str, flags: list[Flag]) -> list[Piece]:
 
 
 def grouped(result: Result) -> list[CategoryGroup]:
+    acts = {act.code: (act.number, act.name) for act in case_desk().acts()}
     by_category: dict[str, list[FlagView]] = defaultdict(list)
     for flag in sorted(result.flags, key=lambda f: -f.score):
         rule = RULES.get(flag.rule)
-        number, name = ACTS.get(rule.skb, (None, "")) if rule else (None, "")
+        number, name = acts.get(rule.skb, (None, "")) if rule else (None, "")
         by_category[flag.category].append(FlagView(flag, number, name))
     return [
         CategoryGroup(str(label), value, by_category[value])

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from netral.screening.normalise import DATA, Document, fold, normalise, phrase_tokens
 
 if TYPE_CHECKING:
-    from netral.pacts.models import Election
+    from netral.base.models import Election
 
 # Tags of the contestants' own words.
 CONTESTANT = "contestant"

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency, Unit
-from netral.core.models import AuditEntry, Membership, User
+from netral.base.models import AuditEntry
 
 
 def test_a_regional_government_is_created_from_its_kemendagri_code(db: None) -> None:

@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from netral.accounts.actors import Actor
 from netral.agencies.models import Agency, Employee, Unit
 from netral.agencies.roster import RosterPlan, roster_apply, roster_plan
 from netral.agencies.roster_file import RosterFileError, read_roster_file
-from netral.core.audit import Actor
-from netral.core.models import AuditEntry
+from netral.base.models import AuditEntry
 from tests.agencies.roster_helpers import HEADERS, ROWS, csv_bytes, write, xlsx_bytes
 from tests.conftest import World
 

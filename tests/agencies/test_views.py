@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 
 from netral.agencies.models import Employee, RosterImport
 from netral.agencies.roster import COLUMNS
-from netral.core.models import AuditEntry
+from netral.base.models import AuditEntry
 from tests.agencies.roster_helpers import ROWS, csv_bytes
 from tests.conftest import World
 from tests.factories import employee_make
@@ -98,7 +98,9 @@ def test_an_admin_edits_an_employee_and_the_change_is_logged(client: Client, wor
     assert world.employee_b.position == "Perawat Ahli Muda"
     entry = AuditEntry.objects.get(action="agencies.employee.updated")
     assert entry.data["changes"]["position"] == ["", "Perawat Ahli Muda"]
-    log = names(client.get(reverse("core:audit_object", args=["employee", world.employee_b.code])))
+    log = names(
+        client.get(reverse("agencies:audit_object", args=["employee", world.employee_b.code]))
+    )
     assert "Perawat Ahli Muda" in log
 
 

@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
+from netral.accounts.models import Membership, User
+from netral.base.models import AuditEntry
 from netral.cases import handling, services
 from netral.cases.models import Case, DeadlineDigest, ViolationType
-from netral.core.models import AuditEntry, Membership, User
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, officer_make
 

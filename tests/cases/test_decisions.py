@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from netral.accounts.models import Membership, User
+from netral.base.models import AuditEntry
 from netral.cases import decisions, services
 from netral.cases.decision_forms import DecisionForm
 from netral.cases.models import (
@@ -25,7 +27,6 @@ from netral.cases.models import (
     SanctionType,
     ViolationType,
 )
-from netral.core.models import AuditEntry, Membership, User
 from tests.conftest import Pacts
 from tests.factories import SYSTEM
 

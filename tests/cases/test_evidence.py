@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
+from netral.base.models import AuditEntry
 from netral.cases import services
 from netral.cases.evidence import EvidenceError, evidence_add, evidence_read
 from netral.cases.models import Case, ViolationType
-from netral.core.models import AuditEntry
 from tests.conftest import Pacts
 from tests.factories import SYSTEM
 

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from netral.base.models import AuditEntry
 from netral.cases import crypto, services
 from netral.cases.models import Case, CaseStageRecord, NonWorkingDay, SanctionType, ViolationType
 from netral.cases.workdays import add_working_days, is_working_day
-from netral.core.models import AuditEntry
 from tests.conftest import Pacts
 from tests.factories import SYSTEM
 

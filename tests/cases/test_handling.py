@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency
+from netral.base.models import AuditEntry, Election
 from netral.cases import handling, intake, services
 from netral.cases.evidence import evidence_add
 from netral.cases.handling import HandlingError, QueueFilter
 from netral.cases.models import Case, CaseMessage, Evidence, ProcedureStage, ViolationType
-from netral.core.models import AuditEntry, Membership, User
 from netral.pacts import services as pacts_services
-from netral.pacts.models import Election, Signature
+from netral.pacts.models import Signature
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, agency_make, officer_make
 

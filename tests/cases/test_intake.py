@@ -16,11 +16,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
+from netral.base.models import AuditEntry, Election
 from netral.cases import crypto, intake, services
 from netral.cases.intake_views import SESSION_FOLLOW_CASE
 from netral.cases.models import Case, CaseMessage, Evidence, ViolationType
-from netral.core.models import AuditEntry
-from netral.pacts.models import Election
 from tests.conftest import Pacts, World
 from tests.factories import SYSTEM
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from netral.accounts.models import Membership, User
 from netral.agencies.models import Employee
 from netral.cases import decisions, services, statistics
 from netral.cases.models import Case, ProcedureStage, SanctionType, ViolationType
-from netral.core.models import Membership, User
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, agency_make, employee_make, officer_make, unit_make
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from netral.core import totp
+from netral.accounts import totp
 from tests.agencies.roster_helpers import ROWS, csv_bytes, write
 from tests.conftest import World
 from tests.e2e.conftest import SCREENSHOTS

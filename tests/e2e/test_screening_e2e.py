@@ -3,7 +3,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from netral.pacts.models import Election
+from netral.base.models import Election
 from netral.screening.models import Contestant
 from tests.conftest import World
 from tests.e2e.conftest import SCREENSHOTS

@@ -6,7 +6,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from netral.core.audit import Actor
+from netral.accounts.actors import Actor
 from netral.pacts import services
 from netral.pacts.models import PactArchive
 from tests.conftest import Pacts

@@ -4,7 +4,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from netral.core.models import AuditEntry
+from netral.base.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Attendance
 from tests.conftest import Pacts

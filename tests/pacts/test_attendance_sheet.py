@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netral.agencies.models import Employee, Unit
-from netral.core.models import AuditEntry
+from netral.base.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Campaign, CeremonyCode, Signature
 from netral.pacts.sheets import attendance_sheet_pdf

@@ -3,8 +3,8 @@ import datetime
 from django.test import Client
 from django.urls import reverse
 
-from netral.core.models import AuditEntry
-from netral.pacts.models import Campaign, Election, PactVersion, SigningLink
+from netral.base.models import AuditEntry, Election
+from netral.pacts.models import Campaign, PactVersion, SigningLink
 from tests.conftest import World
 
 

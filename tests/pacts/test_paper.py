@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from netral.core.models import AuditEntry
+from netral.base.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Signature
 from netral.pacts.transparency import log_sequence, log_verify

@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from netral.core.audit import Actor
-from netral.core.models import AuditEntry
+from netral.accounts.actors import Actor
+from netral.base.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Signature, SigningLink
 from netral.pacts.transparency import record_sha256

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from netral.core.audit import Actor
-from netral.core.bulk import insert_values
-from netral.core.models import AuditEntry
+from netral.accounts.actors import Actor
+from netral.base.bulk import insert_values
+from netral.base.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Campaign, Signature, SigningLink
 from tests.conftest import Pacts

@@ -5,7 +5,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from netral.core.models import AuditEntry
+from netral.base.models import AuditEntry
 from netral.pacts import services
 from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts

@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from netral.core import merkle
-from netral.core.audit import Actor
+from netral.accounts.actors import Actor
+from netral.base import merkle
 from netral.pacts import services
 from netral.pacts.models import Signature, TreeHead
 from netral.pacts.transparency import canonical_record, log_sequence, log_verify

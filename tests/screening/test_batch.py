@@ -12,10 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from netral.base.models import AuditEntry, Election
 from netral.cases.evidence import evidence_read
 from netral.cases.models import Case
-from netral.core.models import AuditEntry
-from netral.pacts.models import Election
 from netral.screening.batch import highlighted_html, parse_post_date
 from netral.screening.models import Contestant, FlagReview, ScreenedPost, ScreeningBatch
 from tests.conftest import World

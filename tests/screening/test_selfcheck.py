@@ -9,7 +9,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from netral.pacts.models import Election
+from netral.base.models import Election
 from netral.screening.models import Contestant
 from netral.screening.pipeline import MAX_LENGTH
 from tests.conftest import World

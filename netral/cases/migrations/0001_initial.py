@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import netral.core.codes
+import netral.base.codes
 from django.conf import settings
 from django.db import migrations, models
 
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             name='Case',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=netral.core.codes.new_code, editable=False, max_length=16, unique=True)),
+                ('code', models.CharField(default=netral.base.codes.new_code, editable=False, max_length=16, unique=True)),
                 ('number', models.CharField(max_length=30)),
                 ('source', models.CharField(choices=[('public', 'Public report'), ('internal', 'Internal finding'), ('bawaslu', 'Referral from Bawaslu'), ('screening', 'Flagged post')], max_length=10)),
                 ('receipt_hash', models.CharField(blank=True, max_length=64, null=True)),
@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
             name='CaseMessage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=netral.core.codes.new_code, editable=False, max_length=16, unique=True)),
+                ('code', models.CharField(default=netral.base.codes.new_code, editable=False, max_length=16, unique=True)),
                 ('kind', models.CharField(choices=[('reporter', 'From the reporter'), ('handler', 'To the reporter'), ('note', 'Internal note')], max_length=10)),
                 ('body', models.BinaryField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=netral.core.codes.new_code, editable=False, max_length=16, unique=True)),
+                ('code', models.CharField(default=netral.base.codes.new_code, editable=False, max_length=16, unique=True)),
                 ('origin', models.CharField(choices=[('reporter', 'From the reporter'), ('handler', 'Added by a handler'), ('examination', 'Examination report'), ('screening', 'Flagged post')], max_length=12)),
                 ('file_name', models.CharField(max_length=255)),
                 ('content_type', models.CharField(max_length=60)),
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
             name='HandlingProcedure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=netral.core.codes.new_code, editable=False, max_length=16, unique=True)),
+                ('code', models.CharField(default=netral.base.codes.new_code, editable=False, max_length=16, unique=True)),
                 ('receiving_body', models.CharField(max_length=200)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('election', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='handling_procedure', to='pacts.election')),
@@ -197,7 +197,7 @@ class Migration(migrations.Migration):
             name='Sanction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=netral.core.codes.new_code, editable=False, max_length=16, unique=True)),
+                ('code', models.CharField(default=netral.base.codes.new_code, editable=False, max_length=16, unique=True)),
                 ('decree_number', models.CharField(max_length=100)),
                 ('decree_date', models.DateField()),
                 ('starts_on', models.DateField(blank=True, null=True)),

@@ -4,11 +4,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
 from netral.agencies.models import Agency, Region
-from netral.agencies.services import agency_create, agency_for_region
-from netral.core.audit import Actor
-from netral.core.models import Membership
-from netral.core.services import membership_create
+from netral.agencies.services import agency_create, agency_for_region, membership_create
 
 
 class Command(BaseCommand):

@@ -4,10 +4,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from netral.accounts.actors import Actor
 from netral.agencies.models import Agency
 from netral.agencies.roster import RosterPlan, roster_apply, roster_plan
 from netral.agencies.roster_file import RosterFileError, read_roster_file
-from netral.core.audit import Actor, audit_log
+from netral.base.audit import audit_log
 
 
 class Command(BaseCommand):

@@ -1,0 +1,104 @@
+"""The agency's officers and its audit log, for the agency's administrators."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from netral.accounts import selectors as account_selectors
+from netral.accounts.access import is_admin, officer_view
+from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.agencies import selectors, services
+from netral.agencies.forms import MembershipForm, NewMembershipForm
+
+
+@officer_view(is_admin)
+def membership_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    return render(
+        request,
+        "agencies/membership_list.html",
+        {"memberships": account_selectors.membership_list(viewer=viewer)},
+    )
+
+
+@sensitive_post_parameters("password")
+@officer_view(is_admin)
+def membership_create_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    form = NewMembershipForm(request.POST or None, units=selectors.unit_list(viewer=viewer))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.membership_create(
+            actor=Actor.from_request(request),
+            agency=viewer.agency,
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            password=data["password"],
+            role=data["role"],
+            unit=data["unit"],
+        )
+        messages.success(request, _("The officer was added."))
+        return redirect("agencies:membership_list")
+    return render(request, "agencies/membership_form.html", {"form": form, "membership": None})
+
+
+@officer_view(is_admin)
+def membership_edit_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    membership = account_selectors.membership_get(viewer=viewer, code=code)
+    form = MembershipForm(
+        request.POST or None,
+        units=selectors.unit_list(viewer=viewer),
+        initial={"role": membership.role, "unit": membership.unit},
+    )
+    if request.method == "POST" and form.is_valid():
+        if membership.pk == viewer.pk and form.cleaned_data["role"] != Membership.Role.ADMIN:
+            form.add_error("role", _("You cannot take away your own administrator role."))
+        else:
+            services.membership_update(
+                actor=Actor.from_request(request),
+                membership=membership,
+                role=form.cleaned_data["role"],
+                unit=form.cleaned_data["unit"],
+            )
+            messages.success(request, _("The role was saved."))
+            return redirect("agencies:membership_list")
+    return render(request, "agencies/membership_form.html", {"form": form, "edited": membership})
+
+
+@officer_view(is_admin)
+def membership_delete_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    membership = account_selectors.membership_get(viewer=viewer, code=code)
+    if membership.pk == viewer.pk:
+        messages.error(request, _("You cannot remove your own role."))
+        return redirect("agencies:membership_list")
+    if request.method == "POST":
+        services.membership_delete(actor=Actor.from_request(request), membership=membership)
+        messages.success(request, _("The officer's role was removed."))
+        return redirect("agencies:membership_list")
+    return render(request, "agencies/membership_delete.html", {"edited": membership})
+
+
+@officer_view(is_admin)
+def audit_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    action = request.GET.get("action", "").strip()
+    page = Paginator(account_selectors.audit_list(viewer=viewer, action=action), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "agencies/audit_list.html", {"page": page, "action": action, "target": None}
+    )
+
+
+@officer_view(is_admin)
+def audit_object_view(
+    request: HttpRequest, kind: str, code: str, viewer: Membership
+) -> HttpResponse:
+    target: Model = selectors.audited_object_get(viewer=viewer, kind=kind, code=code)
+    page = Paginator(account_selectors.audit_list_for(viewer=viewer, target=target), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "agencies/audit_list.html", {"page": page, "target": target})

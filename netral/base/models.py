@@ -1,0 +1,90 @@
+"""The base layer's models: the audit log, elections and background jobs, which every app uses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from netral.base.codes import new_code
+
+
+class Election(models.Model):
+    """An election event (Pemilu or Pemilihan); campaigns and, later, cases hang on it."""
+
+    class Kind(models.TextChoices):
+        PEMILU = "pemilu", _("General election (Pemilu)")
+        PEMILIHAN = "pemilihan", _("Regional head election (Pemilihan)")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    # The agency that defined it; a national body's elections are visible to every agency.
+    owner = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="elections")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    candidate_determination_date = models.DateField(null=True, blank=True)
+    campaign_start = models.DateField(null=True, blank=True)
+    campaign_end = models.DateField(null=True, blank=True)
+    voting_day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "pacts_election"  # kept from when elections lived in the pacts app
+        ordering = ["-voting_day", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEntry(models.Model):
+    """One state change: who did what to which object, when, and from where."""
+
+    # The composite indexes below serve every read; fewer indexes keep imports fast.
+    created_at = models.DateTimeField(auto_now_add=True)
+    # No database-level foreign keys: an append-only log is written in bulk (each key would be
+    # checked at commit) and the ORM still applies on_delete.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+    )
+    actor_label = models.CharField(max_length=150)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    action = models.CharField(max_length=80)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, db_index=False, db_constraint=False
+    )
+    # The object's opaque code: it outlives the row and never reveals a row id.
+    target_code = models.CharField(max_length=40, blank=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        db_table = "core_auditentry"  # kept from when the audit log lived in the core app
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["target_type", "target_code", "-created_at"], name="audit_by_target"
+            ),
+            models.Index(fields=["agency", "-created_at"], name="audit_by_agency"),
+            # Partial: most entries of a surge are anonymous signatures, with no actor.
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="audit_by_actor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -1,0 +1,110 @@
+import base64
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from netral.accounts import totp
+from netral.accounts.models import LoginFailure, User
+from netral.base.models import AuditEntry
+from tests.conftest import World
+
+PASSWORD = "Rahasia-Netral-2029"
+
+
+def enable_totp(user: User) -> str:
+    secret = totp.new_secret()
+    user.totp_secret = secret
+    user.totp_confirmed_at = timezone.now()
+    user.save()
+    return secret
+
+
+def test_totp_matches_the_rfc_6238_test_vector() -> None:
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    # RFC 6238 appendix B: T=59 s gives 94287082; authenticator apps show the last six digits.
+    assert totp.code_at(secret, 59 // 30) == "287082"
+    assert totp.matching_step(secret, "287 082", after_step=0, now=59) == 1
+    assert totp.matching_step(secret, "287082", after_step=1, now=59) is None
+    assert totp.matching_step(secret, "28708", after_step=0, now=59) is None
+
+
+def test_a_password_is_enough_when_no_second_factor_is_set_and_none_required(
+    client: Client, world: World
+) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("monitoring:home")).status_code == 200
+
+
+def test_an_officer_with_totp_needs_the_code(client: Client, world: World) -> None:
+    secret = enable_totp(world.admin)
+    response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:login_code")
+    # The password alone opens nothing.
+    assert client.get(reverse("monitoring:home")).status_code == 302
+
+    wrong = client.post(reverse("accounts:login_code"), {"code": "000000"})
+    assert "salah" in wrong.content.decode()
+    code = totp.code_at(secret, totp.current_step())
+    response = client.post(reverse("accounts:login_code"), {"code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("monitoring:home")).status_code == 200
+
+    # The same code cannot open a second session.
+    other = Client()
+    other.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
+    replay = other.post(reverse("accounts:login_code"), {"code": code})
+    assert replay.status_code == 200
+    assert other.get(reverse("monitoring:home")).status_code == 302
+
+
+def test_failed_logins_are_throttled(client: Client, world: World) -> None:
+    for _attempt in range(5):
+        client.post(reverse("accounts:login"), {"username": "admin", "password": "salah"})
+    assert LoginFailure.objects.filter(username="admin").count() == 5
+
+    response = client.post(reverse("accounts:login"), {"username": "ADMIN", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan" in response.content.decode()
+    assert client.get(reverse("monitoring:home")).status_code == 302
+
+
+def test_failed_codes_count_towards_the_throttle(client: Client, world: World) -> None:
+    enable_totp(world.admin)
+    client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
+    for _attempt in range(5):
+        client.post(reverse("accounts:login_code"), {"code": "123456"})
+    response = client.post(reverse("accounts:login_code"), {"code": "123456"})
+    assert response.status_code == 429
+
+
+def test_a_login_never_redirects_to_another_site(client: Client, world: World) -> None:
+    response = client.post(
+        reverse("accounts:login") + "?next=https://jahat.example/",
+        {"username": "admin", "password": PASSWORD, "next": "https://jahat.example/"},
+    )
+    assert response["Location"] == reverse("monitoring:home")
+
+
+@pytest.mark.parametrize("follow_path", ["monitoring:home", "agencies:employee_list"])
+def test_production_requires_enrolling_a_second_factor(
+    client: Client, world: World, settings: Any, follow_path: str
+) -> None:
+    settings.NETRAL_REQUIRE_2FA = True
+    response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:totp_enrol")
+    assert client.get(reverse(follow_path))["Location"] == reverse("accounts:totp_enrol")
+
+    page = client.get(reverse("accounts:totp_enrol"))
+    assert "<svg" in page.content.decode()
+    secret = client.session["enrol_totp"]
+    client.post(reverse("accounts:totp_enrol"), {"code": totp.code_at(secret, totp.current_step())})
+
+    assert client.get(reverse(follow_path)).status_code == 200
+    world.admin.refresh_from_db()
+    assert world.admin.has_totp
+    assert AuditEntry.objects.filter(action="core.user.totp_enabled").exists()
