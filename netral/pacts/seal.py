@@ -4,8 +4,8 @@ pyHanko out of the box re-parses the key and signs twice for every document (abo
 Sealer keeps the parsed key and a CMS SignedData prepared once, in which only the document
 digest and the signature change, and appends the incremental update itself: a signature
 dictionary, an invisible signature field on page 1, the catalog's AcroForm and an xref section.
-A PDF whose structure that writer does not handle (xref streams, encryption, an existing form)
-is sealed through pyHanko's own signer instead. verify_seal always uses pyHanko's validator.
+It seals what PactRenderer writes (classic xref tables, plain dictionaries, no form) and refuses
+anything else. verify_seal always uses pyHanko's validator.
 """
 
 import dataclasses
@@ -15,7 +15,6 @@ import io
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
@@ -87,7 +86,6 @@ class Sealer:
         self.certificate_der: bytes = certificate.public_bytes(Encoding.DER)
         self._chain_der = [extra.public_bytes(Encoding.DER) for extra in chain]
         self._prepare_cms()
-        self._fallback_signer: Any = None
 
     def _prepare_cms(self) -> None:
         """Everything in the CMS SignedData that does not depend on the document."""
@@ -180,7 +178,10 @@ class Sealer:
         """PAdES B-B over the whole file, as an incremental update with an invisible field."""
         structure = _SimplePdf.read(pdf)
         if structure is None:
-            return self._seal_with_pyhanko(pdf, reason=reason, location=location)
+            raise ValueError(
+                "The file is not a PDF this sealer can update: it needs classic xref tables, "
+                "plain dictionaries and no form."
+            )
         return self._seal_simple(pdf, structure, reason=reason, location=location)
 
     def _seal_simple(
@@ -264,38 +265,6 @@ class Sealer:
         sealed[contents_start + 1 : contents_start + 1 + 2 * len(cms_der)] = cms_der.hex().encode()
         return bytes(sealed)
 
-    def _seal_with_pyhanko(self, pdf: bytes, *, reason: str, location: str) -> bytes:
-        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-        from pyhanko.pdf_utils.misc import PdfError
-        from pyhanko.sign import fields, signers
-
-        if self._fallback_signer is None:
-            self._fallback_signer = _kept_key_signer(self)
-        try:
-            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-            taken = {name for name, _, _ in fields.enumerate_sig_fields(writer)}
-        except (PdfError, ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"The file is not a PDF that can be sealed ({error}).") from error
-        name, number = FIELD_NAME, 1
-        while name in taken:
-            number += 1
-            name = f"{FIELD_NAME} {number}"
-        metadata = signers.PdfSignatureMetadata(
-            field_name=name,
-            reason=reason,
-            location=location or None,
-            md_algorithm="sha256",
-            subfilter=fields.SigSeedSubFilter.PADES,
-        )
-        output = signers.sign_pdf(
-            writer,
-            metadata,
-            signer=self._fallback_signer,
-            # pyHanko counts the reserve in hex digits; its CMS is the same as ours, give or take.
-            bytes_reserved=2 * (self._reserved + 512),
-        )
-        return bytes(output.getvalue())
-
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _SUBSECTION = re.compile(rb"\s*(\d+) (\d+)[ \t]*\r?\n")
@@ -320,7 +289,7 @@ class _SimplePdf:
 
     @classmethod
     def read(cls, pdf: bytes) -> "_SimplePdf | None":
-        """The structure, or None when the PDF needs a general reader (pyHanko's)."""
+        """The structure, or None when the PDF is not one the hand-written update can extend."""
         found = _STARTXREF.search(pdf, max(0, len(pdf) - 1024))
         if found is None:
             return None
@@ -487,29 +456,6 @@ def _first_page(
     return None
 
 
-def _kept_key_signer(sealer: Sealer) -> Any:
-    """pyHanko's SimpleSigner, but signing with the key parsed once (it re-parses per call)."""
-    from asn1crypto import keys
-    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
-    from pyhanko.sign.signers import SimpleSigner
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    class KeptKeySigner(SimpleSigner):
-        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-            return sealer._sign(data)
-
-    key_info = keys.PrivateKeyInfo.load(
-        sealer._key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
-    )
-    return KeptKeySigner(
-        signing_cert=asn1_x509.Certificate.load(sealer.certificate_der),
-        signing_key=key_info,
-        cert_registry=SimpleCertificateStore.from_certs(
-            [asn1_x509.Certificate.load(der) for der in sealer._chain_der]
-        ),
-    )
-
-
 def verify_seal(pdf: bytes, *, trusted_certificate_der: bytes) -> SealCheck:
     """Check the file's last seal with pyHanko's validator, trusting only the given certificate."""
     check = _validate(pdf, trusted_certificate_der)
@@ -533,7 +479,7 @@ _ADDED = "Content was added to the file after it was sealed."
 
 def _validate(pdf: bytes, trusted_certificate_der: bytes) -> SealCheck | None:
     """The check of the last seal, or None if the file cannot be read at all."""
-    # pyHanko takes a while to import; only verification and the general sealing path need it.
+    # pyHanko takes a while to import; only verification needs it.
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
