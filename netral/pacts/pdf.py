@@ -278,49 +278,16 @@ class _Image:
     mask: bytes | None = None  # soft mask (8-bit grey, Flate) from the PNG's alpha
 
 
-# PNG colour type -> (components, bit depths) that PDF takes as they are: no alpha.
-_PNG_COLOURS = {0: (1, (1, 2, 4, 8, 16)), 2: (3, (8, 16)), 3: (1, (1, 2, 4, 8))}
-
-
 def _png_image(png: bytes) -> _Image:
-    """Embed a PNG's compressed data as it is: PDF's predictor 15 is PNG's row filtering.
-
-    A PNG with alpha (what a canvas gives) or interlacing is decoded with Pillow instead.
-    """
+    """A drawn signature, its size checked from the header before Pillow decodes it."""
     chunks = _png_chunks(png)
     header = chunks.get(b"IHDR", b"")
     if len(header) != 13 or not chunks.get(b"IDAT"):
         raise ValueError("The signature PNG has no image data.")
-    width, height, depth, colour, method, filtering, interlace = struct.unpack(">IIBBBBB", header)
+    width, height = struct.unpack(">II", header[:8])
     if not (width and height and width * height <= MAX_SIGNATURE_PIXELS):
         raise ValueError("The signature image is too large.")
-    if method != 0 or filtering != 0:
-        raise ValueError("The signature PNG uses an unknown compression or filter method.")
-    components, depths = _PNG_COLOURS.get(colour, (0, ()))
-    if colour in (4, 6) or interlace:
-        return _decoded_png_image(png)
-    if depth not in depths:
-        raise ValueError("The signature PNG has an unsupported colour type or bit depth.")
-    data = chunks[b"IDAT"]
-    _check_png_rows(data, row_bytes=(width * components * depth + 7) // 8, height=height)
-    mask = b""
-    transparency = chunks.get(b"tRNS", b"")
-    if colour == 3:
-        palette = _flatten_palette(chunks.get(b"PLTE", b""), transparency)
-        space = b"[/Indexed /DeviceRGB %d <%s>]" % (len(palette) // 3 - 1, palette.hex().encode())
-    else:
-        space = b"/DeviceGray" if colour == 0 else b"/DeviceRGB"
-        if len(transparency) == 2 * components:
-            # One fully transparent colour: a colour-key mask lets the page show through.
-            key = struct.unpack(f">{components}H", transparency)
-            mask = b" /Mask [%s]" % b" ".join(b"%d %d" % (value, value) for value in key)
-    dictionary = (
-        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s "
-        b"/BitsPerComponent %d /Filter /FlateDecode%s "
-        b"/DecodeParms << /Predictor 15 /Colors %d /BitsPerComponent %d /Columns %d >>"
-        % (width, height, space, depth, mask, components, depth, width)
-    )
-    return _Image(width, height, dictionary, data)
+    return _decoded_png_image(png)
 
 
 def _decoded_png_image(png: bytes) -> _Image:
@@ -379,31 +346,6 @@ def _png_chunks(png: bytes) -> dict[bytes, bytes]:
         position += 12 + length
     chunks[b"IDAT"] = b"".join(image_data)
     return chunks
-
-
-def _check_png_rows(data: bytes, *, row_bytes: int, height: int) -> None:
-    """The data must inflate to exactly the rows the header promises, each with a known filter."""
-    expected = height * (row_bytes + 1)
-    inflater = zlib.decompressobj()
-    try:
-        raw = inflater.decompress(data, expected + 1)
-    except zlib.error as error:
-        raise ValueError("The signature PNG's image data is damaged.") from error
-    if len(raw) != expected or inflater.unconsumed_tail:
-        raise ValueError("The signature PNG's image data has the wrong size.")
-    if max(raw[:: row_bytes + 1]) > 4:
-        raise ValueError("The signature PNG's image data is damaged.")
-
-
-def _flatten_palette(palette: bytes, alphas: bytes) -> bytes:
-    """Palette colours laid over white, using the tRNS alphas of the first entries."""
-    if not palette or len(palette) % 3 or len(palette) > 768:
-        raise ValueError("The signature PNG has no usable palette.")
-    colours = bytearray(palette)
-    for index, alpha in enumerate(alphas[: len(palette) // 3]):
-        for offset in range(3 * index, 3 * index + 3):
-            colours[offset] = (colours[offset] * alpha + 255 * (255 - alpha) + 127) // 255
-    return bytes(colours)
 
 
 @functools.lru_cache(maxsize=8)
