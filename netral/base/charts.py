@@ -29,34 +29,48 @@ class Bar:
         return 100 * self.value / self.total if self.total else 0.0
 
 
-def _shorten(label: str, limit: int = 38) -> str:
+def _shorten(label: str, limit: int = 32) -> str:
+    # About 32 characters fit beside the bar at the chart's font size.
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def completion_bars(bars: Sequence[Bar]) -> SafeString:
-    """One horizontal bar per row: the part signed of the row's total."""
+def _horizontal_bars(rows: Sequence[tuple[str, float, str]]) -> SafeString:
+    """One bar per (label, share of the track filled from 0 to 1, figure after the bar) row."""
     width = LABEL_WIDTH + BAR_WIDTH + FIGURE_WIDTH
-    height = max(1, len(bars)) * (BAR_HEIGHT + GAP)
+    height = max(1, len(rows)) * (BAR_HEIGHT + GAP)
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for index, bar in enumerate(bars):
+    for index, (label, share, figure) in enumerate(rows):
         y = index * (BAR_HEIGHT + GAP)
-        filled = BAR_WIDTH * bar.percent / 100
-        figure = f"{number_format(bar.percent, 0)}%"
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" class="chart-label">'
-            f"{escape(_shorten(bar.label))}</text>"
+            f"{escape(_shorten(label))}</text>"
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}" '
             'class="chart-track"/>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{filled:.1f}" height="{BAR_HEIGHT}" '
-            'class="chart-bar"/>'
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{BAR_WIDTH * share:.1f}" '
+            f'height="{BAR_HEIGHT}" class="chart-bar"/>'
             f'<text x="{LABEL_WIDTH + BAR_WIDTH + 8}" y="{y + 16}" class="chart-figure">'
-            f"{figure}</text>"
+            f"{escape(figure)}</text>"
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308  (every label is escaped above)
+    return mark_safe("".join(parts))  # noqa: S308  (every label and figure is escaped above)
+
+
+def completion_bars(bars: Sequence[Bar]) -> SafeString:
+    """One horizontal bar per row: the part signed of the row's total."""
+    return _horizontal_bars(
+        [(bar.label, bar.percent / 100, f"{number_format(bar.percent, 0)}%") for bar in bars]
+    )
+
+
+def count_bars(rows: Sequence[tuple[str, int]]) -> SafeString:
+    """One horizontal bar per (label, count) row, each scaled to the largest count."""
+    largest = max((count for _label, count in rows), default=0) or 1
+    return _horizontal_bars(
+        [(label, count / largest, number_format(count)) for label, count in rows]
+    )
 
 
 def timeline_columns(

@@ -179,6 +179,16 @@ def test_the_page_shows_counts_and_never_a_reporter_a_description_or_a_name(
         assert case.code not in content and case.number not in content
 
 
+def test_the_page_escapes_the_labels_of_its_charts(client: Client, cases: Cases) -> None:
+    world = cases.pacts.world
+    world.unit_b.name = "Dinas <b>Kesehatan</b> & KB"
+    world.unit_b.save()
+    client.force_login(world.decision_maker)
+    content = client.get(reverse("cases:statistics")).content.decode()
+    assert "<b>Kesehatan</b>" not in content
+    assert 'class="chart-label">Dinas &lt;b&gt;Kesehatan&lt;/b&gt; &amp; KB<' in content
+
+
 def test_an_oversight_agency_sees_its_regencies_only_by_agency(
     client: Client, cases: Cases
 ) -> None:
