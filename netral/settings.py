@@ -140,6 +140,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 # Uploaded rosters hold personal data: kept outside any served folder.
 PRIVATE_ROOT = DATA_DIR / "private"
+# Files (job results, ...) go through Django's storage API, so several servers can share them.
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Days a background job's record and result file are kept (`netral purge_jobs` removes them).
+NETRAL_JOB_KEEP_DAYS = env_int("NETRAL_JOB_KEEP_DAYS", 7)
 
 # Two-factor login for officers; always required in production.
 NETRAL_REQUIRE_2FA = env_bool("NETRAL_REQUIRE_2FA", PRODUCTION)

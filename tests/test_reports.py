@@ -15,30 +15,29 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from python_calamine import CalamineWorkbook
 
 from netral.accounts.models import Membership, User
-from netral.base.models import AuditEntry
+from netral.base.models import AuditEntry, Job
 from netral.monitoring import reports, selectors
-from netral.monitoring.models import ReportExport
 from tests.test_monitoring_counts import Counted
 from tests.test_monitoring_counts import counted as counted  # the fixture, re-exported
 
 Sheets = dict[str, list[list[Any]]]
 
 
-def _request(client: Client, counted: Counted, user: User, kind: str, capture: Any) -> ReportExport:
+def _request(client: Client, counted: Counted, user: User, kind: str, capture: Any) -> Job:
     client.force_login(user)
     with capture(execute=True):
         response = client.post(
             reverse("monitoring:report_create", args=[counted.pacts.campaign.code]), {"kind": kind}
         )
-    report = ReportExport.objects.get(created_by=user, kind=kind)
-    assert response["Location"] == reverse("monitoring:report", args=[report.code])
+    report = Job.objects.get(created_by=user, kind="monitoring.report", params__kind=kind)
+    assert response["Location"] == reverse("accounts:job", args=[report.code])
     report.refresh_from_db()
-    assert report.status == ReportExport.Status.READY
+    assert report.status == Job.Status.DONE
     return report
 
 
-def _download(client: Client, report: ReportExport) -> bytes:
-    response = client.get(reverse("monitoring:report_download", args=[report.code]))
+def _download(client: Client, report: Job) -> bytes:
+    response = client.get(reverse("accounts:job_download", args=[report.code]))
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -68,8 +67,8 @@ def test_the_xlsx_recap_agrees_with_the_hand_count(
     report = _request(
         client, counted, world.admin, "recap_xlsx", django_capture_on_commit_callbacks
     )
-    status = client.get(reverse("monitoring:report_status", args=[report.code])).json()
-    assert status == {"progress": 100, "pending": False}
+    status = client.get(reverse("accounts:job_status", args=[report.code])).json()
+    assert status == {"progress": 100, "pending": False, "status": "done"}
     sheets = _sheets(_download(client, report))
     assert list(sheets) == ["Instansi", "Unit", "Pegawai"]
 
@@ -166,7 +165,7 @@ def test_another_agency_and_another_unit_cannot_open_a_report(
     )
     for user in (world.other_admin, world.coordinator_a):
         client.force_login(user)
-        for name in ("monitoring:report", "monitoring:report_status", "monitoring:report_download"):
+        for name in ("accounts:job", "accounts:job_status", "accounts:job_download"):
             assert client.get(reverse(name, args=[report.code])).status_code == 404
     client.force_login(world.other_admin)
     response = client.post(
@@ -190,8 +189,8 @@ def test_a_report_still_building_shows_its_progress(client: Client, counted: Cou
     )
     page = client.get(response["Location"])
     assert b'id="job-progress"' in page.content
-    report = ReportExport.objects.get()
-    assert client.get(reverse("monitoring:report_download", args=[report.code])).status_code == 404
+    report = Job.objects.get()
+    assert client.get(reverse("accounts:job_download", args=[report.code])).status_code == 404
 
 
 def _rollup(client: Client, counted: Counted, user: User, **data: str) -> Any:

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from netral.accounts.models import Membership
 from netral.agencies.models import RosterImport
-from netral.base.models import AuditEntry, Election
+from netral.base.jobs import job_result_save
+from netral.base.models import AuditEntry, Election, Job
 from netral.cases import services as case_services
 from netral.cases.evidence import evidence_add
 from netral.cases.models import Case, Examination, ViolationType
-from netral.monitoring.models import ReportExport
 from netral.pacts import services
-from netral.pacts.models import Campaign, PactArchive, PactVersion
+from netral.pacts.models import Campaign, PactVersion
 from netral.screening.models import Contestant, ScreenedPost, ScreeningBatch
 from tests.conftest import World
 from tests.factories import SYSTEM
@@ -89,26 +89,26 @@ def home_campaign(world: World) -> Campaign:
     return services.campaign_open(actor=SYSTEM, campaign=campaign)
 
 
-def home_archive(world: World) -> PactArchive:
-    return PactArchive.objects.get_or_create(
-        campaign=home_campaign(world), unit=world.unit_b, defaults={"status": "ready"}
-    )[0]
+def home_job(world: World) -> Job:
+    """A finished archive of the home agency's admin, with its file."""
+    job = Job.objects.filter(kind="pacts.archive", agency=world.agency).first()
+    if job is None:
+        job = Job.objects.create(
+            kind="pacts.archive",
+            title="Arsip rahasia",
+            agency=world.agency,
+            created_by=world.admin,
+            status=Job.Status.DONE,
+            expires_at=timezone.now() + datetime.timedelta(days=1),
+        )
+        job_result_save(job, content=b"rahasia", file_name="rahasia.zip", content_type="x/y")
+    return job
 
 
 def home_import(world: World) -> RosterImport:
     return RosterImport.objects.create(
         agency=world.agency, file_name="rahasia.csv", file_size=1, file_sha256="0" * 64
     )
-
-
-def home_report(world: World) -> ReportExport:
-    return ReportExport.objects.get_or_create(
-        agency=world.agency,
-        kind=ReportExport.Kind.RECAP_XLSX,
-        campaign=home_campaign(world),
-        created_by=world.admin,
-        defaults={"status": "ready", "file_name": "rahasia.xlsx"},
-    )[0]
 
 
 def home_decided_case(world: World) -> Case:
@@ -207,16 +207,13 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:link_revoke": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_slips": lambda w: {"code": home_campaign(w).code},
     "pacts:archive_create": lambda w: {"code": home_campaign(w).code},
-    "pacts:archive": lambda w: {"code": home_archive(w).code},
-    "pacts:archive_status": lambda w: {"code": home_archive(w).code},
-    "pacts:archive_download": lambda w: {"code": home_archive(w).code},
+    "accounts:job": lambda w: {"code": home_job(w).code},
+    "accounts:job_status": lambda w: {"code": home_job(w).code},
+    "accounts:job_download": lambda w: {"code": home_job(w).code},
     "monitoring:reminder_schedule": lambda w: {"code": home_campaign(w).code},
     "monitoring:reminder_send": lambda w: {"code": home_campaign(w).code},
     "monitoring:dashboard": lambda w: {"code": home_campaign(w).code},
     "monitoring:report_create": lambda w: {"code": home_campaign(w).code},
-    "monitoring:report": lambda w: {"code": home_report(w).code},
-    "monitoring:report_status": lambda w: {"code": home_report(w).code},
-    "monitoring:report_download": lambda w: {"code": home_report(w).code},
     "monitoring:rollup_export": lambda w: {"code": home_election(w).code},
     "monitoring:unit": lambda w: {"code": home_campaign(w).code, "unit_code": w.unit_b.code},
     "monitoring:screen": lambda w: {"code": home_campaign(w).code},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from netral.accounts import views
+from netral.accounts import job_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("keluar/", views.logout_view, name="logout"),
     path("akun/dua-faktor/", views.totp_enrol_view, name="totp_enrol"),
     path("peran/", views.membership_switch_view, name="membership_switch"),
+    path("tugas/<str:code>/", job_views.job_view, name="job"),
+    path("tugas/<str:code>/status/", job_views.job_status_view, name="job_status"),
+    path("tugas/<str:code>/unduh/", job_views.job_download_view, name="job_download"),
 ]

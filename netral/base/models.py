@@ -88,3 +88,50 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class Job(models.Model):
+    """One long task (an import, an export, an archive, a batch of posts, a round of messages),
+    run by the task worker: its status and progress, its result file and when that expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    kind = models.CharField(max_length=60)  # a name in netral.base.jobs.KINDS
+    title = models.CharField(max_length=200)
+    # The agency whose officers may see it; None for a command-line job.
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(max_length=10, default="id")
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    message = models.TextField(blank=True)  # why it failed, for the user
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Where the user goes on when the job is done (a preview to confirm, a page of results).
+    next_url = models.CharField(max_length=300, blank=True)
+    result_name = models.CharField(max_length=300, blank=True)  # in the default storage
+    result_file_name = models.CharField(max_length=200, blank=True)  # offered to the browser
+    result_content_type = models.CharField(max_length=100, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="job_by_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}

@@ -7,4 +7,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring, reminders and reports"
 
     def ready(self) -> None:
-        from netral.monitoring import receivers  # noqa: F401  (connects the signal receivers)
+        # Connects the signal receivers and registers the report job.
+        from netral.monitoring import receivers, reports  # noqa: F401

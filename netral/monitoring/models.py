@@ -114,39 +114,3 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} → {self.email} ({self.status})"
-
-
-class ReportExport(models.Model):
-    """A recap report (XLSX or PDF) of a campaign, built by a background task."""
-
-    class Kind(models.TextChoices):
-        RECAP_XLSX = "recap_xlsx", _("Recap (XLSX)")
-        RECAP_PDF = "recap_pdf", _("Recap report (PDF)")
-
-    class Status(models.TextChoices):
-        BUILDING = "building", _("Being built")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
-    # The agency that asked: only its officers see the export.
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    campaign = models.ForeignKey("pacts.Campaign", on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    file_name = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.status}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.BUILDING

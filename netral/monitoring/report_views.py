@@ -1,10 +1,9 @@
 """Recap reports of a campaign (built in the background, then downloaded) and the rollup export."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from netral.accounts.access import officer_view
@@ -12,7 +11,6 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.base.audit import audit_log
 from netral.monitoring import reports, selectors
-from netral.monitoring.models import ReportExport
 from netral.pacts import selectors as pacts_selectors
 
 ROLLUP_SORTS = {"name", "percent", "-percent"}
@@ -30,62 +28,13 @@ def report_create_view(request: HttpRequest, code: str, viewer: Membership) -> H
     kind = request.POST.get("kind", "")
     if kind not in reports.RECAP_KINDS:
         raise Http404
-    report = reports.report_create(
+    job = reports.report_create(
         actor=Actor.from_request(request),
         viewer=viewer,
         campaign=campaign,
         kind=kind,
-        language=get_language(),
     )
-    return redirect("monitoring:report", code=report.code)
-
-
-def _report_or_404(viewer: Membership, code: str) -> ReportExport:
-    """The agency's reports; an officer limited to a unit sees only the reports they asked for,
-    as those are the ones built within their unit."""
-    found = ReportExport.objects.filter(
-        agency=viewer.agency, code=code, kind__in=list(reports.RECAP_KINDS)
-    ).select_related("campaign")
-    if viewer.unit_id is not None:
-        found = found.filter(created_by=viewer.user)
-    report = found.first()
-    if report is None:
-        raise Http404
-    return report
-
-
-@officer_view(can_request_reports)
-def report_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    return render(request, "monitoring/report.html", {"report": _report_or_404(viewer, code)})
-
-
-@officer_view(can_request_reports)
-def report_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    report = _report_or_404(viewer, code)
-    return JsonResponse({"progress": report.progress, "pending": report.is_pending})
-
-
-@officer_view(can_request_reports)
-def report_download_view(request: HttpRequest, code: str, viewer: Membership) -> FileResponse:
-    report = _report_or_404(viewer, code)
-    if report.status != ReportExport.Status.READY:
-        raise Http404
-    file = reports.report_path(report)
-    if not file.exists():
-        raise Http404
-    audit_log(
-        actor=Actor.from_request(request),
-        action="monitoring.report.downloaded",
-        target=report,
-        agency=report.agency,
-        data={"kind": report.kind},
-    )
-    content_type = (
-        reports.XLSX_TYPE if report.kind == ReportExport.Kind.RECAP_XLSX else "application/pdf"
-    )
-    return FileResponse(
-        file.open("rb"), as_attachment=True, filename=report.file_name, content_type=content_type
-    )
+    return redirect("accounts:job", code=job.code)
 
 
 @require_POST
@@ -125,8 +74,5 @@ def rollup_export_view(request: HttpRequest, code: str, viewer: Membership) -> H
 
 urlpatterns: list[URLPattern] = [
     path("kampanye/<str:code>/laporan/", report_create_view, name="report_create"),
-    path("laporan/<str:code>/", report_view, name="report"),
-    path("laporan/<str:code>/status/", report_status_view, name="report_status"),
-    path("laporan/<str:code>/unduh/", report_download_view, name="report_download"),
     path("rekap/<str:code>/ekspor/", rollup_export_view, name="rollup_export"),
 ]

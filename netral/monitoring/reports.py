@@ -9,19 +9,19 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -49,8 +49,8 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Employee, Region, Unit
-from netral.base.audit import audit_log
-from netral.monitoring.models import ReportExport
+from netral.base.jobs import Progress, job_kind, job_result_save, job_start
+from netral.base.models import Job
 from netral.monitoring.selectors import Dashboard, RollupRow, campaign_dashboard
 from netral.pacts.models import Attendance, Campaign, Signature
 from netral.pacts.selectors import Completion
@@ -58,90 +58,65 @@ from netral.pacts.services import campaign_employees
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 PAPER = Signature.Channel.PAPER
-RECAP_KINDS: dict[str, str] = {
-    ReportExport.Kind.RECAP_XLSX: "xlsx",
-    ReportExport.Kind.RECAP_PDF: "pdf",
-}
+
+
+class ReportKind(models.TextChoices):
+    RECAP_XLSX = "recap_xlsx", gettext_lazy("Recap (XLSX)")
+    RECAP_PDF = "recap_pdf", gettext_lazy("Recap report (PDF)")
+
+
+RECAP_KINDS: dict[str, str] = {ReportKind.RECAP_XLSX: "xlsx", ReportKind.RECAP_PDF: "pdf"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROGRESS_EVERY = 500  # employee rows between two progress updates
 
-Progress = Callable[[int], None]
+
+RECAP_JOB = "monitoring.report"
 
 
-def report_path(report: ReportExport) -> Path:
-    return Path(settings.PRIVATE_ROOT) / "reports" / f"{report.code}.{RECAP_KINDS[report.kind]}"
-
-
-def report_create(
-    *, actor: Actor, viewer: Membership, campaign: Campaign, kind: str, language: str
-) -> ReportExport:
+def report_create(*, actor: Actor, viewer: Membership, campaign: Campaign, kind: str) -> Job:
+    """Queue a recap of the campaign within the viewer's scope, built by the task worker."""
     extension = RECAP_KINDS[kind]
     scope = viewer.unit.code if viewer.unit else campaign.agency.code
     stamp = timezone.localtime(timezone.now(), JAKARTA)
-    report = ReportExport.objects.create(
-        agency=campaign.agency,
-        kind=kind,
-        campaign=campaign,
-        created_by=actor.user,
-        file_name=f"rekap-pakta-{scope}-{stamp:%Y%m%d-%H%M}.{extension}",
-    )
-    audit_log(
+    return job_start(
+        kind=RECAP_JOB,
+        title=str(ReportKind(kind).label),
         actor=actor,
-        action="monitoring.report.requested",
-        target=report,
         agency=campaign.agency,
-        data={
+        params={
             "kind": kind,
             "campaign": campaign.code,
-            "unit": viewer.unit.name if viewer.unit else "",
+            "unit": viewer.unit.code if viewer.unit else "",
+            "file_name": f"rekap-pakta-{scope}-{stamp:%Y%m%d-%H%M}.{extension}",
         },
     )
-    transaction.on_commit(lambda: report_build.enqueue(report.code, language))
-    return report
 
 
-def report_viewer(report: ReportExport) -> Membership:
+def report_viewer(job: Job) -> Membership:
     """The requester's membership, whose unit limits what the report shows."""
     return Membership.objects.select_related("agency", "unit").get(
-        user=report.created_by_id, agency=report.agency_id
+        user=job.created_by_id, agency=job.agency_id
     )
 
 
-def report_build_run(report: ReportExport) -> ReportExport:
-    viewer = report_viewer(report)
-    path = report_path(report)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-
-    def progress(percent: int) -> None:
-        ReportExport.objects.filter(pk=report.pk).update(progress=min(percent, 99))
-
+@job_kind(RECAP_JOB)
+def report_build(job: Job, progress: Progress) -> None:
+    viewer = report_viewer(job)
+    campaign = Campaign.objects.select_related("agency", "election").get(
+        code=job.params["campaign"], agency=job.agency_id
+    )
     now = timezone.localtime(timezone.now(), JAKARTA)
-    if report.kind == ReportExport.Kind.RECAP_XLSX:
-        recap_xlsx_write(
-            viewer=viewer, campaign=report.campaign, path=temporary, now=now, progress=progress
-        )
+    name = job.params["file_name"]
+    if job.params["kind"] == ReportKind.RECAP_XLSX:
+        with tempfile.TemporaryFile() as built:
+            recap_xlsx_write(
+                viewer=viewer, campaign=campaign, target=built, now=now, progress=progress
+            )
+            built.seek(0)
+            job_result_save(job, content=built, file_name=name, content_type=XLSX_TYPE)
     else:
-        pdf = recap_pdf(viewer=viewer, campaign=report.campaign, now=now, progress=progress)
-        temporary.write_bytes(pdf)
-    temporary.replace(path)
-    report.status = ReportExport.Status.READY
-    report.progress = 100
-    report.save(update_fields=["status", "progress"])
-    return report
-
-
-@task()
-def report_build(code: str, language: str) -> None:
-    report = ReportExport.objects.select_related(
-        "agency", "campaign__agency", "campaign__election"
-    ).get(code=code)
-    try:
-        with translation.override(language):
-            report_build_run(report)
-    except Exception:
-        ReportExport.objects.filter(pk=report.pk).update(status=ReportExport.Status.FAILED)
-        raise
+        pdf = recap_pdf(viewer=viewer, campaign=campaign, now=now, progress=progress)
+        job_result_save(job, content=pdf, file_name=name, content_type="application/pdf")
 
 
 # The numbers
@@ -239,7 +214,7 @@ def recap_xlsx_write(
     *,
     viewer: Membership,
     campaign: Campaign,
-    path: Path,
+    target: IO[bytes],
     now: datetime.datetime,
     progress: Progress,
 ) -> None:
@@ -284,7 +259,7 @@ def recap_xlsx_write(
     progress(20)
 
     _employee_sheet(workbook, viewer=viewer, campaign=campaign, progress=progress)
-    workbook.save(path)
+    workbook.save(target)
 
 
 def _number_cells(completion: Completion) -> list[int | float]:

@@ -7,4 +7,5 @@ class PactsConfig(AppConfig):
     verbose_name = "Pacts and signing"
 
     def ready(self) -> None:
-        from netral.pacts import receivers  # noqa: F401  (connects the signal receivers)
+        # Connects the signal receivers and registers the archive job.
+        from netral.pacts import archives, receivers  # noqa: F401

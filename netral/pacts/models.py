@@ -314,33 +314,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.employee_id} {self.mode}"
-
-
-class PactArchive(models.Model):
-    """A ZIP of the sealed pacts of a unit and its sub-units, built by a background task."""
-
-    class Status(models.TextChoices):
-        BUILDING = "building", _("Being built")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="archives")
-    unit = models.ForeignKey("agencies.Unit", on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
-    progress = models.PositiveSmallIntegerField(default=0)
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id}/{self.unit_id} {self.status}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.BUILDING

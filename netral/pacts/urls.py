@@ -31,9 +31,6 @@ urlpatterns = [
     ),
     path("kampanye/<str:code>/ganti-tautan/", views.link_revoke_view, name="link_revoke"),
     path("kampanye/<str:code>/arsip/", views.archive_create_view, name="archive_create"),
-    path("arsip/<str:code>/", views.archive_view, name="archive"),
-    path("arsip/<str:code>/status/", views.archive_status_view, name="archive_status"),
-    path("arsip/<str:code>/unduh/", views.archive_download_view, name="archive_download"),
     # Public: signing, verification, the transparency log.
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),
     path("k/<str:code>/", public_views.ceremony_view, name="ceremony"),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from netral.agencies.models import Unit
 from netral.base.audit import audit_log
 from netral.pacts import archives, selectors, services, sheets
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
-from netral.pacts.models import Attendance, Campaign, PactArchive, PactVersion, SigningLink
+from netral.pacts.models import Attendance, Campaign, PactVersion, SigningLink
 from netral.pacts.slips import Slip, slips_pdf
 
 
@@ -427,39 +427,4 @@ def archive_create_view(request: HttpRequest, code: str, viewer: Membership) -> 
     archive = archives.pact_archive_create(
         actor=Actor.from_request(request), campaign=campaign, unit=unit
     )
-    return redirect("pacts:archive", code=archive.code)
-
-
-def _archive_or_404(viewer: Membership, code: str) -> PactArchive:
-    archive = (
-        PactArchive.objects.filter(campaign__agency=viewer.agency, code=code)
-        .select_related("campaign", "unit")
-        .first()
-    )
-    if archive is None:
-        raise Http404
-    return archive
-
-
-@officer_view(is_admin)
-def archive_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    return render(request, "pacts/archive.html", {"archive": _archive_or_404(viewer, code)})
-
-
-@officer_view(is_admin)
-def archive_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    archive = _archive_or_404(viewer, code)
-    return JsonResponse({"progress": archive.progress, "pending": archive.is_pending})
-
-
-@officer_view(is_admin)
-def archive_download_view(request: HttpRequest, code: str, viewer: Membership) -> FileResponse:
-    archive = _archive_or_404(viewer, code)
-    if archive.status != PactArchive.Status.READY:
-        raise Http404
-    return FileResponse(
-        archives.archive_path(archive).open("rb"),
-        as_attachment=True,
-        filename=f"pakta-{archive.unit.code}.zip",
-        content_type="application/zip",
-    )
+    return redirect("accounts:job", code=archive.code)

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from netral.accounts.actors import Actor
+from netral.base.models import Job
 from netral.pacts import services
-from netral.pacts.models import PactArchive
 from tests.conftest import Pacts
 from tests.factories import employee_make
 
@@ -41,14 +41,13 @@ def test_an_admin_downloads_a_units_pacts_as_a_zip(
             reverse("pacts:archive_create", args=[pacts.campaign.code]),
             {"unit": pacts.world.unit_a.code},
         )
-    archive = PactArchive.objects.get()
-    assert response["Location"] == reverse("pacts:archive", args=[archive.code])
+    archive = Job.objects.get(kind="pacts.archive")
+    assert response["Location"] == reverse("accounts:job", args=[archive.code])
     archive.refresh_from_db()
-    assert archive.status == PactArchive.Status.READY
-    assert archive.count == 2
-    status = client.get(reverse("pacts:archive_status", args=[archive.code])).json()
-    assert status == {"progress": 100, "pending": False}
-    download = client.get(reverse("pacts:archive_download", args=[archive.code]))
+    assert archive.status == Job.Status.DONE
+    status = client.get(reverse("accounts:job_status", args=[archive.code])).json()
+    assert status == {"progress": 100, "pending": False, "status": "done"}
+    download = client.get(reverse("accounts:job_download", args=[archive.code]))
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     names = sorted(bundle.namelist())
     assert names == sorted([f"{pacts.world.employee_a.nip}.pdf", f"{paper_signer.nip}-kertas.pdf"])
@@ -62,4 +61,4 @@ def test_coordinators_cannot_build_archives(client: Client, pacts: Pacts) -> Non
         {"unit": pacts.world.unit_a.code},
     )
     assert response.status_code == 403
-    assert not PactArchive.objects.exists()
+    assert not Job.objects.exists()
