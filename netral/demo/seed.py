@@ -6,7 +6,6 @@ import datetime
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -18,11 +17,21 @@ from netral.agencies.models import Agency, Region, Unit
 from netral.agencies.roster import roster_apply, roster_plan
 from netral.agencies.roster_file import read_roster_file
 from netral.agencies.services import agency_for_region
+from netral.base.audit import audit_log
+from netral.base.codes import new_codes
+from netral.base.models import Election
+from netral.cases import decisions
+from netral.cases import services as cases
+from netral.cases.models import Case, CaseAssignment, SanctionType, ViolationType
 from netral.demo.roster import generate_roster, write_roster_csv
-
-if TYPE_CHECKING:
-    from netral.base.models import Election
-    from netral.pacts.models import Campaign
+from netral.pacts import services as pacts
+from netral.pacts.certificates import demo_certificate_p12
+from netral.pacts.documents import certificate_path
+from netral.pacts.models import Attendance, Campaign, Signature, SigningLink
+from netral.pacts.services import campaign_employees, scan_path, signing_link_url_token
+from netral.pacts.transparency import record_sha256
+from netral.screening.contestants import contestant_create
+from netral.screening.vocabulary import DATA
 
 DEMO_REGION = "33.26"  # Kabupaten Pekalongan
 # Printed on screen: the demo serves 127.0.0.1 only.
@@ -104,11 +113,6 @@ def demo_seed(*, size: int = 8100) -> Agency:
 
 def _demo_campaign(agency: Agency, actor: Actor) -> None:
     """Pemilu 2029 with the standard pact, an open campaign and the agency's sealing certificate."""
-    from netral.base.models import Election
-    from netral.pacts import services as pacts
-    from netral.pacts.certificates import demo_certificate_p12
-    from netral.pacts.documents import certificate_path
-    from netral.pacts.models import Campaign
 
     certificate = certificate_path(agency)
     if not certificate.exists():
@@ -159,9 +163,6 @@ def _demo_contestants(election: Election, actor: Actor) -> None:
     """The fictional pairs of the screening's labelled set, so the self-check has names to find."""
     import json
 
-    from netral.screening.contestants import contestant_create
-    from netral.screening.vocabulary import DATA
-
     fictional = json.loads((DATA / "labelled_election.json").read_text(encoding="utf-8"))
     for row in fictional["contestants"]:
         contestant_create(
@@ -179,11 +180,6 @@ def _demo_contestants(election: Election, actor: Actor) -> None:
 
 def _demo_cases(campaign: Campaign, actor: Actor) -> None:
     """Three reports at different points: new, overdue in review, and sanctioned."""
-    from netral.cases import decisions
-    from netral.cases import services as cases
-    from netral.cases.models import Case, CaseAssignment, SanctionType, ViolationType
-    from netral.pacts.models import Signature
-    from netral.pacts.services import campaign_employees
 
     agency, election = campaign.agency, campaign.election
     unsigned = (
@@ -255,12 +251,6 @@ def _demo_signatures(campaign: Campaign, actor: Actor, share: float = 0.55) -> N
     paper) and some attended the ikrar, so the dashboards have something to show."""
     import hashlib
     import random
-
-    from netral.base.audit import audit_log
-    from netral.base.codes import new_codes
-    from netral.pacts.models import Attendance, Signature
-    from netral.pacts.services import campaign_employees, scan_path
-    from netral.pacts.transparency import record_sha256
 
     chance = random.Random(2029)  # demo data, not a secret
     employees = list(campaign_employees(campaign).select_related("unit").order_by("id"))
@@ -341,8 +331,6 @@ _DEMO_SCAN = (
 
 def demo_signing_link() -> tuple[str, str] | None:
     """One employee's personal link into the demo campaign, to try signing."""
-    from netral.pacts.models import Signature, SigningLink
-    from netral.pacts.services import signing_link_url_token
 
     link = (
         SigningLink.objects.filter(campaign__agency__code=DEMO_REGION, campaign__status="open")

@@ -16,9 +16,10 @@ from netral.agencies.identifiers import mask_nip
 from netral.agencies.models import Employee
 from netral.base import merkle
 from netral.base.audit import client_ip
-from netral.pacts import selectors, services, transparency
+from netral.pacts import documents, selectors, services, transparency
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
+from netral.pacts.seal import verify_seal
 
 
 def _sign_submitted(
@@ -246,7 +247,6 @@ def ceremony_pdf_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _pdf_response(request: HttpRequest, signature: Signature) -> HttpResponse:
-    from netral.pacts import documents  # loads the PDF and sealing libraries on first use
 
     pdf = documents.signature_pdf(
         signature=signature, base_url=request.build_absolute_uri("/")[:-1]
@@ -283,8 +283,6 @@ class Check:
 
 def _pdf_checks(signature: Signature, pdf: bytes) -> list[Check]:
     """Is the seal intact, over the whole file, by the agency, and is this the recorded document?"""
-    from netral.pacts import documents
-    from netral.pacts.seal import verify_seal
 
     if not pdf.startswith(b"%PDF-"):
         return [Check(_("The file is a PDF"), False, _("This file is not a PDF."))]

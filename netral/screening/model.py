@@ -25,6 +25,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from netral.screening.models import Category, FlagReview
+from netral.screening.normalise import normalise
+
 logger = logging.getLogger(__name__)
 
 FORMAT = "netral-screening-model"
@@ -107,7 +110,6 @@ class ScreeningModel:
 def model_text(text: str) -> str:
     """A post as the model reads it: the pipeline's normalised tokens (`screen` passes the same
     to `model_scores`), so training and screening see the same words."""
-    from netral.screening.normalise import normalise
 
     return normalise(text).text
 
@@ -432,7 +434,6 @@ LABELLED_SET = Path(__file__).resolve().parent / "data" / "labelled.jsonl"
 def examples_from_jsonl(path: Path) -> list[Example]:
     """One post a line, {"text": ..., "labels": [categories]}: every category of the model is
     known for each post (absent from "labels" means not of it)."""
-    from netral.screening.models import Category
 
     examples = []
     with open(path, encoding="utf-8") as source:
@@ -477,7 +478,6 @@ def examples_from_csv(
 
 def examples_from_reviews() -> list[Example]:
     """The supervisors' verdicts: each reviewed post, labelled for the categories reviewed."""
-    from netral.screening.models import FlagReview
 
     labels: dict[int, dict[str, bool]] = {}
     texts: dict[int, str] = {}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from netral.screening import model
 from netral.screening.models import Category
 from netral.screening.normalise import normalise
+from netral.screening.rules import RULES
 from netral.screening.vocabulary import ElectionVocabulary, analyse
 
 # A model's probability from which it flags a category on its own.
@@ -86,7 +87,6 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
     """Every rule's flags, then the model's when one is trained. A rule's score rises a little
     with each further hit; the post's score is its strongest flag (`Result.score`), and the
     model's flags stand beside the rules' so a reviewer sees which signal said what."""
-    from netral.screening.rules import RULES
 
     document = normalise(text)
     analysis = analyse(document, vocabulary)

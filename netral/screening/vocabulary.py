@@ -13,12 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from threading import Lock
-from typing import TYPE_CHECKING
 
+from netral.base.models import Election
+from netral.screening.models import Contestant
 from netral.screening.normalise import DATA, Document, fold, normalise, phrase_tokens
-
-if TYPE_CHECKING:
-    from netral.base.models import Election
 
 # Tags of the contestants' own words.
 CONTESTANT = "contestant"
@@ -198,7 +196,6 @@ _cache_lock = Lock()
 
 def vocabulary_for(election: Election) -> ElectionVocabulary:
     """The election's compiled vocabulary, rebuilt when its contestant rows change."""
-    from netral.screening.models import Contestant
 
     rows = tuple(
         Contestant.objects.filter(election=election)
