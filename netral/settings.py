@@ -103,6 +103,11 @@ if DATABASE_URL:
         assert isinstance(database_options, dict)  # database_from_url's, from the URL's query
         database_options.setdefault("server_side_binding", True)
         database_options.setdefault("prepare_threshold", 5)
+    # Behind a pooler in transaction mode, a server-side cursor (QuerySet.iterator()) may be
+    # fetched from another server connection than the one that declared it (docs/deploy.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

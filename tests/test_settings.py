@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import subprocess
@@ -13,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_netral(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NETRAL_", "DJANGO_"))}
-    clean.pop("DATABASE_URL", None)
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NETRAL_", "DJANGO_", "DATABASE_"))
+    }
     clean.pop("SECRET_KEY", None)
     clean.update({"NETRAL_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
@@ -74,3 +76,42 @@ def test_database_url_is_parsed() -> None:
     assert config["OPTIONS"] == {"sslmode": "require"}
     with pytest.raises(ImproperlyConfigured):
         database_from_url("mysql://x@y/z")
+
+
+def database_settings(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
+    """The default database's settings as the project's settings module makes them."""
+    result = run_netral(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        "import json; from django.conf import settings; "
+        "database = settings.DATABASES['default']; "
+        "print(json.dumps({'options': database['OPTIONS'], "
+        "'no_server_side_cursors': database['DISABLE_SERVER_SIDE_CURSORS']}))",
+        env={"DATABASE_URL": "postgres://netral@db.internal:5432/netral", **env},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgresql_prepares_statements_and_uses_server_side_cursors_by_default(
+    tmp_path: Path,
+) -> None:
+    database = database_settings({}, tmp_path)
+    assert database["options"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert database["no_server_side_cursors"] is False
+
+
+def test_a_transaction_pooler_turns_off_prepared_statements_and_server_side_cursors(
+    tmp_path: Path,
+) -> None:
+    database = database_settings(
+        {
+            "DATABASE_PREPARED_STATEMENTS": "false",
+            "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "true",
+        },
+        tmp_path,
+    )
+    assert database["options"] == {}
+    assert database["no_server_side_cursors"] is True
