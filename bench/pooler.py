@@ -331,8 +331,8 @@ def run_checks(data_dir: Path) -> None:
     django.setup()
     from django.db import connections
 
-    from netral.agencies.demo import demo_seed
     from netral.agencies.models import Agency, Employee
+    from netral.demo.seed import demo_seed
     from netral.pacts.models import Campaign, Signature, SigningLink
     from netral.pacts.services import signing_link_url_token
 
