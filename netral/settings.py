@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from netral.env import database_from_url, env_bool, env_int, env_list, env_str
+from netral.env import database_from_url, env_bool, env_int, env_list, env_str, storages_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("NETRAL_DATA_DIR", str(BASE_DIR.parent / "data"))).resolve()
@@ -145,14 +145,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 # Uploaded rosters hold personal data: kept outside any served folder.
 PRIVATE_ROOT = DATA_DIR / "private"
-# Files (job results, ...) go through Django's storage API, so several servers can share them.
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_ROOT},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Sealed pacts, paper scans and case evidence: in PRIVATE_ROOT or an S3-compatible bucket, by
+# NETRAL_STORAGE (filesystem or s3); served only by views that check who asks.
+STORAGES = storages_from_env(PRIVATE_ROOT)
 # Days a background job's record and result file are kept (`netral purge_jobs` removes them).
 NETRAL_JOB_KEEP_DAYS = env_int("NETRAL_JOB_KEEP_DAYS", 7)
 

@@ -4,12 +4,13 @@ temporary folder."""
 import tempfile
 from pathlib import Path
 
+from netral.env import storages_from_env
 from netral.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATA_DIR = Path(tempfile.mkdtemp(prefix="netral-tests-"))
 PRIVATE_ROOT = DATA_DIR / "private"
-STORAGES = {**STORAGES, "default": {**STORAGES["default"], "OPTIONS": {"location": PRIVATE_ROOT}}}  # noqa: F405
+STORAGES = storages_from_env(PRIVATE_ROOT)
 NETRAL_SEAL_DIR = str(DATA_DIR / "certificates")
 NETRAL_SCREENING_MODEL = str(DATA_DIR / "screening-model.json")

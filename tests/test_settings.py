@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from netral.env import database_from_url, env_bool, env_str
+from netral.env import database_from_url, env_bool, env_str, storages_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,3 +115,60 @@ def test_a_transaction_pooler_turns_off_prepared_statements_and_server_side_curs
     )
     assert database["options"] == {}
     assert database["no_server_side_cursors"] is True
+
+
+def test_files_stay_on_this_servers_disk_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NETRAL_STORAGE", raising=False)
+    config = storages_from_env(tmp_path / "private")
+    assert config["default"] == {
+        "BACKEND": "netral.base.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": str(tmp_path / "private"),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+            "allow_overwrite": True,
+        },
+    }
+    assert config["staticfiles"]["BACKEND"].endswith("StaticFilesStorage")
+
+
+def test_s3_storage_is_private_and_reads_its_secrets_from_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "s3-secret"
+    secret.write_text("rahasia-s3\n")
+    monkeypatch.setenv("NETRAL_STORAGE", "s3")
+    monkeypatch.setenv("NETRAL_S3_BUCKET", "netral-berkas")
+    monkeypatch.setenv("NETRAL_S3_ENDPOINT_URL", "https://s3.example.go.id")
+    monkeypatch.setenv("NETRAL_S3_ACCESS_KEY_ID", "netral")
+    monkeypatch.delenv("NETRAL_S3_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.setenv("NETRAL_S3_SECRET_ACCESS_KEY_FILE", str(secret))
+    monkeypatch.delenv("NETRAL_S3_REGION", raising=False)
+    config = storages_from_env(tmp_path / "private")
+    assert config["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = config["default"]["OPTIONS"]
+    assert isinstance(options, dict)
+    assert options["bucket_name"] == "netral-berkas"
+    assert options["endpoint_url"] == "https://s3.example.go.id"
+    assert (options["access_key"], options["secret_key"]) == ("netral", "rahasia-s3")
+    assert options["region_name"] == "us-east-1"
+    # No public objects, no unsigned URLs, and a name is kept exactly as given.
+    assert options["default_acl"] is None
+    assert options["querystring_auth"] is True
+    assert options["file_overwrite"] is True
+
+
+def test_s3_storage_needs_a_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETRAL_STORAGE", "s3")
+    monkeypatch.delenv("NETRAL_S3_BUCKET", raising=False)
+    monkeypatch.delenv("NETRAL_S3_BUCKET_FILE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="NETRAL_S3_BUCKET"):
+        storages_from_env(tmp_path)
+
+
+def test_an_unknown_storage_refuses_to_start(tmp_path: Path) -> None:
+    result = run_netral("check", env={"NETRAL_STORAGE": "ftp"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "NETRAL_STORAGE must be filesystem or s3, not 'ftp'" in result.stderr
