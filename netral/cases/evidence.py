@@ -9,11 +9,13 @@ import io
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from netral.accounts.actors import Actor
 from netral.base.audit import audit_log
+from netral.base.storage import read_bytes, save_bytes
 from netral.cases import crypto
 from netral.cases.models import Case, Evidence
 
@@ -41,11 +43,16 @@ def content_type_of(data: bytes) -> str | None:
     return None
 
 
-def _path(evidence: Evidence, *, clean: bool) -> Path:
+def _name(evidence: Evidence, *, clean: bool) -> str:
+    """The encrypted file in the file storage: one folder per case."""
     suffix = ".clean.bin" if clean else ".bin"
-    return (
-        Path(settings.PRIVATE_ROOT) / "evidence" / evidence.case.code / f"{evidence.code}{suffix}"
-    )
+    return f"evidence/{evidence.case.code}/{evidence.code}{suffix}"
+
+
+def evidence_files_delete(evidence: Evidence) -> None:
+    """Remove the stored files of evidence whose row was not kept (a refused report)."""
+    for clean in (False, True):
+        default_storage.delete(_name(evidence, clean=clean))
 
 
 def _context(evidence: Evidence, *, clean: bool) -> str:
@@ -100,12 +107,14 @@ def evidence_add(
     )
     clean = _without_metadata(data, content_type) if content_type in IMAGE_TYPES else None
     evidence.has_clean_copy = clean is not None
-    original_path = _path(evidence, clean=False)
-    original_path.parent.mkdir(parents=True, exist_ok=True)
-    original_path.write_bytes(crypto.encrypt(key, data, context=_context(evidence, clean=False)))
+    save_bytes(
+        _name(evidence, clean=False),
+        crypto.encrypt(key, data, context=_context(evidence, clean=False)),
+    )
     if clean is not None:
-        _path(evidence, clean=True).write_bytes(
-            crypto.encrypt(key, clean, context=_context(evidence, clean=True))
+        save_bytes(
+            _name(evidence, clean=True),
+            crypto.encrypt(key, clean, context=_context(evidence, clean=True)),
         )
     evidence.save()
     audit_log(
@@ -124,7 +133,7 @@ def evidence_read(*, actor: Actor, evidence: Evidence, original: bool = False) -
     clean = evidence.has_clean_copy and not original
     key = crypto.unwrap(evidence.wrapped_key)
     data = crypto.decrypt(
-        key, _path(evidence, clean=clean).read_bytes(), context=_context(evidence, clean=clean)
+        key, read_bytes(_name(evidence, clean=clean)), context=_context(evidence, clean=clean)
     )
     audit_log(
         actor=actor,

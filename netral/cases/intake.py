@@ -18,7 +18,7 @@ from netral.agencies.models import Agency, Employee
 from netral.base.audit import audit_log
 from netral.base.models import Election
 from netral.cases import crypto, services
-from netral.cases.evidence import EvidenceError, evidence_add
+from netral.cases.evidence import EvidenceError, evidence_add, evidence_files_delete
 from netral.cases.models import Case, CaseMessage, Evidence, ViolationType
 
 # Audit entries name the reporter by role only: no IP address or browser, which could identify
@@ -62,17 +62,12 @@ def reported_employee(*, agency: Agency, nip: str) -> Employee | None:
     return Employee.objects.filter(agency=agency, nip=nip, is_active=True).first()
 
 
-def _evidence_folder(case: Case) -> Path:
-    # The layout of netral.cases.evidence: one folder of encrypted files per case.
-    return Path(settings.PRIVATE_ROOT) / "evidence" / case.code
-
-
 def _evidence_add_all(
     *, actor: Actor, case: Case, uploads: list[Upload], added: list[Evidence]
 ) -> None:
     """Each file through evidence_add, collected into `added`; the first refused file stops
     all, naming the file. Call inside a transaction; on failure the caller removes the files
-    of `added`, which the rollback leaves on disk."""
+    of `added`, which the rollback leaves in the storage."""
     for upload in uploads:
         try:
             added.append(
@@ -91,10 +86,9 @@ def _evidence_add_all(
             ) from error
 
 
-def _evidence_files_remove(case: Case, added: list[Evidence]) -> None:
+def _evidence_files_remove(added: list[Evidence]) -> None:
     for item in added:
-        for path in _evidence_folder(case).glob(f"{item.code}.*"):
-            path.unlink(missing_ok=True)
+        evidence_files_delete(item)
 
 
 def evidence_limit_check(*, existing: int, adding: int) -> None:
@@ -147,7 +141,7 @@ def report_submit(
             _evidence_add_all(actor=REPORTER, case=case, uploads=uploads, added=added)
     except Exception:
         if case is not None:
-            _evidence_files_remove(case, added)
+            _evidence_files_remove(added)
         raise
     return case, receipt
 
@@ -209,6 +203,6 @@ def reporter_evidence_add(*, case: Case, uploads: list[Upload]) -> list[Evidence
             evidence_limit_check(existing=reporter_evidence(locked).count(), adding=len(uploads))
             _evidence_add_all(actor=REPORTER, case=locked, uploads=uploads, added=added)
     except Exception:
-        _evidence_files_remove(case, added)
+        _evidence_files_remove(added)
         raise
     return added

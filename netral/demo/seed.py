@@ -20,6 +20,7 @@ from netral.agencies.services import agency_for_region
 from netral.base.audit import audit_log
 from netral.base.codes import new_codes
 from netral.base.models import Election
+from netral.base.storage import save_bytes
 from netral.cases import decisions
 from netral.cases import services as cases
 from netral.cases.models import Case, CaseAssignment, SanctionType, ViolationType
@@ -28,7 +29,7 @@ from netral.pacts import services as pacts
 from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.documents import certificate_path
 from netral.pacts.models import Attendance, Campaign, Signature, SigningLink
-from netral.pacts.services import campaign_employees, scan_path, signing_link_url_token
+from netral.pacts.services import campaign_employees, scan_name, signing_link_url_token
 from netral.pacts.transparency import record_sha256
 from netral.screening.contestants import contestant_create
 from netral.screening.vocabulary import DATA
@@ -298,9 +299,7 @@ def _demo_signatures(campaign: Campaign, actor: Actor, share: float = 0.55) -> N
     Signature.objects.bulk_create(signatures, batch_size=1000)
     for signature in signatures:
         if signature.channel == Signature.Channel.PAPER:
-            path = scan_path(signature)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(_DEMO_SCAN)
+            save_bytes(scan_name(signature), _DEMO_SCAN)
     present = [s.employee for s in signatures if s.channel == Signature.Channel.CEREMONY]
     Attendance.objects.bulk_create(
         Attendance(

@@ -10,9 +10,10 @@ from netral.accounts.actors import Actor
 from netral.agencies.models import Unit
 from netral.base.jobs import Progress, job_kind, job_result_save, job_start
 from netral.base.models import Job
+from netral.base.storage import read_bytes
 from netral.pacts.documents import signature_pdf
 from netral.pacts.models import Campaign, Signature
-from netral.pacts.services import scan_path
+from netral.pacts.services import scan_name
 
 ARCHIVE_JOB = "pacts.archive"
 
@@ -43,8 +44,9 @@ def pact_archive_build(job: Job, progress: Progress) -> None:
                 employee = signature.employee
                 name = employee.nip or employee.nik or employee.code
                 if signature.channel == Signature.Channel.PAPER:
-                    scan = scan_path(signature)
-                    bundle.writestr(f"{name}-kertas.{signature.scan_type}", scan.read_bytes())
+                    bundle.writestr(
+                        f"{name}-kertas.{signature.scan_type}", read_bytes(scan_name(signature))
+                    )
                 else:
                     pdf = signature_pdf(signature=signature, base_url=settings.NETRAL_PUBLIC_URL)
                     bundle.writestr(f"{name}.pdf", pdf)

@@ -8,17 +8,21 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from netral.agencies.models import Agency
+from netral.base.storage import read_bytes, save_bytes
 from netral.pacts.models import PactVersion, Signature
 from netral.pacts.pdf import PactDocument, PactRenderer
 from netral.pacts.seal import Sealer
 
 
 def certificate_path(agency: Agency) -> Path:
+    """The agency's sealing key (PKCS#12) on this server's disk, not in the file storage: a
+    secret the operator installs on every server, like NETRAL_LOG_KEY_FILE, never user data."""
     return _certificate_file(agency.code)
 
 
@@ -48,15 +52,28 @@ def _renderer(pact_version_id: int) -> PactRenderer:
     )
 
 
-def pdf_path(signature: Signature) -> Path:
-    return Path(settings.PRIVATE_ROOT) / "pacts" / signature.campaign.code / f"{signature.code}.pdf"
+def pdf_name(signature: Signature) -> str:
+    """The sealed pact's name in the file storage."""
+    return f"pacts/{signature.campaign.code}/{signature.code}.pdf"
+
+
+def signature_pdf_stored(*, signature: Signature, base_url: str) -> str:
+    """The storage name of the sealed pact; rendered, sealed and stored on the first call."""
+    name = pdf_name(signature)
+    if not default_storage.exists(name):
+        _signature_pdf_make(signature=signature, base_url=base_url)
+    return name
 
 
 def signature_pdf(*, signature: Signature, base_url: str) -> bytes:
-    """The sealed pact; rendered and sealed on the first request, read from disk afterwards."""
-    path = pdf_path(signature)
-    if path.exists():
-        return path.read_bytes()
+    """The sealed pact's bytes; rendered and sealed on the first request, read afterwards."""
+    name = pdf_name(signature)
+    if default_storage.exists(name):
+        return read_bytes(name)
+    return _signature_pdf_make(signature=signature, base_url=base_url)
+
+
+def _signature_pdf_make(*, signature: Signature, base_url: str) -> bytes:
     campaign, employee = signature.campaign, signature.employee
     local_time = timezone.localtime(signature.signed_at)
     place = campaign.place or campaign.agency.name
@@ -95,10 +112,7 @@ def signature_pdf(*, signature: Signature, base_url: str) -> bytes:
     sealed = agency_sealer(campaign.agency.code).seal(
         pdf, reason="Pakta Integritas Netralitas", location=place
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(sealed)
-    temporary.replace(path)
+    save_bytes(pdf_name(signature), sealed)
     with transaction.atomic():
         Signature.objects.filter(pk=signature.pk, pdf_sha256="").update(
             pdf_sha256=hashlib.sha256(sealed).hexdigest()

@@ -3,7 +3,14 @@
 import hashlib
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +23,7 @@ from netral.agencies.identifiers import mask_nip
 from netral.agencies.models import Employee
 from netral.base import merkle
 from netral.base.audit import client_ip
+from netral.base.storage import file_response
 from netral.pacts import documents, selectors, services, transparency
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
@@ -237,7 +245,7 @@ def ceremony_check_in_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
-def ceremony_pdf_view(request: HttpRequest, code: str) -> HttpResponse:
+def ceremony_pdf_view(request: HttpRequest, code: str) -> FileResponse:
     campaign = _open_campaign_or_404(code)
     employee = _pending_employee(request, campaign, SESSION_CEREMONY_SIGNER)
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
@@ -246,18 +254,18 @@ def ceremony_pdf_view(request: HttpRequest, code: str) -> HttpResponse:
     return _pdf_response(request, signature)
 
 
-def _pdf_response(request: HttpRequest, signature: Signature) -> HttpResponse:
+def _pdf_response(request: HttpRequest, signature: Signature) -> FileResponse:
 
-    pdf = documents.signature_pdf(
+    name = documents.signature_pdf_stored(
         signature=signature, base_url=request.build_absolute_uri("/")[:-1]
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="pakta-{signature.code}.pdf"'
-    return response
+    return file_response(
+        name, filename=f"pakta-{signature.code}.pdf", content_type="application/pdf"
+    )
 
 
 @never_cache
-def sign_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
+def sign_pdf_view(request: HttpRequest, token: str) -> FileResponse:
     link = services.signing_link_find(token)
     signature = (
         Signature.objects.filter(campaign=link.campaign, employee=link.employee)

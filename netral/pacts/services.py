@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from netral.agencies.models import Agency, Employee, Unit
 from netral.base.audit import audit_entry_build, audit_log
 from netral.base.bulk import bulk_insert, insert_values
 from netral.base.models import AuditEntry, Election
+from netral.base.storage import save_bytes
 from netral.pacts.defaults import default_pact_content
 from netral.pacts.models import (
     Attendance,
@@ -506,9 +506,7 @@ def signature_record(
                 signature.save()
                 entry.save()
                 if scan is not None:
-                    path = scan_path(signature)
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(scan)
+                    save_bytes(scan_name(signature), scan)
             return signature, True
         except IntegrityError:
             pass
@@ -745,13 +743,9 @@ class ScanError(Exception):
     """The uploaded scan is refused; the message is for the user."""
 
 
-def scan_path(signature: Signature) -> Path:
-    return (
-        Path(settings.PRIVATE_ROOT)
-        / "paper"
-        / signature.campaign.code
-        / f"{signature.code}.{signature.scan_type}"
-    )
+def scan_name(signature: Signature) -> str:
+    """The paper pact's scan in the file storage."""
+    return f"paper/{signature.campaign.code}/{signature.code}.{signature.scan_type}"
 
 
 def paper_signature_create(

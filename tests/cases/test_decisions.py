@@ -3,10 +3,8 @@
 import csv
 import datetime
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from netral.accounts.models import Membership, User
 from netral.base.models import AuditEntry
+from netral.base.storage import read_bytes
 from netral.cases import decisions, services
 from netral.cases.decision_forms import DecisionForm
 from netral.cases.models import (
@@ -129,8 +128,8 @@ def test_an_assigned_supervisor_records_the_examination_with_its_report(
     assert examination.findings.startswith("Terbukti")
     assert examination.report is not None
     assert examination.report.origin == Evidence.Origin.EXAMINATION
-    stored = Path(settings.PRIVATE_ROOT) / "evidence" / case.code / f"{examination.report.code}.bin"
-    assert b"Berita acara" not in stored.read_bytes()
+    stored = f"evidence/{case.code}/{examination.report.code}.bin"
+    assert b"Berita acara" not in read_bytes(stored)
     assert AuditEntry.objects.filter(action="cases.examination.saved", target_code=case.code)
     download = client.get(reverse("cases:examination_report", kwargs={"code": case.code}))
     assert download.content == REPORT_PDF

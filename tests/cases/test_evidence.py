@@ -1,18 +1,18 @@
 """Evidence at rest: encrypted, typed by content, images cleaned of their metadata."""
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from PIL import Image
 
 from netral.base.models import AuditEntry
+from netral.base.storage import read_bytes
 from netral.cases import services
 from netral.cases.evidence import EvidenceError, evidence_add, evidence_read
 from netral.cases.models import Case, ViolationType
 from tests.conftest import Pacts
 from tests.factories import SYSTEM
+from tests.files import stored_files
 
 
 def photo_with_gps() -> bytes:
@@ -45,11 +45,11 @@ def test_a_photo_is_kept_encrypted_and_shown_without_its_metadata(case: Case) ->
     )
     assert evidence.file_name == "foto.jpg"
     assert evidence.content_type == "image/jpeg" and evidence.has_clean_copy
-    stored = list((Path(settings.PRIVATE_ROOT) / "evidence" / case.code).iterdir())
+    stored = stored_files(f"evidence/{case.code}")
     assert len(stored) == 2
-    for path in stored:
-        assert b"KameraRahasia" not in path.read_bytes()
-        assert b"\xff\xd8\xff" not in path.read_bytes()[:16]
+    for name in stored:
+        assert b"KameraRahasia" not in read_bytes(name)
+        assert b"\xff\xd8\xff" not in read_bytes(name)[:16]
     shown = evidence_read(actor=SYSTEM, evidence=evidence)
     assert b"KameraRahasia" not in shown
     with Image.open(io.BytesIO(shown)) as image:

@@ -4,11 +4,9 @@ all-or-nothing evidence, and one case per follow-up session."""
 import datetime
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -22,6 +20,7 @@ from netral.cases.intake_views import SESSION_FOLLOW_CASE
 from netral.cases.models import Case, CaseMessage, Evidence, ViolationType
 from tests.conftest import Pacts, World
 from tests.factories import SYSTEM
+from tests.files import stored_files
 
 
 def t(message: str) -> str:
@@ -84,9 +83,8 @@ def receipt_of(client: Client) -> str:
     return "".join(ch for ch in found.group(1) if ch.isdigit())
 
 
-def evidence_files() -> list[Path]:
-    root = Path(settings.PRIVATE_ROOT) / "evidence"
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+def evidence_files() -> list[str]:
+    return stored_files("evidence")
 
 
 def row_text(case: Case) -> str:

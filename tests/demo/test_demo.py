@@ -50,11 +50,12 @@ def test_the_generator_writes_the_columns_the_import_reads() -> None:
 def test_the_demo_campaign_has_signatures_that_the_log_and_dashboard_agree_on(db: None) -> None:
     from django.core.management import call_command
 
+    from netral.base.storage import read_bytes
     from netral.demo.seed import demo_signing_link
     from netral.monitoring.models import CampaignTally
     from netral.pacts.models import Attendance, Campaign, Signature
     from netral.pacts.selectors import campaign_completion
-    from netral.pacts.services import scan_path
+    from netral.pacts.services import scan_name
     from netral.pacts.transparency import log_verify
 
     agency = demo_seed(size=1000)
@@ -65,7 +66,7 @@ def test_the_demo_campaign_has_signatures_that_the_log_and_dashboard_agree_on(db
     times = list(signatures.values_list("signed_at", flat=True))
     assert all(campaign.opens_at <= signed_at for signed_at in times)
     paper = signatures.filter(channel="paper").first()
-    assert paper is not None and scan_path(paper).read_bytes().startswith(b"%PDF-")
+    assert paper is not None and read_bytes(scan_name(paper)).startswith(b"%PDF-")
     assert Attendance.objects.filter(campaign=campaign).exists()
     call_command("sequence_logs")
     assert log_verify(campaign=campaign) == []

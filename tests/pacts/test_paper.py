@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from netral.base.models import AuditEntry
+from netral.base.storage import read_bytes
 from netral.pacts import services
 from netral.pacts.models import Signature
 from netral.pacts.transparency import log_sequence, log_verify
@@ -30,7 +31,7 @@ def test_a_coordinator_records_a_paper_pact_of_the_own_unit(client: Client, pact
     assert signature.channel == Signature.Channel.PAPER
     assert signature.recorded_by == pacts.world.coordinator_a
     assert signature.scan_type == "pdf"
-    assert services.scan_path(signature).read_bytes() == SCAN
+    assert read_bytes(services.scan_name(signature)) == SCAN
     assert AuditEntry.objects.filter(action="pacts.signature.paper_uploaded").exists()
     # A second upload changes nothing.
     assert "sudah menandatangani" in upload(client, pacts, nip, SCAN + b"x", "lagi.pdf")

@@ -30,12 +30,12 @@ def test_the_signer_downloads_a_sealed_pdf_that_verifies(
     token, signature = signed(client, pacts)
     response = client.get(reverse("pacts:sign_pdf", args=[token]))
     assert response["Content-Type"] == "application/pdf"
-    pdf = response.content
+    pdf = response.getvalue()
     assert pdf.startswith(b"%PDF-")
     signature.refresh_from_db()
     assert len(signature.pdf_sha256) == 64
     # Made once, then served from storage.
-    assert client.get(reverse("pacts:sign_pdf", args=[token])).content == pdf
+    assert client.get(reverse("pacts:sign_pdf", args=[token])).getvalue() == pdf
     result = check(client, signature, pdf)
     assert "PDF ini asli: semua pemeriksaan lulus." in result
     assert result.count("✔") == 4
@@ -45,7 +45,7 @@ def test_a_changed_or_foreign_pdf_fails_the_named_check(
     client: Client, pacts: Pacts, certificate: Path
 ) -> None:
     token, signature = signed(client, pacts)
-    pdf = client.get(reverse("pacts:sign_pdf", args=[token])).content
+    pdf = client.get(reverse("pacts:sign_pdf", args=[token])).getvalue()
     appended = check(client, signature, pdf + b"\n% added later\n")
     assert "PDF ini gagal dalam pemeriksaan." in appended
     assert "✘ Tidak ada yang ditambahkan setelah disegel" in appended
