@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, the migrations check, pytest on SQLite, on PostgreSQL and in
-# Chromium. Stops at the first failure. On a developer machine without PostgreSQL or
+# The whole test suite: lint, the migrations check, pytest on SQLite, on PostgreSQL, the file
+# tests again on S3 (SeaweedFS) and in Chromium. Stops at the first failure. On a developer machine without PostgreSQL or
 # Chromium those parts are skipped (and said so at the end); with CI=true they are required.
 # Extra arguments go to every pytest run, e.g. `scripts/test.sh -x -k roster`.
 set -euo pipefail
@@ -13,7 +13,16 @@ export NETRAL_DATA_DIR=$TMP/data  # keep ./data untouched
 # A private cluster, away from a `scripts/pg.sh start` one (the server's user must reach it).
 NETRAL_PG_DIR=$(mktemp -d /tmp/netral-test-pg.XXXXXX)
 export NETRAL_PG_DIR NETRAL_PG_PORT=${NETRAL_TEST_PG_PORT:-54339}
-cleanup() { scripts/pg.sh destroy >/dev/null 2>&1 || true; rm -rf "$TMP"; }
+# A private S3 server with an identity of its own (scripts/s3.sh; the tests make the bucket).
+NETRAL_S3_DIR=$(mktemp -d /tmp/netral-test-s3.XXXXXX)
+NETRAL_S3_SECRET_ACCESS_KEY=$(python -c 'import secrets; print(secrets.token_hex(20))')
+export NETRAL_S3_DIR NETRAL_S3_PORT=${NETRAL_TEST_S3_PORT:-28343} NETRAL_S3_SECRET_ACCESS_KEY
+export NETRAL_S3_ACCESS_KEY_ID=netral-test
+cleanup() {
+    scripts/pg.sh destroy >/dev/null 2>&1 || true
+    scripts/s3.sh destroy >/dev/null 2>&1 || true
+    rm -rf "$TMP"
+}
 trap cleanup EXIT
 
 step() { printf '\n=== %s ===\n' "$*"; }
@@ -79,6 +88,13 @@ if [[ $have_pg == 1 ]]; then
     DATABASE_URL=$url pytest_run postgres -m "not e2e"
     scripts/pg.sh destroy
 fi
+
+step "pytest of the files on S3 (SeaweedFS)"
+url=$(scripts/s3.sh start)
+echo "server: $url (in $NETRAL_S3_DIR)"
+NETRAL_STORAGE=s3 NETRAL_S3_ENDPOINT_URL=$url NETRAL_S3_BUCKET=netral-test \
+    pytest_run s3 -m "files and not e2e"
+scripts/s3.sh destroy
 
 if [[ $have_chromium == 1 ]]; then
     step "pytest in Chromium (e2e)"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import storages
 from django.utils import timezone
 
 from netral.accounts.models import Membership, User
@@ -16,6 +17,22 @@ from netral.pacts import services as pacts_services
 from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.models import Campaign
 from tests.factories import SYSTEM, agency_make, employee_make, officer_make, unit_make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def storage_bucket() -> None:
+    """With NETRAL_STORAGE=s3 the bucket is made if missing (scripts/s3.sh starts empty)."""
+    storage = storages["default"]
+    bucket_name = getattr(storage, "bucket_name", None)
+    if bucket_name is None:  # the filesystem: its folders are made as files arrive
+        return
+    from botocore.exceptions import ClientError
+
+    client = storage.connection.meta.client
+    try:
+        client.head_bucket(Bucket=bucket_name)
+    except ClientError:
+        client.create_bucket(Bucket=bucket_name)
 
 
 @dataclass

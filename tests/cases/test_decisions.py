@@ -113,6 +113,7 @@ def test_an_unassigned_supervisor_reads_the_examination_but_cannot_record_it(
     assert not Examination.objects.filter(case=case).exists()
 
 
+@pytest.mark.files
 def test_an_assigned_supervisor_records_the_examination_with_its_report(
     client: Client, pacts: Pacts
 ) -> None:

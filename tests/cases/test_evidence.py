@@ -14,6 +14,8 @@ from tests.conftest import Pacts
 from tests.factories import SYSTEM
 from tests.files import stored_files
 
+pytestmark = pytest.mark.files
+
 
 def photo_with_gps() -> bytes:
     image = Image.new("RGB", (40, 30), (200, 30, 30))

@@ -237,6 +237,7 @@ def jpeg() -> bytes:
     return output.getvalue()
 
 
+@pytest.mark.files
 def test_evidence_opens_to_the_assigned_handlers_and_the_decision_maker_only(
     client: Client, pacts: Pacts, second_supervisor: User
 ) -> None:
@@ -280,6 +281,7 @@ def test_evidence_opens_to_the_assigned_handlers_and_the_decision_maker_only(
     assert reads.filter(actor=world.decision_maker).count() == 1
 
 
+@pytest.mark.files
 def test_a_handler_adds_evidence(client: Client, pacts: Pacts) -> None:
     case = case_make(pacts)
     handling.case_assign(actor=SYSTEM, case=case, user=pacts.world.supervisor)
@@ -580,6 +582,7 @@ def test_a_supervisor_records_an_internal_finding(client: Client, pacts: Pacts) 
     )
 
 
+@pytest.mark.files
 def test_a_bawaslu_referral_needs_its_letter_and_study(client: Client, pacts: Pacts) -> None:
     url = reverse("cases:referral_create")
     client.force_login(pacts.world.supervisor)

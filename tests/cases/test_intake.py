@@ -100,6 +100,7 @@ def row_text(case: Case) -> str:
     )
 
 
+@pytest.mark.files
 def test_an_anonymous_report_opens_a_case_and_shows_the_receipt_once(
     client: Client, pacts: Pacts
 ) -> None:
@@ -238,6 +239,7 @@ def test_the_reporter_reads_the_handlers_questions_but_never_the_notes(pacts: Pa
     assert "Tanggal 3 Januari." in reporter.get(reverse("cases:follow_case")).content.decode()
 
 
+@pytest.mark.files
 def test_the_reporter_adds_evidence_within_the_limit(pacts: Pacts, settings: Any) -> None:
     settings.NETRAL_EVIDENCE_MAX_FILES = 2
     reporter, case = _follow(pacts)
@@ -277,6 +279,7 @@ def test_a_closed_case_takes_no_more_messages(pacts: Pacts) -> None:
     assert not case.messages.exists()
 
 
+@pytest.mark.files
 @pytest.mark.parametrize(
     "files",
     [

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from netral.accounts.models import Membership
 from netral.agencies.models import Agency, Employee, Unit
 from netral.demo.seed import demo_logins, demo_seed
@@ -47,6 +49,7 @@ def test_the_generator_writes_the_columns_the_import_reads() -> None:
     assert tuple(column.header for column in COLUMNS) == ROSTER_HEADERS
 
 
+@pytest.mark.files
 def test_the_demo_campaign_has_signatures_that_the_log_and_dashboard_agree_on(db: None) -> None:
     from django.core.management import call_command
 

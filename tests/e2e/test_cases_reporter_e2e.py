@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.apps import apps
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
@@ -30,6 +31,7 @@ def photo(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.files
 def test_a_reporter_files_an_anonymous_report_keeps_the_code_and_answers_a_question(
     browser: Browser, page: Page, live_server: Any, pacts: Pacts, tmp_path: Path
 ) -> None:

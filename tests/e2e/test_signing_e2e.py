@@ -2,6 +2,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.core import mail
 from playwright.sync_api import Page, expect
@@ -12,6 +13,8 @@ from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts
 from tests.e2e.conftest import SCREENSHOTS
 from tests.factories import SYSTEM
+
+pytestmark = pytest.mark.files
 
 
 def agency_certificate(pacts: Pacts) -> None:

@@ -3,6 +3,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from tests.conftest import Pacts
 from tests.factories import employee_make
 
 
+@pytest.mark.files
 def test_an_admin_downloads_a_units_pacts_as_a_zip(
     client: Client, pacts: Pacts, certificate: Path, django_capture_on_commit_callbacks: Any
 ) -> None:

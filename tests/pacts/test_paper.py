@@ -1,3 +1,4 @@
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -8,6 +9,8 @@ from netral.pacts import services
 from netral.pacts.models import Signature
 from netral.pacts.transparency import log_sequence, log_verify
 from tests.conftest import Pacts
+
+pytestmark = pytest.mark.files
 
 SCAN = b"%PDF-1.4\n% a scanned pact\n" + b"0" * 2000
 

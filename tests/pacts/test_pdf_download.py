@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -7,6 +8,8 @@ from django.urls import reverse
 from netral.pacts import services
 from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts
+
+pytestmark = pytest.mark.files
 
 
 def signed(client: Client, pacts: Pacts) -> tuple[str, Signature]:

@@ -335,6 +335,7 @@ def test_a_verdict_returns_to_the_filtered_page_only(
 # Cases
 
 
+@pytest.mark.files
 def test_a_post_opens_one_case_with_itself_as_evidence(
     client: Client, world: World, upload: Upload, election: Election
 ) -> None:
