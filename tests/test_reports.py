@@ -20,6 +20,8 @@ from netral.monitoring import reports, selectors
 from tests.test_monitoring_counts import Counted
 from tests.test_monitoring_counts import counted as counted  # the fixture, re-exported
 
+pytestmark = pytest.mark.files  # results go through the default storage
+
 Sheets = dict[str, list[list[Any]]]
 
 

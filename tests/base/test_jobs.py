@@ -25,6 +25,8 @@ from netral.base.jobs import (
 from netral.base.models import AuditEntry, Job
 from tests.conftest import World
 
+pytestmark = pytest.mark.files  # results go through the default storage
+
 RUNS: list[str] = []
 
 
