@@ -23,6 +23,7 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.base import charts
 from netral.base.audit import audit_log
+from netral.base.sheets import csv_row, xlsx_row
 from netral.cases import decisions, selectors, statistics
 from netral.cases.decision_forms import DecisionForm, ExaminationForm, SanctionForm
 from netral.cases.evidence import EvidenceError, evidence_read
@@ -205,7 +206,7 @@ def sanction_export_view(request: HttpRequest, viewer: Membership) -> HttpRespon
         writer = csv.writer(text)
         writer.writerow(decisions.REGISTER_COLUMNS)
         for row in rows:
-            writer.writerow(["" if value is None else value for value in row.values()])
+            writer.writerow(csv_row(row.values()))
         response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="sanksi-{stamp}.csv"'
         return response
@@ -213,7 +214,7 @@ def sanction_export_view(request: HttpRequest, viewer: Membership) -> HttpRespon
     sheet = workbook.create_sheet("Hukuman disiplin")
     sheet.append(decisions.REGISTER_COLUMNS)
     for row in rows:
-        sheet.append(row.values())
+        sheet.append(xlsx_row(sheet, row.values()))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

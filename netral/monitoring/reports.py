@@ -51,6 +51,7 @@ from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Employee, Region, Unit
 from netral.base.jobs import Progress, job_kind, job_result_save, job_start
 from netral.base.models import Job
+from netral.base.sheets import csv_row, xlsx_row
 from netral.monitoring.selectors import Dashboard, RollupRow, campaign_dashboard
 from netral.pacts.models import Attendance, Campaign, Signature
 from netral.pacts.selectors import Completion
@@ -235,11 +236,11 @@ def recap_xlsx_write(
         workbook, "Instansi", [18, 36, 12, 12, 12, 8, 12, 12], frozen_row=len(facts) + 2
     )
     for label, value in facts:
-        agency.append([*_bold_row(agency, [label]), value])
+        agency.append([*_bold_row(agency, [label]), *xlsx_row(agency, [value])])
     agency.append([])
     agency.append(_bold_row(agency, [_("Breakdown"), _("Group"), *numbers]))
     for breakdown, group, completion in _breakdown(dashboard):
-        agency.append([breakdown, group, *_number_cells(completion)])
+        agency.append([*xlsx_row(agency, [breakdown, group]), *_number_cells(completion)])
     agency.append([])
     agency.append(_bold_row(agency, [_("Ceremony attendance"), _("Mode"), _("Employees")]))
     modes = dict(Attendance.Mode.choices)
@@ -255,7 +256,8 @@ def recap_xlsx_write(
     for total in totals:
         unit = total.unit
         parent = names.get(unit.parent_id, "") if unit.parent_id else ""
-        units.append([unit.name, parent, unit.depth - base_depth, *_number_cells(total.completion)])
+        row = [unit.name, parent, unit.depth - base_depth, *_number_cells(total.completion)]
+        units.append(xlsx_row(units, row))
     progress(20)
 
     _employee_sheet(workbook, viewer=viewer, campaign=campaign, progress=progress)
@@ -329,18 +331,21 @@ def _employee_sheet(
     for number, row in enumerate(rows.iterator(chunk_size=2000), start=1):
         name, nip, kind, position_type, position, unit_id, channel, signed_at = row
         sheet.append(
-            [
-                name,
-                nip or "",
-                kinds.get(kind, kind),
-                positions.get(position_type, position_type),
-                position,
-                unit_opd.get(unit_id, ""),
-                unit_names.get(unit_id, ""),
-                signed if channel else unsigned,
-                channels.get(channel, "") if channel else "",
-                _jakarta(signed_at) if signed_at else None,
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    name,
+                    nip or "",
+                    kinds.get(kind, kind),
+                    positions.get(position_type, position_type),
+                    position,
+                    unit_opd.get(unit_id, ""),
+                    unit_names.get(unit_id, ""),
+                    signed if channel else unsigned,
+                    channels.get(channel, "") if channel else "",
+                    _jakarta(signed_at) if signed_at else None,
+                ],
+            )
         )
         if number % PROGRESS_EVERY == 0:
             progress(20 + int(75 * number / count))
@@ -762,7 +767,7 @@ def rollup_csv(rows: list[RollupRow]) -> bytes:
     writer.writerow(rollup_header())
     for values in rollup_rows(rows):
         refreshed = values[-1]
-        writer.writerow([*values[:-1], f"{refreshed:%Y-%m-%d %H:%M}" if refreshed else ""])
+        writer.writerow(csv_row([*values[:-1], f"{refreshed:%Y-%m-%d %H:%M}" if refreshed else ""]))
     # The byte order mark makes Excel read the file as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -772,7 +777,7 @@ def rollup_xlsx(rows: list[RollupRow]) -> bytes:
     sheet = _sheet(workbook, "Rekap", [28, 14, 44, 12, 12, 8, 12, 20])
     sheet.append(_bold_row(sheet, rollup_header()))
     for values in rollup_rows(rows):
-        sheet.append(values)
+        sheet.append(xlsx_row(sheet, values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

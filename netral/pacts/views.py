@@ -20,6 +20,7 @@ from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Unit
 from netral.base.audit import audit_log
+from netral.base.sheets import xlsx_row
 from netral.pacts import archives, selectors, services, sheets
 from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
 from netral.pacts.models import Attendance, Campaign, PactVersion, SigningLink
@@ -185,7 +186,8 @@ def campaign_links_view(request: HttpRequest, code: str, viewer: Membership) -> 
         token = services.signing_link_url_token(link)
         url = base + reverse("pacts:sign", kwargs={"token": token})
         employee = link.employee
-        sheet.append([employee.name, employee.nip or "", employee.unit.name, employee.phone, url])
+        row = [employee.name, employee.nip or "", employee.unit.name, employee.phone, url]
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     audit_log(
