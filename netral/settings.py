@@ -1,5 +1,6 @@
 """Netral settings: one module, configured by environment variables (README, "Configuration")."""
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -204,6 +205,15 @@ if PRODUCTION:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     if env_bool("NETRAL_BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The proxies whose X-Forwarded-For names the client (addresses or networks): signatures, audit
+# entries and throttles then see the phone's address, not the proxy's.
+NETRAL_TRUSTED_PROXIES = env_list("NETRAL_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in NETRAL_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"NETRAL_TRUSTED_PROXIES: {error}") from error
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "netral@localhost")

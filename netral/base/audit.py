@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
 from netral.base.models import AuditEntry
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Acting(Protocol):
@@ -25,8 +30,34 @@ class Acting(Protocol):
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. uvicorn/gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address. From a trusted proxy (`NETRAL_TRUSTED_PROXIES`), the last address
+    of `X-Forwarded-For` that no trusted proxy added; the header of anyone else is ignored."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = _networks(tuple(settings.NETRAL_TRUSTED_PROXIES))
+    if remote is None or not _within(remote, proxies):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        try:
+            address = ipaddress.ip_address(hop)
+        except ValueError:
+            return remote  # a malformed header: keep what the connection says
+        if not _within(str(address), proxies):
+            return str(address)
+    return remote
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _within(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in networks)
 
 
 def audit_entry_build(
