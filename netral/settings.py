@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.accounts.middleware.LanguageMiddleware",
+    "netral.base.throttle.DeviceCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,7 +150,10 @@ PRIVATE_ROOT = DATA_DIR / "private"
 # Sealed pacts, paper scans and case evidence: in PRIVATE_ROOT or an S3-compatible bucket, by
 # NETRAL_STORAGE (filesystem or s3); served only by views that check who asks.
 STORAGES = storages_from_env(PRIVATE_ROOT)
-# Days a background job's record and result file are kept (`netral purge_jobs` removes them).
+# Wrong NIPs or codes one address may send in a lockout window: a hall of thousands of phones
+# reaches the server from a handful of addresses (NAT), so this is far above one person's limit.
+NETRAL_VENUE_FAILURES = env_int("NETRAL_VENUE_FAILURES", 500)
+# Days a background job's record and result file are kept (`netral purge` removes them).
 NETRAL_JOB_KEEP_DAYS = env_int("NETRAL_JOB_KEEP_DAYS", 7)
 
 # Two-factor login for officers; always required in production.

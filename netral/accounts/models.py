@@ -72,14 +72,3 @@ class Membership(models.Model):
     @property
     def can_manage_roster(self) -> bool:
         return self.role == self.Role.ADMIN
-
-
-class LoginFailure(models.Model):
-    """A failed password or second-factor attempt, counted to throttle guessing."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"

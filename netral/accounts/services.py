@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from netral.accounts import totp
 from netral.accounts.actors import Actor
-from netral.accounts.models import LoginFailure, User
+from netral.accounts.models import User
 from netral.base.audit import audit_log
+from netral.base.throttle import Throttle
 
 
-def login_is_throttled(*, username: str, ip: str | None) -> bool:
-    since = timezone.now() - timedelta(minutes=settings.NETRAL_LOGIN_LOCKOUT_MINUTES)
-    recent = LoginFailure.objects.filter(created_at__gte=since)
+def login_throttle() -> Throttle:
+    """Failed logins and second-factor codes, counted per (account, device or address) pair, per
+    account from devices it has never logged in from, and per address (an office behind NAT has
+    room for many). A flood against one account from elsewhere leaves its owner's known device
+    free, and everyone else waits only until the window ends."""
     limit = settings.NETRAL_LOGIN_MAX_FAILURES
-    by_name = recent.filter(username=username.lower()).count() >= limit
-    # One address may serve a whole office behind NAT, so it gets more room than one account.
-    by_ip = ip is not None and recent.filter(ip=ip).count() >= limit * 4
-    return by_name or by_ip
+    return Throttle(
+        "login",
+        limits={"pair": limit, "account": limit * 4, "address": limit * 20},
+        window=settings.NETRAL_LOGIN_LOCKOUT_MINUTES * 60,
+    )
 
 
-def login_failure_record(*, username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username.lower(), ip=ip)
-
-
-def login_failures_clear(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()
+def login_keys(*, username: str, ip: str | None, device: str, known: bool) -> dict[str, str | None]:
+    return {
+        "pair": f"{username}|{device if known else ip}",
+        "account": None if known else username,
+        "address": ip,
+    }
 
 
 def totp_confirm(*, actor: Actor, user: User, secret: str, code: str) -> bool:

@@ -17,10 +17,13 @@ from netral.accounts.forms import CodeForm, LoginForm
 from netral.accounts.middleware import SESSION_MEMBERSHIP, SESSION_MUST_ENROL
 from netral.accounts.models import Membership, User
 from netral.base.audit import client_ip
+from netral.base.throttle import device_id
 
 SESSION_PENDING_USER = "pending_user"
 SESSION_PENDING_NEXT = "pending_next"
 SESSION_ENROL = "enrol_totp"
+KNOWN_COOKIE, KNOWN_SALT = "netral_known", "netral.known_officers"
+KNOWN_COOKIE_AGE = 180 * 24 * 3600
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -43,29 +46,62 @@ def _throttled(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _known_users(request: HttpRequest) -> list[str]:
+    """The codes of the officers who have logged in on this browser before."""
+    known = request.get_signed_cookie(KNOWN_COOKIE, default=None, salt=KNOWN_SALT)
+    return known.split(",") if known else []
+
+
+def _login_keys(request: HttpRequest, username: str) -> dict[str, str | None]:
+    code = User.objects.filter(username__iexact=username).values_list("code", flat=True).first()
+    return services.login_keys(
+        username=username,
+        ip=client_ip(request),
+        device=device_id(request),
+        known=code is not None and code in _known_users(request),
+    )
+
+
+def _logged_in(request: HttpRequest, user: User, response: HttpResponse) -> HttpResponse:
+    """Remember the browser as the officer's own, so a flood of wrong passwords for the
+    account from elsewhere does not keep them out."""
+    known = [user.code, *[code for code in _known_users(request) if code != user.code]][:5]
+    response.set_signed_cookie(
+        KNOWN_COOKIE,
+        ",".join(known),
+        salt=KNOWN_SALT,
+        max_age=KNOWN_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        ip = client_ip(request)
-        if services.login_is_throttled(username=username, ip=ip):
+        throttle, keys = services.login_throttle(), _login_keys(request, username)
+        if not throttle.attempt(**keys):
             return _throttled(request)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
-            services.login_failure_record(username=username, ip=ip)
             form.add_error(None, _("The username or password is wrong."))
         elif isinstance(user, User) and user.has_totp:
+            throttle.succeeded(**keys)
             request.session[SESSION_PENDING_USER] = user.pk
             request.session[SESSION_PENDING_NEXT] = _safe_next(request)
             return redirect("accounts:login_code")
         else:
-            services.login_failures_clear(username=username)
+            assert isinstance(user, User)
+            throttle.succeeded(**keys)
             login(request, user)
             if settings.NETRAL_REQUIRE_2FA:
                 request.session[SESSION_MUST_ENROL] = True
-                return redirect("accounts:totp_enrol")
-            return redirect(_safe_next(request))
+                return _logged_in(request, user, redirect("accounts:totp_enrol"))
+            return _logged_in(request, user, redirect(_safe_next(request)))
     return render(
         request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
     )
@@ -78,15 +114,14 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip = client_ip(request)
-        if services.login_is_throttled(username=user.username, ip=ip):
+        throttle, keys = services.login_throttle(), _login_keys(request, user.username)
+        if not throttle.attempt(**keys):
             return _throttled(request)
         if services.totp_verify(user=user, code=form.cleaned_data["code"]):
+            throttle.succeeded(**keys)
             target = request.session.get(SESSION_PENDING_NEXT) or reverse("monitoring:home")
-            services.login_failures_clear(username=user.username)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(target)
-        services.login_failure_record(username=user.username, ip=ip)
+            return _logged_in(request, user, redirect(target))
         form.add_error("code", _("The code is wrong or has already been used."))
     return render(request, "accounts/login_code.html", {"form": form})
 

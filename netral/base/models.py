@@ -135,3 +135,25 @@ class Job(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
+class ThrottleCount(models.Model):
+    """Failures of one kind (a wrong password, a wrong NIP) by one key (an account, a device, an
+    address) in one window of time. The key is a keyed hash: no address is stored."""
+
+    purpose = models.CharField(max_length=40)
+    key = models.CharField(max_length=32)
+    period = models.BigIntegerField()  # the window's number: seconds since the epoch // its length
+    count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField()  # seconds since the epoch: when the window ends
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "key", "period"], name="one_count_per_key_and_period"
+            )
+        ]
+        indexes = [models.Index(fields=["expires"], name="throttle_by_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.key[:8]} {self.period}: {self.count}"

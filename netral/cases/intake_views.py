@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from netral.accounts import services as account_services
 from netral.agencies.models import Agency
 from netral.base.audit import client_ip
+from netral.base.throttle import Throttle, device_id
 from netral.cases import intake, services
 from netral.cases.evidence import EvidenceError
 from netral.cases.intake_forms import (
@@ -167,8 +167,15 @@ def receipt_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _follow_throttled(request: HttpRequest, key: str) -> bool:
-    return account_services.login_is_throttled(username=key, ip=client_ip(request))
+def receipt_throttle() -> Throttle:
+    """Wrong receipt codes per browser and per address; a 16-digit code is not guessed in the
+    few tries a window allows, and a reporter on another device is never stopped by a guesser."""
+    limit = settings.NETRAL_LOGIN_MAX_FAILURES
+    return Throttle(
+        "receipt",
+        limits={"device": limit, "address": limit * 10},
+        window=settings.NETRAL_LOGIN_LOCKOUT_MINUTES * 60,
+    )
 
 
 @never_cache
@@ -176,16 +183,16 @@ def follow_view(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         receipt = form.cleaned_data["receipt"]
-        # Per code prefix as well as per address: a spread-out guesser still meets a limit.
-        key = f"receipt:{receipt[:4]}"
-        if _follow_throttled(request, key):
+        throttle = receipt_throttle()
+        keys = {"device": device_id(request), "address": client_ip(request)}
+        if not throttle.attempt(**keys):
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
         else:
             case = intake.reporter_case_find(receipt)
             if case is None:
-                account_services.login_failure_record(username=key, ip=client_ip(request))
                 form.add_error(None, _("Code not found."))
             else:
+                throttle.succeeded(**keys)
                 request.session.cycle_key()
                 request.session[SESSION_FOLLOW_CASE] = case.code
                 request.session.set_expiry(FOLLOW_SESSION_SECONDS)

@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import (
     FileResponse,
     Http404,
@@ -17,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from netral.accounts import services as account_services
 from netral.accounts.actors import Actor
 from netral.agencies.identifiers import mask_nip
 from netral.agencies.models import Employee
 from netral.base import merkle
 from netral.base.audit import client_ip
 from netral.base.storage import file_response
+from netral.base.throttle import Throttle, device_id
 from netral.pacts import documents, selectors, services, transparency
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
@@ -120,8 +121,15 @@ def _open_campaign_or_404(code: str) -> Campaign:
     return campaign
 
 
-def _throttled(request: HttpRequest, key: str) -> bool:
-    return account_services.login_is_throttled(username=key, ip=client_ip(request))
+def ceremony_throttle() -> Throttle:
+    """Wrong NIPs and codes at the ceremony, per phone (a cookie), per person asked for and per
+    address; the address has room for a hall behind NAT, and nothing is counted per campaign."""
+    limit = settings.NETRAL_LOGIN_MAX_FAILURES
+    return Throttle(
+        "ceremony",
+        limits={"device": limit * 2, "person": limit, "address": settings.NETRAL_VENUE_FAILURES},
+        window=settings.NETRAL_LOGIN_LOCKOUT_MINUTES * 60,
+    )
 
 
 @never_cache
@@ -130,16 +138,18 @@ def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
     or, without e-mail, uses the code printed on the unit's attendance sheet."""
     campaign = _open_campaign_or_404(code)
     form = CeremonyIdentifierForm(request.POST or None)
-    key = f"ceremony:{campaign.code}"
     if request.method == "POST" and form.is_valid():
-        if _throttled(request, key):
+        throttle = ceremony_throttle()
+        keys = {"device": device_id(request), "address": client_ip(request)}
+        if not throttle.attempt(**keys):
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
         else:
             employee = services.ceremony_employee_find(
                 campaign=campaign, identifier=form.cleaned_data["identifier"]
             )
+            if employee is not None:
+                throttle.succeeded(**keys)
             if employee is None:
-                account_services.login_failure_record(username=key, ip=client_ip(request))
                 form.add_error(
                     "identifier", _("This NIP or NIK is not on the list for this campaign.")
                 )
@@ -180,23 +190,30 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
     form = CeremonyCodeForm(request.POST or None)
     if not employee.email:
         form.fields["code"].label = _("The 8-digit code beside your name")
-    key = f"ceremony:{campaign.code}:{employee.code}"
     if request.method == "POST" and form.is_valid():
-        if _throttled(request, key):
+        throttle = ceremony_throttle()
+        keys = {
+            "device": device_id(request),
+            "person": f"{campaign.code}|{employee.code}",
+            "address": client_ip(request),
+        }
+        if not throttle.attempt(**keys):
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
         elif services.ceremony_code_check(
             campaign=campaign, employee=employee, code=form.cleaned_data["code"]
         ):
+            throttle.succeeded(**keys)
             request.session.cycle_key()
             request.session[SESSION_CEREMONY_SIGNER] = [campaign.code, employee.code]
             request.session.set_expiry(CEREMONY_SESSION_SECONDS)
             return redirect("pacts:ceremony_sign", code=code)
         else:
-            account_services.login_failure_record(username=key, ip=client_ip(request))
             form.add_error("code", _("The code is wrong or has expired."))
-    masked = employee.email[:2] + "***@" + employee.email.split("@")[-1] if employee.email else ""
+    # No contact detail on the page: whoever typed the NIP may not be its owner.
     return render(
-        request, "pacts/ceremony_code.html", {"campaign": campaign, "form": form, "email": masked}
+        request,
+        "pacts/ceremony_code.html",
+        {"campaign": campaign, "form": form, "by_mail": bool(employee.email)},
     )
 
 

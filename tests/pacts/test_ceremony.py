@@ -32,7 +32,8 @@ def start(client: Client, pacts: Pacts, identifier: str | None = None) -> str:
 def test_an_employee_signs_with_the_nip_and_the_mailed_code(client: Client, pacts: Pacts) -> None:
     code = start(client, pacts)
     page = client.get(reverse("pacts:ceremony_code", args=[pacts.campaign.code]))
-    assert "si***@example.go.id" in page.content.decode()
+    assert "alamat e-mail Anda yang terdaftar" in page.content.decode()
+    assert "example.go.id" not in page.content.decode()  # no contact detail is shown
     response = client.post(
         reverse("pacts:ceremony_code", args=[pacts.campaign.code]), {"code": code}
     )
@@ -96,6 +97,38 @@ def test_an_unknown_nip_is_explained_and_guessing_is_throttled(
     response = client.post(url, {"identifier": pacts.world.employee_a.nip})
     assert "Terlalu banyak percobaan" in response.content.decode()
     assert not mail.outbox
+
+
+def _with_email(pacts: Pacts) -> None:
+    pacts.world.employee_a.email = "siti.aminah@example.go.id"
+    pacts.world.employee_a.save()
+
+
+def test_six_mistyped_nips_from_six_addresses_never_stop_the_next_employee(
+    pacts: Pacts,
+) -> None:
+    _with_email(pacts)
+    url = reverse("pacts:ceremony", args=[pacts.campaign.code])
+    for number in range(6):
+        Client().post(url, {"identifier": "199001012015011999"}, REMOTE_ADDR=f"192.0.2.{number}")
+    response = Client().post(
+        url, {"identifier": pacts.world.employee_a.nip}, REMOTE_ADDR="192.0.2.77"
+    )
+    assert response["Location"] == reverse("pacts:ceremony_code", args=[pacts.campaign.code])
+
+
+def test_a_guesser_is_slowed_and_the_employee_beside_it_is_not(pacts: Pacts) -> None:
+    _with_email(pacts)
+    url = reverse("pacts:ceremony", args=[pacts.campaign.code])
+    guesser, neighbour = Client(), Client()  # two phones on the hall's one address
+    for number in range(30):
+        guesser.post(url, {"identifier": f"1990010120150119{number:02d}"}, REMOTE_ADDR="192.0.2.1")
+    blocked = guesser.post(url, {"identifier": pacts.world.employee_b.nip}, REMOTE_ADDR="192.0.2.1")
+    assert "Terlalu banyak percobaan" in blocked.content.decode()
+    response = neighbour.post(
+        url, {"identifier": pacts.world.employee_a.nip}, REMOTE_ADDR="192.0.2.1"
+    )
+    assert response["Location"] == reverse("pacts:ceremony_code", args=[pacts.campaign.code])
 
 
 def test_without_an_email_address_the_employee_is_sent_to_the_coordinator(

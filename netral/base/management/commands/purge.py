@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from netral.base.jobs import jobs_purge
+from netral.base.throttle import throttle_counts_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove what has expired: background jobs past their keeping time with their result "
+        "files, and throttle counts of windows that have ended (for cron, daily)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"{jobs_purge()} job(s) removed")
+        self.stdout.write(f"{throttle_counts_purge()} throttle count(s) removed")

@@ -1,0 +1,129 @@
+"""Throttles that slow a guesser without locking out the people it imitates.
+
+Each attempt is counted before it is checked, per scope: an account, an (account, device or
+address) pair, a device (a cookie of its own), an address, a person being signed for. An attempt
+passes only while every scope is within its limit for the current window; one that succeeds is
+given back. The counts are atomic (one INSERT … ON CONFLICT … RETURNING per scope), so forty
+attempts at once are checked exactly as many times as the limit allows, on every server. Nothing
+is ever counted per campaign or per agency: in a hall of thousands behind a few addresses, one
+person's mistakes must not stop the next."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+from netral.base.models import ThrottleCount
+
+DEVICE_COOKIE = "netral_device"
+DEVICE_SALT = "netral.device"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+DEVICE_META, NEW_DEVICE_META = "netral.device", "netral.new_device"
+
+
+@dataclass(frozen=True)
+class Throttle:
+    purpose: str
+    limits: Mapping[str, int]  # scope → attempts allowed in a window
+    window: int  # seconds
+
+    def attempt(self, **keys: str | None) -> bool:
+        """Count one attempt for every scope given (a None value is skipped); True while every
+        scope is within its limit. Call `succeeded` with the same keys when it succeeds."""
+        allowed = True
+        for key, limit in self._keys(keys):
+            allowed &= _increment(self.purpose, key, self._period(), self.window, +1) <= limit
+        return allowed
+
+    def succeeded(self, **keys: str | None) -> None:
+        """Give back a successful attempt: only failures (and refused tries) stay counted."""
+        for key, _limit in self._keys(keys):
+            _increment(self.purpose, key, self._period(), self.window, -1)
+
+    def _period(self) -> int:
+        return int(time.time()) // self.window
+
+    def _keys(self, keys: Mapping[str, str | None]) -> list[tuple[str, int]]:
+        unknown = set(keys) - set(self.limits)
+        if unknown:
+            raise ValueError(f"{self.purpose}: no limit for {sorted(unknown)}")
+        return [
+            (_hashed(self.purpose, scope, value), self.limits[scope])
+            for scope, value in keys.items()
+            if value
+        ]
+
+
+def _hashed(purpose: str, scope: str, value: str) -> str:
+    # Keyed, so the table holds no address, account name or NIP that could be read back.
+    message = f"{purpose}\x00{scope}\x00{value.lower()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _increment(purpose: str, key: str, period: int, window: int, step: int) -> int:
+    table = connection.ops.quote_name(ThrottleCount._meta.db_table)
+    names = ("purpose", "key", "period", "count", "expires")
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    conflict = ", ".join(connection.ops.quote_name(c) for c in ("purpose", "key", "period"))
+    count = connection.ops.quote_name("count")
+    # Only table and column names are formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {count} = MAX_OF({table}.{count} + %s, 0) "
+        f"RETURNING {count}"
+    ).replace("MAX_OF", "GREATEST" if connection.vendor == "postgresql" else "MAX")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [purpose, key, period, max(step, 0), (period + 1) * window, step])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def throttle_counts_purge(*, now: float | None = None) -> int:
+    """Remove the counts whose window has ended."""
+    moment = int(now if now is not None else time.time())
+    removed, _kinds = ThrottleCount.objects.filter(expires__lt=moment).delete()
+    return removed
+
+
+def device_id(request: HttpRequest) -> str:
+    """This browser's own opaque id, from a signed cookie; a new one is made (and set by
+    `DeviceCookieMiddleware`) for a browser that has none."""
+    known = request.META.get(DEVICE_META)
+    if known:
+        return str(known)
+    value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT)
+    if not value:
+        value = secrets.token_urlsafe(16)
+        request.META[NEW_DEVICE_META] = value
+    request.META[DEVICE_META] = value
+    return str(value)
+
+
+class DeviceCookieMiddleware:
+    """Sets the device cookie on the response when a view asked for a new one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        new = request.META.get(NEW_DEVICE_META)
+        if new:
+            response.set_signed_cookie(
+                DEVICE_COOKIE,
+                new,
+                salt=DEVICE_SALT,
+                max_age=DEVICE_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
