@@ -246,7 +246,6 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "screening:contestant_edit": lambda w: {"code": home_contestant(w).code},
     "screening:contestant_delete": lambda w: {"code": home_contestant(w).code},
     "screening:batch": lambda w: {"code": home_screened_post(w).batch.code},
-    "screening:batch_status": lambda w: {"code": home_screened_post(w).batch.code},
     "screening:post_review": lambda w: {"code": home_screened_post(w).code},
     "screening:post_case": lambda w: {"code": home_screened_post(w).code},
 }

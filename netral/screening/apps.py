@@ -5,3 +5,7 @@ class ScreeningConfig(AppConfig):
     name = "netral.screening"
     label = "screening"
     verbose_name = "Screening of posts"
+
+    def ready(self) -> None:
+        # Registers the batch screening job.
+        from netral.screening import batch  # noqa: F401

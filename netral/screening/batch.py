@@ -1,28 +1,35 @@
-"""Batch screening: a supervisor uploads a file of collected posts, every row is checked (all or
-nothing), a background task screens each post and keeps the ranked results; supervisors then
-mark flags right or wrong and open a case from a post."""
+"""Batch screening: a supervisor uploads a file of collected posts, kept in the storage until a
+job (`screening.batch`) checks every row (all or nothing), screens each post and keeps the ranked
+results; supervisors then mark flags right or wrong and open a case from a post."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django.utils.translation import ngettext
 
 from netral.accounts.access import can_handle_cases
 from netral.accounts.actors import Actor
@@ -31,7 +38,8 @@ from netral.agencies.identifiers import PNS, PPPK, IdentifierError, parse_nip
 from netral.agencies.models import Agency
 from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
 from netral.base.audit import audit_log
-from netral.base.models import Election
+from netral.base.jobs import JobFailed, Progress, job_kind, job_start
+from netral.base.models import Election, Job
 from netral.screening import pipeline
 from netral.screening.models import Category, FlagReview, ScreenedPost, ScreeningBatch
 from netral.screening.rules import RULES
@@ -42,6 +50,9 @@ AUTHOR_MAX_CHARS = 200
 URL_MAX_CHARS = 500
 MAX_REPORTED_ERRORS = 200
 INSERT_CHUNK = 1000
+COPY_CHUNK = 1 << 20  # bytes read at a time from the upload and from the storage
+BATCH_JOB = "screening.batch"
+JOB_ACTOR = Actor(user=None, label=f"job:{BATCH_JOB}")
 # Posts are acts of SKB 2/2022 number 4 (posting, commenting, sharing) unless a flag says which.
 DEFAULT_ACT = "skb2022-04"
 
@@ -159,10 +170,6 @@ def post_list(
 
 
 # Reading the file
-
-
-def batch_file(batch: ScreeningBatch) -> Path:
-    return Path(settings.PRIVATE_ROOT) / "screening" / batch.code
 
 
 def _size_text(size: int) -> str:
@@ -313,6 +320,17 @@ def posts_read(table: RosterTable, *, today: datetime.date | None = None) -> Rea
 # Uploading and screening
 
 
+def batch_file_name(batch: ScreeningBatch) -> str:
+    """Where the uploaded file waits for its job in the storage: `screening/<code>/<name>`."""
+    uploaded = Path(batch.file_name)
+    try:
+        # Short enough for any filesystem, however many bytes its letters take.
+        name = get_valid_filename(uploaded.stem[:40] + uploaded.suffix.lower()[:10])
+    except SuspiciousFileOperation:
+        name = "berkas"
+    return f"screening/{batch.code}/{name}"
+
+
 def batch_create(
     *,
     actor: Actor,
@@ -322,7 +340,8 @@ def batch_create(
     content: IO[bytes],
     size: int,
 ) -> ScreeningBatch:
-    """Keep the uploaded file and queue its screening."""
+    """Keep the uploaded file in the storage and start the job that screens it
+    (`batch.job`, whose page leads to the batch's page when it is done)."""
     if size == 0:
         raise BatchUploadError(_("The file is empty."))
     if size > settings.NETRAL_SCREENING_MAX_BYTES:
@@ -336,40 +355,51 @@ def batch_create(
         created_by=actor.user,
         file_name=Path(file_name).name[:255] or "berkas",
     )
-    path = batch_file(batch)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Two passes of 1 MB chunks over the upload, already on this server (in memory or a temporary
+    # file): one for its digest, then the storage's, which streams it on as it reads.
     digest = hashlib.sha256()
-    with path.open("wb") as target:
-        for chunk in iter(lambda: content.read(1 << 20), b""):
-            digest.update(chunk)
-            target.write(chunk)
-    with transaction.atomic():
-        batch.save()
-        audit_log(
-            actor=actor,
-            action="screening.batch.uploaded",
-            target=batch,
-            agency=agency,
-            data={
-                "file": batch.file_name,
-                "size": size,
-                "sha256": digest.hexdigest(),
-                "election": election.code,
-            },
-        )
-        transaction.on_commit(lambda: batch_screen.enqueue(batch.code))
+    for chunk in iter(lambda: content.read(COPY_CHUNK), b""):
+        digest.update(chunk)
+    content.seek(0)
+    stored = default_storage.save(batch_file_name(batch), File(content))
+    try:
+        with transaction.atomic():
+            batch.job = job_start(
+                kind=BATCH_JOB,
+                title=_("Screening of %(file)s") % {"file": batch.file_name},
+                actor=actor,
+                agency=agency,
+                params={"batch": batch.code, "file": stored},
+                next_url=reverse("screening:batch", kwargs={"code": batch.code}),
+            )
+            batch.save()
+            audit_log(
+                actor=actor,
+                action="screening.batch.uploaded",
+                target=batch,
+                agency=agency,
+                data={
+                    "file": batch.file_name,
+                    "size": size,
+                    "sha256": digest.hexdigest(),
+                    "election": election.code,
+                },
+            )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
     return batch
 
 
-def _progress_updater(batch: ScreeningBatch) -> Callable[[int], None]:
-    last = [batch.progress]
-
-    def update(percent: int) -> None:
-        if percent != last[0]:
-            last[0] = percent
-            ScreeningBatch.objects.filter(pk=batch.pk).update(progress=percent)
-
-    return update
+@contextmanager
+def _local_copy(name: str) -> Iterator[Path]:
+    """The stored file as a temporary local file, for the spreadsheet reader, which needs a
+    path; removed on leaving."""
+    with tempfile.TemporaryDirectory(prefix="netral-screening-") as folder:
+        path = Path(folder) / "posts"
+        with default_storage.open(name, "rb") as stored, path.open("wb") as local:
+            shutil.copyfileobj(stored, local, COPY_CHUNK)
+        yield path
 
 
 def _stored_flags(result: pipeline.Result) -> list[dict[str, Any]]:
@@ -402,10 +432,9 @@ def _fail(batch: ScreeningBatch, errors: list[dict[str, Any]]) -> None:
         )
     batch.errors = reported
     batch.status = ScreeningBatch.Status.FAILED
-    batch.progress = 100
-    batch.save(update_fields=["errors", "status", "progress"])
+    batch.save(update_fields=["errors", "status"])
     audit_log(
-        actor=Actor(user=None, label="task:batch_screen"),
+        actor=JOB_ACTOR,
         action="screening.batch.failed",
         target=batch,
         agency=batch.agency,
@@ -413,30 +442,48 @@ def _fail(batch: ScreeningBatch, errors: list[dict[str, Any]]) -> None:
     )
 
 
-def batch_screen_run(batch: ScreeningBatch) -> ScreeningBatch:
+def _refusal(errors: list[dict[str, Any]]) -> str:
+    """What the job's page says of a refused file; the batch's page lists the errors."""
+    rows = {error["row"] for error in errors if error["row"]}
+    if not rows:
+        return _("The file was refused and nothing was screened: %(problem)s") % {
+            "problem": errors[0]["message"]
+        }
+    return ngettext(
+        "The file was refused and nothing was screened: %(count)s row has errors. Correct the "
+        "file and upload it again.",
+        "The file was refused and nothing was screened: %(count)s rows have errors. Correct the "
+        "file and upload it again.",
+        len(rows),
+    ) % {"count": len(rows)}
+
+
+def batch_screen_run(
+    batch: ScreeningBatch, *, file_name: str, progress: Progress
+) -> ScreeningBatch:
     """Read, check and screen the stored file; the posts are written together or not at all.
-    The file is removed afterwards: the posts now live in the database."""
-    path = batch_file(batch)
-    progress = _progress_updater(batch)
+    A refused file fails the batch with its list of errors and raises JobFailed. The stored
+    file is removed either way: the posts now live in the database."""
     try:
-        table = read_roster_file(
-            path,
-            max_bytes=settings.NETRAL_SCREENING_MAX_BYTES,
-            max_rows=settings.NETRAL_SCREENING_MAX_ROWS,
-        )
+        with _local_copy(file_name) as path:
+            table = read_roster_file(
+                path,
+                max_bytes=settings.NETRAL_SCREENING_MAX_BYTES,
+                max_rows=settings.NETRAL_SCREENING_MAX_ROWS,
+            )
         read = posts_read(table)
     except RosterFileError as problem:
-        _fail(batch, [{"row": 0, "column": "", "message": str(problem)}])
-        return batch
+        read = ReadResult(posts=[], errors=[{"row": 0, "column": "", "message": str(problem)}])
     finally:
-        path.unlink(missing_ok=True)
+        default_storage.delete(file_name)
     if read.errors:
         _fail(batch, read.errors)
-        return batch
+        raise JobFailed(_refusal(read.errors))
     progress(5)
     vocabulary = vocabulary_for(batch.election) if batch.election is not None else None
     posts: list[ScreenedPost] = []
     total = len(read.posts)
+    reported = 5
     for index, row in enumerate(read.posts, start=1):
         result = pipeline.screen(row.text, vocabulary=vocabulary)
         posts.append(
@@ -453,19 +500,19 @@ def batch_screen_run(batch: ScreeningBatch) -> ScreeningBatch:
                 flags=_stored_flags(result),
             )
         )
-        if index % 100 == 0:
-            progress(5 + 90 * index // total)
+        if index % 100 == 0 and 5 + 90 * index // total != reported:
+            reported = 5 + 90 * index // total
+            progress(reported)
     with transaction.atomic():
         for start in range(0, len(posts), INSERT_CHUNK):
             ScreenedPost.objects.bulk_create(posts[start : start + INSERT_CHUNK])
         batch.post_count = total
         batch.flagged_count = sum(1 for post in posts if post.categories)
         batch.status = ScreeningBatch.Status.READY
-        batch.progress = 100
         batch.errors = []
-        batch.save(update_fields=["post_count", "flagged_count", "status", "progress", "errors"])
+        batch.save(update_fields=["post_count", "flagged_count", "status", "errors"])
         audit_log(
-            actor=Actor(user=None, label="task:batch_screen"),
+            actor=JOB_ACTOR,
             action="screening.batch.screened",
             target=batch,
             agency=batch.agency,
@@ -474,13 +521,17 @@ def batch_screen_run(batch: ScreeningBatch) -> ScreeningBatch:
     return batch
 
 
-@task()
-def batch_screen(code: str) -> None:
-    batch = ScreeningBatch.objects.select_related("agency", "election").get(code=code)
+@job_kind(BATCH_JOB)
+def batch_screen(job: Job, progress: Progress) -> None:
+    batch = ScreeningBatch.objects.select_related("agency", "election").get(
+        code=job.params["batch"], agency=job.agency_id
+    )
     try:
-        batch_screen_run(batch)
+        batch_screen_run(batch, file_name=job.params["file"], progress=progress)
+    except JobFailed:
+        raise
     except Exception:
-        # A batch left "being screened" forever would keep its page polling.
+        # A batch left "being screened" would read as still running, whatever its job says.
         _fail(batch, [{"row": 0, "column": "", "message": _("Screening stopped on an error.")}])
         raise
 

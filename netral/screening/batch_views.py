@@ -1,5 +1,5 @@
-"""Batch screening for supervisors: upload a file of posts, follow its screening, read the
-ranked posts, judge the flags and open a case from a post."""
+"""Batch screening for supervisors: upload a file of posts (its screening is a job, followed on
+the job's page), read the ranked posts, judge the flags and open a case from a post."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from netral.accounts.access import can_handle_cases, can_manage_cases, officer_view
 from netral.accounts.actors import Actor
+from netral.accounts.job_views import job_for_user
 from netral.accounts.models import Membership
 from netral.base.findings import FindingRefused, case_desk
+from netral.base.models import Job
 from netral.pacts.selectors import election_list
 from netral.screening import batch, post_cases
 from netral.screening.batch_forms import (
@@ -51,7 +53,8 @@ def batch_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
         except batch.BatchUploadError as problem:
             form.add_error("file", str(problem))
         else:
-            return redirect("screening:batch", code=created.code)
+            assert created.job is not None
+            return redirect("accounts:job", code=created.job.code)
     page = Paginator(batch.batch_list(viewer=viewer), 20).get_page(request.GET.get("page"))
     return render(request, "screening/batch_list.html", {"form": form, "page": page})
 
@@ -105,6 +108,16 @@ def _post_rows(posts: list[ScreenedPost]) -> list[dict[str, object]]:
     return rows
 
 
+def _job_of(screening: ScreeningBatch, viewer: Membership) -> Job | None:
+    """The batch's job while it runs, if the viewer may follow it on its page."""
+    if not screening.is_pending or screening.job is None:
+        return None
+    try:
+        return job_for_user(viewer, screening.job.code)
+    except Http404:
+        return None
+
+
 @officer_view()
 def batch_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     screening = batch.batch_for_user(viewer, code)
@@ -112,6 +125,7 @@ def batch_view(request: HttpRequest, code: str, viewer: Membership) -> HttpRespo
         "batch": screening,
         "Status": ScreeningBatch.Status,
         "can_open_cases": can_manage_cases(viewer),
+        "job": _job_of(screening, viewer),
     }
     if screening.status == ScreeningBatch.Status.READY:
         filters = PostFilterForm(request.GET or None)
@@ -132,19 +146,6 @@ def batch_view(request: HttpRequest, code: str, viewer: Membership) -> HttpRespo
             }
         )
     return render(request, "screening/batch_detail.html", context)
-
-
-@officer_view()
-def batch_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    screening = batch.batch_for_user(viewer, code)
-    return JsonResponse(
-        {
-            "status": screening.status,
-            "status_label": screening.get_status_display(),
-            "progress": screening.progress,
-            "pending": screening.is_pending,
-        }
-    )
 
 
 def _back(request: HttpRequest, post: ScreenedPost, next_url: str) -> HttpResponse:
@@ -207,7 +208,6 @@ urlpatterns: list[URLPattern] = [
     path("saring/", batch_list_view, name="batch_list"),
     path("saring/templat.csv", batch_template_view, name="batch_template"),
     path("saring/<str:code>/", batch_view, name="batch"),
-    path("saring/<str:code>/status/", batch_status_view, name="batch_status"),
     path("saring/pos/<str:code>/tinjau/", post_review_view, name="post_review"),
     path("saring/pos/<str:code>/kasus/", post_case_view, name="post_case"),
 ]

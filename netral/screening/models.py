@@ -47,7 +47,8 @@ class Contestant(models.Model):
 
 
 class ScreeningBatch(models.Model):
-    """A file of collected posts a supervisor had screened."""
+    """A file of collected posts a supervisor had screened. The screening itself is a job
+    (`screening.batch`), whose page shows its progress; the batch keeps what it found."""
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Being screened")
@@ -65,7 +66,10 @@ class ScreeningBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    progress = models.PositiveSmallIntegerField(default=0)
+    # The job that screens it; gone once the job expires (netral purge_jobs).
+    job = models.ForeignKey(
+        "base.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     post_count = models.PositiveIntegerField(default=0)
     flagged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)

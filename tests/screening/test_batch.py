@@ -1,24 +1,35 @@
-"""Batch screening: a file of posts is checked whole, screened into a ranked list, judged flag by
-flag, and a post opens one case with itself as evidence."""
+"""Batch screening: a file of posts is kept in the storage, checked whole and screened by a job
+into a ranked list, judged flag by flag, and a post opens one case with itself as evidence."""
 
 import datetime
 import io
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import Workbook
 
-from netral.base.models import AuditEntry, Election
+from netral.base.jobs import job_run
+from netral.base.models import AuditEntry, Election, Job
 from netral.cases.evidence import evidence_read
 from netral.cases.models import Case
+from netral.screening import batch as batch_module
 from netral.screening.batch import highlighted_html, parse_post_date
 from netral.screening.models import Contestant, FlagReview, ScreenedPost, ScreeningBatch
 from tests.conftest import World
 from tests.factories import SYSTEM
+from tests.files import stored_files
+
+# Every upload goes through the file storage, so all of them run again on S3.
+pytestmark = pytest.mark.files
 
 PARTISAN = "Ayo coblos nomor 2! #MenangBersama02"
 NEUTRAL = "Rapat koordinasi pelayanan puskesmas hari Senin."
@@ -99,6 +110,11 @@ def screened(upload: Upload, world: World) -> ScreeningBatch:
     return batch
 
 
+def job_of(batch: ScreeningBatch) -> Job:
+    assert batch.job is not None
+    return batch.job
+
+
 def partisan_post(batch: ScreeningBatch) -> ScreenedPost:
     return batch.posts.get(row_number=3)
 
@@ -112,7 +128,8 @@ def test_a_csv_is_screened_into_posts_ranked_by_score(
     batch = screened(upload, world)
     assert batch.post_count == 3
     assert batch.flagged_count == 1
-    assert batch.progress == 100
+    job = job_of(batch)
+    assert (job.kind, job.status, job.progress) == ("screening.batch", "done", 100)
     first = batch.posts.order_by("-score", "row_number").first()
     assert first is not None and first.text == PARTISAN
     assert first.categories == ["partisan"] or "partisan" in first.categories
@@ -164,15 +181,49 @@ def test_a_semicolon_csv_in_windows_encoding_is_read(world: World, upload: Uploa
     assert post.author == "José" and post.posted_on == datetime.date(2025, 1, 5)
 
 
-def test_the_status_reports_progress_as_json(client: Client, world: World, upload: Upload) -> None:
-    batch = screened(upload, world)
-    response = client.get(reverse("screening:batch_status", kwargs={"code": batch.code}))
-    assert response.json() == {
-        "status": "ready",
-        "status_label": str(ScreeningBatch.Status.READY.label),
-        "progress": 100,
-        "pending": False,
-    }
+def test_the_upload_leads_to_the_jobs_page_and_on_to_the_results(
+    client: Client, world: World, upload: Upload
+) -> None:
+    response = upload("pos.csv", good_csv(world))
+    batch = last_batch()
+    job = job_of(batch)
+    assert response["Location"] == reverse("accounts:job", kwargs={"code": job.code})
+    batch_url = reverse("screening:batch", kwargs={"code": batch.code})
+    assert job.next_url == batch_url
+    assert job.created_by == world.supervisor and job.agency == world.agency
+    assert "pos.csv" in job.title
+    page = client.get(response["Location"])
+    assert (page.status_code, page["Location"]) == (302, batch_url)
+    assert AuditEntry.objects.filter(action="screening.batch.requested", target_code=job.code)
+    assert AuditEntry.objects.filter(action="screening.batch.screened", target_code=batch.code)
+
+
+def test_a_batch_waiting_for_its_job_links_its_starter_to_the_jobs_page(
+    client: Client, world: World, election: Election, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world.supervisor)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not run it yet
+        client.post(
+            reverse("screening:batch_list"),
+            {"election": election.code, "file": SimpleUploadedFile("pos.csv", good_csv(world))},
+        )
+    batch = last_batch()
+    job = job_of(batch)
+    assert (batch.status, job.status) == (ScreeningBatch.Status.RUNNING, Job.Status.QUEUED)
+    job_page = reverse("accounts:job", kwargs={"code": job.code})
+    url = reverse("screening:batch", kwargs={"code": batch.code})
+    assert job_page in client.get(url).content.decode()
+    assert "<progress" in client.get(job_page).content.decode()
+    # Another supervisor sees the status, without a link to a job page they cannot open.
+    other = client.__class__()
+    other.force_login(world.decision_maker)
+    page = other.get(url).content.decode()
+    assert str(ScreeningBatch.Status.RUNNING.label) in page and job_page not in page
+
+    job_run.call(job.code)
+    batch.refresh_from_db()
+    assert batch.status == ScreeningBatch.Status.READY and batch.post_count == 3
+    assert job_page not in client.get(url).content.decode()
 
 
 def test_the_list_filters_by_category_flag_and_search(
@@ -205,7 +256,61 @@ def refused(upload: Upload, name: str, data: bytes) -> list[dict[str, Any]]:
     assert batch.status == ScreeningBatch.Status.FAILED
     assert not ScreenedPost.objects.exists()
     assert batch.errors
+    job = job_of(batch)
+    assert job.status == Job.Status.FAILED and job.message.startswith("Berkas ditolak")
+    assert stored_files(f"screening/{batch.code}") == []
     return list(batch.errors)
+
+
+def test_a_refused_file_fails_its_job_in_indonesian_and_leads_to_the_error_list(
+    client: Client, world: World, upload: Upload
+) -> None:
+    upload("pos.csv", csv_of(",,,,satu", "Budi,12345,,,NIP salah", "Budi,,,kemarin,"))
+    batch = last_batch()
+    job = job_of(batch)
+    assert job.status == Job.Status.FAILED
+    assert job.message == (
+        "Berkas ditolak dan tidak ada postingan yang disaring: 2 baris berisi kesalahan. "
+        "Perbaiki berkas lalu unggah kembali."
+    )
+    page = client.get(reverse("accounts:job", kwargs={"code": job.code}))
+    content = page.content.decode()
+    assert page.status_code == 200 and job.message in content
+    batch_url = reverse("screening:batch", kwargs={"code": batch.code})
+    assert f'href="{batch_url}"' in content
+    assert [(error["row"], error["column"]) for error in batch.errors] == [
+        (3, "nip"),
+        (4, "teks"),
+        (4, "tanggal"),
+    ]
+    errors = client.get(batch_url).content.decode()
+    assert "Berkas mengandung kesalahan" in errors
+    for error in batch.errors:
+        assert escape(error["message"]) in errors
+    assert not ScreenedPost.objects.exists()
+    assert AuditEntry.objects.filter(action="screening.batch.failed", target_code=batch.code)
+
+
+def test_a_file_refused_whole_says_why_on_the_jobs_page(world: World, upload: Upload) -> None:
+    upload("pos.csv", b"nama,isi\nBudi,halo\n")
+    job = job_of(last_batch())
+    assert job.message.startswith("Berkas ditolak dan tidak ada postingan yang disaring: ")
+    assert "teks" in job.message
+
+
+def test_a_job_stopped_by_an_error_leaves_the_batch_failed_not_waiting(
+    world: World, upload: Upload, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(batch_module.pipeline, "screen", broken)
+    upload("pos.csv", good_csv(world))  # the worker logs the error
+    batch = last_batch()
+    assert batch.status == ScreeningBatch.Status.FAILED
+    assert "a bug" not in str(batch.errors)
+    assert job_of(batch).status == Job.Status.FAILED
+    assert stored_files(f"screening/{batch.code}") == []
 
 
 def test_an_empty_file_is_refused_at_upload(upload: Upload) -> None:
@@ -275,11 +380,44 @@ def test_a_broken_xlsx_is_refused(upload: Upload) -> None:
     refused(upload, "pos.xlsx", data[: len(data) // 2])
 
 
-def test_the_file_is_removed_after_screening(world: World, upload: Upload) -> None:
-    from netral.screening.batch import batch_file
+def test_the_upload_waits_in_the_storage_and_never_under_the_private_folder(
+    client: Client, world: World, election: Election, django_capture_on_commit_callbacks: Any
+) -> None:
+    private = Path(settings.PRIVATE_ROOT)
+    on_disk_before = set(private.rglob("*")) if private.exists() else set()
+    client.force_login(world.supervisor)
+    data = good_csv(world)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            reverse("screening:batch_list"),
+            {"election": election.code, "file": SimpleUploadedFile("Pos Januari.csv", data)},
+        )
+    batch = last_batch()
+    name = f"screening/{batch.code}/Pos_Januari.csv"
+    assert job_of(batch).params == {"batch": batch.code, "file": name}
+    assert stored_files(f"screening/{batch.code}") == [name]
+    with default_storage.open(name, "rb") as stored:
+        assert stored.read() == data
+    if settings.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
+        on_disk = set(private.rglob("*")) if private.exists() else set()
+        assert on_disk == on_disk_before  # in the bucket only
 
+
+def test_the_file_and_its_local_copy_are_removed_after_screening(
+    world: World, upload: Upload, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     batch = screened(upload, world)
-    assert not batch_file(batch).exists()
+    assert stored_files(f"screening/{batch.code}") == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_stored_name_is_a_safe_short_one(world: World, election: Election) -> None:
+    batch = ScreeningBatch(agency=world.agency, file_name="../Ünggah (1)" + "x" * 300 + ".CSV")
+    name = batch_module.batch_file_name(batch)
+    assert name.startswith(f"screening/{batch.code}/Ünggah_1xxx") and name.endswith("x.csv")
+    assert len(name.rsplit("/", 1)[1]) == 42  # 40 characters of its stem
+    assert batch_module.batch_file_name(ScreeningBatch(file_name="..")).endswith("/berkas")
 
 
 def test_dates_are_read_as_people_write_them() -> None:
@@ -438,7 +576,8 @@ def test_another_agency_finds_nothing(client: Client, world: World, upload: Uplo
     client.force_login(world.other_admin)
     for name, code in [
         ("screening:batch", post.batch.code),
-        ("screening:batch_status", post.batch.code),
+        ("accounts:job", job_of(post.batch).code),
+        ("accounts:job_status", job_of(post.batch).code),
         ("screening:post_review", post.code),
         ("screening:post_case", post.code),
     ]:
