@@ -100,6 +100,9 @@ def storages_from_env(private_root: Path) -> dict[str, dict[str, object]]:
                 "default_acl": None,
                 "querystring_auth": True,
                 "file_overwrite": True,
+                # A file read from the bucket spools to a temporary file beyond 1 MB instead of
+                # being held whole in memory.
+                "max_memory_size": 1024 * 1024,
             },
         }
     else:

@@ -158,6 +158,8 @@ def test_s3_storage_is_private_and_reads_its_secrets_from_files(
     assert options["default_acl"] is None
     assert options["querystring_auth"] is True
     assert options["file_overwrite"] is True
+    # A large file read back (a batch of posts) is not held in memory.
+    assert options["max_memory_size"] == 1024 * 1024
 
 
 def test_s3_storage_needs_a_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
