@@ -66,7 +66,7 @@ class ScreeningBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    # The job that screens it; gone once the job expires (netral purge_jobs).
+    # The job that screens it; gone once the job expires (netral purge).
     job = models.ForeignKey(
         "base.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
