@@ -65,8 +65,11 @@ step "i18n: every interface string has an Indonesian translation"
 po=netral/locale/id/LC_MESSAGES/django.po
 cp "$po" "$TMP/django.po"
 (cd netral && python -m netral makemessages -l id --no-obsolete --add-location=file -v0)
-untranslated=$(msgattrib --untranslated "$po" | grep -c '^msgid "' || true)
-fuzzy=$(msgattrib --only-fuzzy "$po" | grep -c '^msgid "[^"]' || true)
+# msgfmt counts entries, whatever their msgid's lines ("N translated messages, M fuzzy
+# translations, K untranslated messages."), and leaves the catalogue's header out.
+counts=$(msgfmt --statistics -o /dev/null "$po" 2>&1)
+untranslated=$(grep -oE '[0-9]+ untranslated' <<<"$counts" | grep -oE '[0-9]+' || echo 0)
+fuzzy=$(grep -oE '[0-9]+ fuzzy' <<<"$counts" | grep -oE '[0-9]+' || echo 0)
 cp "$TMP/django.po" "$po"
 msgfmt --check-format -o "$TMP/django.mo" "$po"
 if [[ $untranslated != 0 || $fuzzy != 0 ]]; then
