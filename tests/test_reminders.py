@@ -1,6 +1,8 @@
 import datetime
 import io
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -10,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from netral.accounts.actors import Actor
 from netral.agencies.models import Employee
-from netral.base.models import AuditEntry
+from netral.base.jobs import job_run
+from netral.base.models import AuditEntry, Job
 from netral.monitoring import reminders
 from netral.monitoring.models import ReminderDelivery, ReminderRound
 from netral.pacts import services
@@ -232,69 +236,220 @@ def test_digests_list_exactly_the_non_signers_of_the_coordinator_and_the_head(
 # Sending by hand
 
 
-def send_post(client: Client, campaign: Campaign, unit_code: str) -> object:
-    url = reverse("monitoring:reminder_send", kwargs={"code": campaign.code})
-    return client.post(url, {"unit": unit_code}, follow=True)
+def send_url(campaign: Campaign) -> str:
+    return reverse("monitoring:reminder_send", kwargs={"code": campaign.code})
 
 
-def test_a_coordinator_reminds_only_within_the_own_unit(client: Client, pacts: Pacts) -> None:
+def send_post(client: Client, campaign: Campaign, unit_code: str, capture: Any) -> Any:
+    """The coordinator confirms; the job runs in place once the request's work commits."""
+    with capture(execute=True):
+        return client.post(send_url(campaign), {"unit": unit_code})
+
+
+def reminder_jobs() -> list[Job]:
+    return list(Job.objects.filter(kind=reminders.REMINDER_JOB).order_by("created_at", "pk"))
+
+
+def test_the_confirmation_counts_who_gets_a_mail_and_who_has_no_email(
+    client: Client, pacts: Pacts
+) -> None:
+    world, campaign = pacts.world, pacts.campaign
+    with_email(world.employee_a, "siti@example.go.id")
+    with_email(world.employee_b, "bambang@example.go.id")  # another unit
+    for number in range(2):
+        employee_make(world.unit_a_child, f"Guru Tanpa Surel {number}")
+    signer = with_email(employee_make(world.unit_a_child, "Dewi Lestari"), "dewi@example.go.id")
+    services.campaign_open(actor=SYSTEM, campaign=campaign)  # links for the new employees
+    sign(campaign, signer)
+    client.force_login(world.coordinator_a)
+    response = client.get(send_url(campaign), {"unit": world.unit_a.code})
+    assert response.status_code == 200
+    assert response.context["reach"] == reminders.Reach(recipients=1, without_email=2)
+    page = response.content.decode()
+    recipients_line = page.split('data-testid="reminder-recipients"')[1].split("</p>")[0]
+    without_line = page.split('data-testid="reminder-without-email"')[1].split("</p>")[0]
+    assert "1 orang" in recipients_line and "2 orang" in without_line
+    assert "tidak memiliki alamat surel" in without_line
+    assert 'data-testid="reminder-confirm"' in page
+
+
+def test_without_confirmation_nothing_is_sent(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
+    with_email(pacts.world.employee_a, "siti@example.go.id")
+    client.force_login(pacts.world.coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):  # a job started would run here
+        response = client.get(send_url(pacts.campaign), {"unit": pacts.world.unit_a.code})
+    assert response.status_code == 200
+    assert mail.outbox == []
+    assert not ReminderRound.objects.exists() and reminder_jobs() == []
+
+
+def test_a_coordinator_reminds_only_within_the_own_unit_through_a_job(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
     world = pacts.world
     with_email(world.employee_a, "siti@example.go.id")
     with_email(world.employee_b, "bambang@example.go.id")
     client.force_login(world.coordinator_a)
-    response = send_post(client, pacts.campaign, world.unit_a.code)
+    response = send_post(
+        client, pacts.campaign, world.unit_a.code, django_capture_on_commit_callbacks
+    )
+    [job] = reminder_jobs()
+    assert response["Location"] == reverse("accounts:job", args=[job.code])
+    assert (job.status, job.progress, job.created_by) == ("done", 100, world.coordinator_a)
     assert recipients() == ["siti@example.go.id"]
-    assert "1" in str(next(iter(response.context["messages"])))  # type: ignore[attr-defined]
     reminder = ReminderRound.objects.get()
     assert (reminder.kind, reminder.unit, reminder.status) == (Kind.MANUAL, world.unit_a, "done")
     assert AuditEntry.objects.filter(
         action="monitoring.reminder_round.created", actor=world.coordinator_a
     ).exists()
+    assert AuditEntry.objects.filter(action="monitoring.reminders.requested").exists()
+
+    # The job leads back to the unit, which shows the round's counts.
+    unit_url = reverse(
+        "monitoring:unit", kwargs={"code": pacts.campaign.code, "unit_code": world.unit_a.code}
+    )
+    page = client.get(reverse("accounts:job", args=[job.code]))
+    assert page["Location"] == f"{unit_url}#pengingat"
+    unit_page = client.get(unit_url).content.decode()
+    line = unit_page.split('data-testid="last-reminder"')[1].split("</p>")[0]
+    assert "1 terkirim, 0 tidak terkirim, 0 menunggu" in line
 
 
-def test_a_coordinator_cannot_remind_another_unit(client: Client, pacts: Pacts) -> None:
-    with_email(pacts.world.employee_b, "bambang@example.go.id")
-    client.force_login(pacts.world.coordinator_a)
-    assert send_post(client, pacts.campaign, pacts.world.unit_b.code).status_code == 404  # type: ignore[attr-defined]
-    assert mail.outbox == [] and not ReminderRound.objects.exists()
+def test_a_coordinator_cannot_remind_another_unit(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = pacts.world
+    with_email(world.employee_b, "bambang@example.go.id")
+    client.force_login(world.coordinator_a)
+    assert client.get(send_url(pacts.campaign), {"unit": world.unit_b.code}).status_code == 404
+    response = send_post(
+        client, pacts.campaign, world.unit_b.code, django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 404
+    assert mail.outbox == [] and not ReminderRound.objects.exists() and reminder_jobs() == []
 
 
-def test_an_officer_of_another_agency_gets_404(client: Client, pacts: Pacts) -> None:
+def test_an_officer_of_another_agency_gets_404(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
     client.force_login(pacts.world.other_admin)
-    assert send_post(client, pacts.campaign, pacts.world.unit_a.code).status_code == 404  # type: ignore[attr-defined]
-    assert not ReminderRound.objects.exists()
+    unit = pacts.world.unit_a.code
+    assert client.get(send_url(pacts.campaign), {"unit": unit}).status_code == 404
+    assert (
+        send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks).status_code
+        == 404
+    )
+    assert not ReminderRound.objects.exists() and reminder_jobs() == []
 
 
-def test_a_unit_is_reminded_by_hand_at_most_once_an_hour(client: Client, pacts: Pacts) -> None:
+def test_a_unit_is_reminded_by_hand_at_most_once_an_hour(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
     with_email(pacts.world.employee_a, "siti@example.go.id")
     client.force_login(pacts.world.admin)
-    send_post(client, pacts.campaign, pacts.world.unit_a.code)
-    response = send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    unit = pacts.world.unit_a.code
+    send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
+    response = send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
+    assert response.status_code == 200  # the confirmation again, saying why not
+    refusal = response.content.decode().split('data-testid="reminder-refusal">')[1]
+    assert "paling cepat berselang 1 jam" in refusal.split("</p>")[0]
     assert len(mail.outbox) == 1
-    assert ReminderRound.objects.count() == 1
-    [message] = list(response.context["messages"])  # type: ignore[attr-defined]
-    assert message.level_tag == "error"
+    assert ReminderRound.objects.count() == 1 and len(reminder_jobs()) == 1
+    page = client.get(send_url(pacts.campaign), {"unit": unit}).content.decode()
+    assert "paling cepat berselang 1 jam" in page and "reminder-confirm" not in page
+
     ReminderRound.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
-    send_post(client, pacts.campaign, pacts.world.unit_a.code)
-    assert ReminderRound.objects.count() == 2
+    send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
+    assert ReminderRound.objects.count() == 2 and len(mail.outbox) == 2
 
 
-def test_a_closed_or_draft_campaign_sends_no_reminder(client: Client, pacts: Pacts) -> None:
+def test_the_job_checks_the_hour_again_when_two_were_started_before_either_ran(
+    pacts: Pacts,
+) -> None:
+    world = pacts.world
+    with_email(world.employee_a, "siti@example.go.id")
+    actor = Actor(user=world.coordinator_a, label="koordinator")
+    # Outside a committed transaction, the jobs are queued but not run yet.
+    first, second = (
+        reminders.reminder_send_start(
+            actor=actor, campaign=pacts.campaign, unit=world.unit_a, next_url="/"
+        )
+        for _ in range(2)
+    )
+    job_run.call(first.code)
+    job_run.call(second.code)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("done", "failed")
+    assert "1 jam" in second.message
+    assert recipients() == ["siti@example.go.id"]
+    assert ReminderRound.objects.count() == 1
+
+
+def test_a_closed_or_draft_campaign_sends_no_reminder(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
     with_email(pacts.world.employee_a, "siti@example.go.id")
     client.force_login(pacts.world.admin)
+    unit = pacts.world.unit_a.code
     services.campaign_close(actor=SYSTEM, campaign=pacts.campaign)
-    send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    response = send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
+    assert "hanya dapat dikirim selama kampanye dibuka" in response.content.decode()
+    page = client.get(send_url(pacts.campaign), {"unit": unit}).content.decode()
+    assert "hanya dapat dikirim selama kampanye dibuka" in page and "reminder-confirm" not in page
     Campaign.objects.filter(pk=pacts.campaign.pk).update(status=Campaign.Status.DRAFT)
-    send_post(client, pacts.campaign, pacts.world.unit_a.code)
-    assert mail.outbox == [] and not ReminderRound.objects.exists()
+    send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
+    assert mail.outbox == [] and not ReminderRound.objects.exists() and reminder_jobs() == []
+
+
+def test_a_round_reports_its_progress_as_it_sends(
+    pacts: Pacts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, campaign = pacts.world, pacts.campaign
+    for number in range(25):
+        with_email(employee_make(world.unit_b, f"Pegawai {number}"), f"p{number}@example.go.id")
+    services.campaign_open(actor=SYSTEM, campaign=campaign)
+    monkeypatch.setattr(reminders, "CLAIM_CHUNK", 10)
+    monkeypatch.setattr(reminders, "PROGRESS_EVERY", 4)
+    reported: list[int] = []
+    result = reminders.reminder_round_run(due_round(campaign), progress=reported.append)
+    assert result.sent == 25
+    assert reported == sorted(reported) and reported[-1] == 100
+    assert len({percent for percent in reported if 0 < percent < 100}) >= 3
 
 
 # Two runs at once
 
-
-@pytest.mark.skipif(
+ON_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite serialises the writers of the two threads"
 )
+
+
+def at_once(*calls: Callable[[], object]) -> None:
+    """Run the calls in threads released together; raise what any of them raised."""
+    start = threading.Barrier(len(calls))
+    problems: list[BaseException] = []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            start.wait()
+            call()
+        except BaseException as problem:  # reported below, in the test's thread
+            problems.append(problem)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == []
+
+
+@ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_send_each_reminder_exactly_once(
     pacts: Pacts, monkeypatch: pytest.MonkeyPatch
@@ -305,34 +460,52 @@ def test_two_runs_at_once_send_each_reminder_exactly_once(
     services.campaign_open(actor=SYSTEM, campaign=campaign)
     due_round(campaign)
     monkeypatch.setattr(reminders, "CLAIM_CHUNK", 7)
-    start = threading.Barrier(2)
-    problems: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            start.wait()
-            reminders.reminders_send_due()
-        except BaseException as problem:  # reported below, in the test's thread
-            problems.append(problem)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert problems == []
+    at_once(reminders.reminders_send_due, reminders.reminders_send_due)
     sent = recipients()
     assert len(sent) == len(set(sent)) == 120
     assert ReminderDelivery.objects.filter(status="sent").count() == 120
     assert ReminderRound.objects.get().status == ReminderRound.Status.DONE
 
 
-def test_the_schedule_page_lists_the_rounds_with_their_counts(client: Client, pacts: Pacts) -> None:
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_two_jobs_started_at_once_for_a_unit_send_each_reminder_once(
+    pacts: Pacts, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    world, campaign = pacts.world, pacts.campaign
+    for number in range(120):
+        with_email(
+            employee_make(world.unit_a_child, f"Guru {number}"), f"guru{number}@example.go.id"
+        )
+    services.campaign_open(actor=SYSTEM, campaign=campaign)
+    monkeypatch.setattr(reminders, "CLAIM_CHUNK", 7)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    actor = Actor(user=world.coordinator_a, label="koordinator")
+    # Both pass the check at the start: neither has made its round yet.
+    jobs = [
+        reminders.reminder_send_start(
+            actor=actor, campaign=campaign, unit=world.unit_a, next_url="/"
+        )
+        for _ in range(2)
+    ]
+    at_once(*(lambda code=job.code: job_run.call(code) for job in jobs))
+    sent = recipients()
+    assert len(sent) == len(set(sent)) == 120
+    assert ReminderRound.objects.get().status == ReminderRound.Status.DONE
+    assert sorted(
+        Job.objects.filter(kind=reminders.REMINDER_JOB).values_list("status", flat=True)
+    ) == [
+        "done",
+        "failed",
+    ]
+
+
+def test_the_schedule_page_lists_the_rounds_with_their_counts(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
     with_email(pacts.world.employee_a, "siti@example.go.id")
     client.force_login(pacts.world.admin)
-    send_post(client, pacts.campaign, pacts.world.unit_a.code)
+    send_post(client, pacts.campaign, pacts.world.unit_a.code, django_capture_on_commit_callbacks)
     response = client.get(
         reverse("monitoring:reminder_schedule", kwargs={"code": pacts.campaign.code})
     )

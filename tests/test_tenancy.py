@@ -249,7 +249,8 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "screening:post_review": lambda w: {"code": home_screened_post(w).code},
     "screening:post_case": lambda w: {"code": home_screened_post(w).code},
 }
-# Query strings that point a URL at the home agency's objects outside coordinator A's unit.
+# Query strings (sent as the form's fields to a POST too) that point a URL at the home agency's
+# objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
     "pacts:campaign_slips": lambda w: {"unit": w.unit_b.code},
@@ -302,7 +303,7 @@ def test_an_officer_of_another_agency_gets_404_for_every_object(
     query = OBJECT_QUERIES[name](world) if name in OBJECT_QUERIES else {}
     client.force_login(world.other_admin)
     assert client.get(url, query).status_code in {404, 405}
-    assert client.post(url, {"role": "admin", "name": "x"}).status_code == 404
+    assert client.post(url, {**query, "role": "admin", "name": "x"}).status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))
@@ -326,7 +327,7 @@ def test_a_coordinator_of_another_unit_gets_nothing(
         return
     # 404 where the coordinator's role may use the view, 403 where it may not.
     assert client.get(url, query).status_code in {403, 404, 405}
-    assert client.post(url, {"role": "admin", "name": "x"}).status_code in {403, 404}
+    assert client.post(url, {**query, "role": "admin", "name": "x"}).status_code in {403, 404}
 
 
 @pytest.mark.parametrize(

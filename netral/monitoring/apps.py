@@ -7,5 +7,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring, reminders and reports"
 
     def ready(self) -> None:
-        # Connects the signal receivers and registers the report job.
-        from netral.monitoring import receivers, reports  # noqa: F401
+        # Connects the signal receivers and registers the report and reminder jobs.
+        from netral.monitoring import receivers, reminders, reports  # noqa: F401

@@ -6,11 +6,10 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from netral.accounts.access import is_admin, officer_view
 from netral.accounts.actors import Actor
@@ -94,25 +93,39 @@ def reminder_schedule_view(request: HttpRequest, code: str, viewer: Membership) 
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @officer_view(can_send_reminders)
 def reminder_send_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """GET: whom a reminder to the unit would reach, to confirm; POST: send it in the background."""
     campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
-    unit = agency_selectors.unit_get(viewer=viewer, code=request.POST.get("unit", ""))
-    try:
-        result = reminders.reminder_send_now(
-            actor=Actor.from_request(request), campaign=campaign, unit=unit
-        )
-    except reminders.ReminderError as problem:
-        messages.error(request, str(problem))
+    data = request.POST if request.method == "POST" else request.GET
+    unit = agency_selectors.unit_get(viewer=viewer, code=data.get("unit", ""))
+    unit_url = reverse("monitoring:unit", kwargs={"code": campaign.code, "unit_code": unit.code})
+    if request.method == "GET":
+        refusal = reminders.reminder_send_refusal(campaign=campaign, unit=unit)
     else:
-        messages.success(request, _("%(count)s reminders sent.") % {"count": result.sent})
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("pacts:campaign_detail", code=code)
+        try:
+            job = reminders.reminder_send_start(
+                actor=Actor.from_request(request),
+                campaign=campaign,
+                unit=unit,
+                next_url=f"{unit_url}#pengingat",
+            )
+        except reminders.ReminderError as problem:
+            refusal = str(problem)
+        else:
+            return redirect("accounts:job", code=job.code)
+    return render(
+        request,
+        "monitoring/reminder_send.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "unit_url": unit_url,
+            "reach": reminders.reminder_reach(campaign=campaign, unit=unit),
+            "refusal": refusal,
+        },
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -1,6 +1,8 @@
 """E-mail reminders to employees who have not signed, and digests to their coordinators and heads.
 
-A round (`ReminderRound`) is one wave: on the campaign's schedule, or sent by hand for a unit.
+A round (`ReminderRound`) is one wave: on the campaign's schedule (run by `send_reminders`), or by
+hand for a unit (a `monitoring.reminders` job, started once the coordinator confirms); both send
+through `reminder_round_run`.
 Running a round first writes one `ReminderDelivery` per recipient, where the unique pair (round,
 recipient) keeps a second run from adding another; then each run claims pending deliveries with
 an UPDATE that only one run can win, and sends only what it claimed. So `send_reminders` may run
@@ -26,6 +28,8 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies.models import Employee, Unit
 from netral.base.audit import audit_log
+from netral.base.jobs import JobFailed, Progress, job_kind, job_start
+from netral.base.models import Job
 from netral.monitoring.models import ReminderDelivery, ReminderRound
 from netral.pacts.models import Campaign, Signature, SigningLink
 from netral.pacts.services import campaign_employees, signing_token
@@ -38,6 +42,8 @@ CLAIM_CHUNK = 200
 STALE_CLAIM = datetime.timedelta(hours=1)
 DIGEST_PREFIX = "digest:"
 DIGEST_MAX_ROWS = 300
+REMINDER_JOB = "monitoring.reminders"
+PROGRESS_EVERY = 20  # messages between two progress updates of a job
 
 Kind = ReminderRound.Kind
 RoundStatus = ReminderRound.Status
@@ -214,25 +220,95 @@ def reminder_schedule_set(*, actor: Actor, campaign: Campaign, schedule: Schedul
     return schedule
 
 
-def reminder_send_now(*, actor: Actor, campaign: Campaign, unit: Unit) -> RoundResult:
-    """A reminder by hand to the unit's (and its sub-units') employees who have not signed,
-    sent at once. No digest: the one who asks for it is the coordinator."""
-    now = timezone.now()
+@dataclass(frozen=True)
+class Reach:
+    """Who a reminder by hand to a unit would reach, shown before the coordinator confirms."""
+
+    recipients: int  # have not signed, have an e-mail address and a personal link
+    without_email: int  # have not signed and cannot be reached by e-mail
+
+
+def reminder_reach(*, campaign: Campaign, unit: Unit) -> Reach:
+    linked = SigningLink.objects.filter(campaign=campaign).values("employee_id")
+    counts = _unsigned_in(campaign, unit).aggregate(
+        recipients=Count("id", filter=~Q(email="") & Q(pk__in=linked)),
+        without_email=Count("id", filter=Q(email="")),
+    )
+    return Reach(recipients=counts["recipients"], without_email=counts["without_email"])
+
+
+def reminder_round_latest(*, campaign: Campaign, unit: Unit) -> RoundRow | None:
+    """The latest reminder sent by hand to this unit, with its deliveries counted."""
+    latest = (
+        ReminderRound.objects.filter(campaign=campaign, kind=Kind.MANUAL, unit=unit)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    counts = dict(
+        ReminderDelivery.objects.filter(round=latest)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .values_list("status", "count")
+    )
+    return RoundRow(round=latest, counts=counts)
+
+
+def reminder_send_refusal(
+    *, campaign: Campaign, unit: Unit, now: datetime.datetime | None = None
+) -> str | None:
+    """Why a reminder by hand cannot go to this unit now, or None."""
+    now = now or timezone.now()
     if not campaign.accepts_signatures(now):
-        raise ReminderError(_("Reminders can be sent only while the campaign is open."))
-    with transaction.atomic():
-        # Two clicks at once: the second waits here, then finds the first round.
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        recent = ReminderRound.objects.filter(
+        return _("Reminders can be sent only while the campaign is open.")
+    recent = (
+        ReminderRound.objects.filter(
             campaign=campaign, kind=Kind.MANUAL, unit=unit, created_at__gt=now - MANUAL_INTERVAL
-        ).exists()
-        if recent:
-            raise ReminderError(
-                _(
-                    "A reminder was already sent to this unit less than an hour ago; "
-                    "try again later."
-                )
-            )
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if recent is not None:
+        return _(
+            "A reminder was already sent to this unit at %(sent)s. Reminders to one unit are "
+            "sent at least 1 hour apart: the next one can be sent from %(next)s."
+        ) % {
+            "sent": formats.time_format(timezone.localtime(recent.created_at), "H:i"),
+            "next": formats.time_format(
+                timezone.localtime(recent.created_at + MANUAL_INTERVAL), "H:i"
+            ),
+        }
+    return None
+
+
+def reminder_send_start(*, actor: Actor, campaign: Campaign, unit: Unit, next_url: str) -> Job:
+    """Queue a reminder by hand to the unit (and its sub-units): checked now, and again by the
+    job, since two jobs may be started before either has made its round."""
+    problem = reminder_send_refusal(campaign=campaign, unit=unit)
+    if problem:
+        raise ReminderError(problem)
+    return job_start(
+        kind=REMINDER_JOB,
+        title=_("Reminder to %(unit)s") % {"unit": unit.name},
+        actor=actor,
+        agency=campaign.agency,
+        params={"campaign": campaign.code, "unit": unit.code},
+        next_url=next_url,
+    )
+
+
+def reminder_round_create(*, actor: Actor, campaign: Campaign, unit: Unit) -> ReminderRound:
+    """The round of a reminder by hand to the unit's (and its sub-units') employees who have
+    not signed. No digest: the one who asks for it is the coordinator."""
+    with transaction.atomic():
+        # Two jobs at once: the second waits here, then finds the first one's round.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        now = timezone.now()
+        problem = reminder_send_refusal(campaign=campaign, unit=unit, now=now)
+        if problem:
+            raise ReminderError(problem)
         reminder = ReminderRound.objects.create(
             campaign=campaign,
             kind=Kind.MANUAL,
@@ -248,7 +324,22 @@ def reminder_send_now(*, actor: Actor, campaign: Campaign, unit: Unit) -> RoundR
             agency=campaign.agency,
             data={"round": reminder.code, "unit": unit.name},
         )
-    return reminder_round_run(reminder)
+    return reminder
+
+
+@job_kind(REMINDER_JOB)
+def reminder_send_run(job: Job, progress: Progress) -> None:
+    campaign = Campaign.objects.select_related("agency").get(
+        code=job.params["campaign"], agency=job.agency_id
+    )
+    unit = Unit.objects.get(code=job.params["unit"], agency=job.agency_id)
+    user = job.created_by
+    actor = Actor(user=user, label=user.get_username() if user else f"job:{job.code}")
+    try:
+        reminder = reminder_round_create(actor=actor, campaign=campaign, unit=unit)
+    except ReminderError as problem:
+        raise JobFailed(str(problem)) from None
+    reminder_round_run(reminder, progress=progress)
 
 
 # Running rounds
@@ -259,17 +350,18 @@ def _claim_token() -> str:
     return f"{int(time.time()):010d}{secrets.token_hex(8)}"
 
 
-def _scope(reminder: ReminderRound) -> QuerySet[Employee]:
-    employees = campaign_employees(reminder.campaign)
-    if reminder.unit is not None:
-        employees = employees.filter(unit__path__startswith=reminder.unit.path)
-    return employees
+def _unsigned_in(campaign: Campaign, unit: Unit | None) -> QuerySet[Employee]:
+    """The campaign's employees (within the unit's subtree, if any) who have not signed."""
+    employees = campaign_employees(campaign)
+    if unit is not None:
+        employees = employees.filter(unit__path__startswith=unit.path)
+    return employees.exclude(
+        pk__in=Signature.objects.filter(campaign=campaign).values("employee_id")
+    )
 
 
 def _unsigned(reminder: ReminderRound) -> QuerySet[Employee]:
-    return _scope(reminder).exclude(
-        pk__in=Signature.objects.filter(campaign=reminder.campaign).values("employee_id")
-    )
+    return _unsigned_in(reminder.campaign, reminder.unit)
 
 
 def _digest_paths(reminder: ReminderRound) -> dict[str, list[str]]:
@@ -447,11 +539,18 @@ def _stale_claims_fail(reminder: ReminderRound) -> int:
     ).update(status=DeliveryStatus.FAILED)
 
 
-def reminder_round_run(reminder: ReminderRound) -> RoundResult:
-    """Send what is pending of one round; safe to run at the same time as another run."""
+def reminder_round_run(reminder: ReminderRound, *, progress: Progress | None = None) -> RoundResult:
+    """Send what is pending of one round; safe to run at the same time as another run. The one
+    sending function: `send_reminders` runs the rounds that are due, a job the rounds by hand."""
     result = RoundResult(round=reminder)
     _deliveries_create(reminder)
     digest_paths = _digest_paths(reminder) if reminder.include_digest else {}
+    waiting = ReminderDelivery.objects.filter(round=reminder, status=DeliveryStatus.PENDING).count()
+
+    def report(handled: int) -> None:
+        if progress is not None and waiting:
+            progress(100 * handled // waiting)
+
     connection = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
         while True:
@@ -466,8 +565,9 @@ def reminder_round_run(reminder: ReminderRound) -> RoundResult:
             result.skipped += len(skipped)
             sent: list[int] = []
             failed: list[int] = []
+            report(result.sent + result.skipped + result.failed)
             with connection:
-                for delivery_id, message in built.items():
+                for number, (delivery_id, message) in enumerate(built.items(), start=1):
                     message.connection = connection
                     try:
                         message.send()
@@ -475,6 +575,8 @@ def reminder_round_run(reminder: ReminderRound) -> RoundResult:
                         failed.append(delivery_id)
                     else:
                         sent.append(delivery_id)
+                    if number % PROGRESS_EVERY == 0:
+                        report(result.sent + result.skipped + result.failed + number)
             ReminderDelivery.objects.filter(pk__in=sent, claim=token).update(
                 status=DeliveryStatus.SENT, sent_at=timezone.now()
             )
@@ -483,6 +585,7 @@ def reminder_round_run(reminder: ReminderRound) -> RoundResult:
             )
             result.sent += len(sent)
             result.failed += len(failed)
+            report(result.sent + result.skipped + result.failed)
     _stale_claims_fail(reminder)
     result.finished = _round_finish(reminder, result)
     return result

@@ -22,7 +22,7 @@ from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Agency, Employee, Region
 from netral.base import charts
 from netral.base.audit import audit_log
-from netral.monitoring import selectors
+from netral.monitoring import reminders, selectors
 from netral.monitoring.selectors import Completion, Dashboard
 from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Attendance, Campaign
@@ -121,6 +121,7 @@ def unit_view(request: HttpRequest, code: str, unit_code: str, viewer: Membershi
             "q": query,
             "query": parameters.urlencode(),
             "units_svg": _charts(board)["units_svg"],
+            "last_reminder": reminders.reminder_round_latest(campaign=campaign, unit=unit),
             "parent": unit.parent
             if unit.parent and (viewer.unit is None or unit.parent.is_within(viewer.unit))
             else None,
