@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from netral.base.codes import new_code
@@ -189,7 +190,9 @@ class Employee(models.Model):
 
 
 class RosterImport(models.Model):
-    """One uploaded roster file, from preview to the all-or-nothing import."""
+    """One uploaded roster file, from preview to the all-or-nothing import. The file is in the
+    storage (`roster_imports.roster_import_file_name`); the work is done by two jobs, the check
+    and the import, and `job` is the latest of them (its progress, its failure)."""
 
     class Status(models.TextChoices):
         ANALYSING = "analysing", _("Checking the file")
@@ -209,7 +212,9 @@ class RosterImport(models.Model):
     file_size = models.PositiveBigIntegerField()
     file_sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANALYSING)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    job = models.ForeignKey(
+        "base.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
@@ -223,6 +228,5 @@ class RosterImport(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status in {self.Status.ANALYSING, self.Status.APPLYING}
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:roster_import_detail", args=[self.code])

@@ -103,10 +103,10 @@ def roster_import_list(*, viewer: Membership) -> QuerySet[RosterImport]:
 
 
 def roster_import_get(*, viewer: Membership, code: str) -> RosterImport:
-    job = roster_import_list(viewer=viewer).filter(code=code).first()
-    if job is None:
+    found = roster_import_list(viewer=viewer).select_related("job").filter(code=code).first()
+    if found is None:
         raise Http404
-    return job
+    return found
 
 
 def overseen_agencies(*, viewer: Membership, with_employee_counts: bool = True) -> QuerySet[Agency]:

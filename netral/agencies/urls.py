@@ -22,7 +22,6 @@ urlpatterns = [
     path("impor/", views.roster_import_list_view, name="roster_import_list"),
     path("impor/templat.xlsx", views.roster_template_view, name="roster_template"),
     path("impor/<str:code>/", views.roster_import_detail_view, name="roster_import_detail"),
-    path("impor/<str:code>/status/", views.roster_import_status_view, name="roster_import_status"),
     path(
         "impor/<str:code>/konfirmasi/",
         views.roster_import_confirm_view,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from netral.accounts.access import can_view_roster, is_admin, officer_view
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
-from netral.agencies import selectors, services
+from netral.agencies import roster_imports, selectors, services
 from netral.agencies.forms import (
     EmployeeFilterForm,
     EmployeeForm,
@@ -97,17 +97,17 @@ def roster_import_list_view(request: HttpRequest, viewer: Membership) -> HttpRes
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.roster_import_create(
+            job = roster_imports.roster_import_create(
                 actor=Actor.from_request(request),
                 agency=viewer.agency,
                 file_name=upload.name,
                 content=upload,
                 size=upload.size,
             )
-        except services.RosterUploadError as problem:
+        except roster_imports.RosterUploadError as problem:
             form.add_error("file", str(problem))
         else:
-            return redirect("agencies:roster_import_detail", code=job.code)
+            return redirect("accounts:job", code=job.code)
     page = Paginator(selectors.roster_import_list(viewer=viewer), 20).get_page(
         request.GET.get("page")
     )
@@ -116,39 +116,33 @@ def roster_import_list_view(request: HttpRequest, viewer: Membership) -> HttpRes
 
 @officer_view(is_admin)
 def roster_import_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    job = selectors.roster_import_get(viewer=viewer, code=code)
+    roster_import = selectors.roster_import_get(viewer=viewer, code=code)
     return render(
         request,
         "agencies/roster_import_detail.html",
-        {"job": job, "confirm_form": RosterConfirmForm(), "Status": RosterImport.Status},
-    )
-
-
-@officer_view(is_admin)
-def roster_import_status_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    job = selectors.roster_import_get(viewer=viewer, code=code)
-    return JsonResponse(
         {
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "progress": job.progress,
-            "pending": job.is_pending,
-        }
+            "roster_import": roster_import,
+            "job": roster_import.job,
+            "confirm_form": RosterConfirmForm(),
+            "Status": RosterImport.Status,
+        },
     )
 
 
 @require_POST
 @officer_view(is_admin)
 def roster_import_confirm_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    job = selectors.roster_import_get(viewer=viewer, code=code)
+    roster_import = selectors.roster_import_get(viewer=viewer, code=code)
     form = RosterConfirmForm(request.POST)
     form.is_valid()
-    services.roster_import_confirm(
+    job = roster_imports.roster_import_confirm(
         actor=Actor.from_request(request),
-        job=job,
+        roster_import=roster_import,
         deactivate_absent=form.cleaned_data.get("deactivate_absent", False),
     )
-    return redirect("agencies:roster_import_detail", code=code)
+    if job is None:  # not ready (already confirmed, or with errors): nothing started
+        return redirect("agencies:roster_import_detail", code=code)
+    return redirect("accounts:job", code=job.code)
 
 
 @officer_view(is_admin)

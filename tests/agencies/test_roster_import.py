@@ -1,18 +1,34 @@
 import datetime
+import hashlib
+import io
+import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from netral.accounts.actors import Actor
-from netral.agencies.models import Agency, Employee, Unit
+from netral.agencies import roster_imports
+from netral.agencies.models import Agency, Employee, RosterImport, Unit
 from netral.agencies.roster import RosterPlan, roster_apply, roster_plan
 from netral.agencies.roster_file import RosterFileError, read_roster_file
-from netral.base.models import AuditEntry
+from netral.agencies.roster_imports import (
+    roster_import_confirm,
+    roster_import_create,
+    roster_import_file_name,
+)
+from netral.base.models import AuditEntry, Job
+from netral.base.storage import read_bytes, save_bytes
 from tests.agencies.roster_helpers import HEADERS, ROWS, csv_bytes, write, xlsx_bytes
 from tests.conftest import World
+from tests.files import stored_files
+from tests.test_storage import files_on_disk, on_s3, storage_options
 
 ACTOR = Actor.command("tests")
 LIMITS = {"max_bytes": 25 * 1024 * 1024, "max_rows": 1000}
@@ -302,3 +318,165 @@ def test_the_command_imports_and_exits_non_zero_on_errors(world: World, tmp_path
         call_command("import_roster", str(bad), "--agency", "33.26")
     with pytest.raises(CommandError, match="No agency"):
         call_command("import_roster", str(good), "--agency", "99.99")
+
+
+# The officer's way in: the upload in the storage, the check and the import as jobs.
+
+ADMIN = Actor(user=None, label="admin", ip="10.0.0.7", user_agent="tests")
+
+
+class Reads(io.BytesIO):
+    """An upload that remembers how much each read asked for."""
+
+    def __init__(self, content: bytes) -> None:
+        super().__init__(content)
+        self.sizes: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.sizes.append(-1 if size is None else size)
+        return super().read(size)
+
+
+def upload_checked(world: World, capture: Any, content: bytes, name: str = "pegawai.csv") -> Job:
+    with capture(execute=True):
+        job = roster_import_create(
+            actor=ADMIN,
+            agency=world.agency,
+            file_name=name,
+            content=io.BytesIO(content),
+            size=len(content),
+        )
+    job.refresh_from_db()
+    return job
+
+
+@pytest.mark.files
+def test_the_upload_is_kept_in_the_storage_with_its_sha256_and_checked_from_there(
+    world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    content = csv_bytes(ROWS)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    before = files_on_disk()
+
+    job = upload_checked(world, django_capture_on_commit_callbacks, content, "Daftar pegawai.csv")
+
+    roster_import = RosterImport.objects.get(job=job)
+    name = f"imports/{roster_import.code}/Daftar_pegawai.csv"
+    assert roster_import_file_name(roster_import) == name
+    assert (roster_import.file_name, roster_import.file_size) == (
+        "Daftar pegawai.csv",
+        len(content),
+    )
+    assert roster_import.file_sha256 == hashlib.sha256(content).hexdigest()
+    assert read_bytes(name) == content
+    assert stored_files(f"imports/{roster_import.code}") == [name]
+    assert (job.status, job.progress, roster_import.status) == ("done", 100, "ready")
+    assert roster_import.summary["new"] == 4
+    assert list(temporary.iterdir()) == []  # the local copy for the reader is gone
+    if on_s3():
+        # In the bucket, and nothing of it on this server's disk (PRIVATE_ROOT included).
+        options = storage_options()
+        bucket = boto3.client(
+            "s3",
+            endpoint_url=options["endpoint_url"],
+            aws_access_key_id=options["access_key"],
+            aws_secret_access_key=options["secret_key"],
+            region_name=options["region_name"],
+            config=Config(s3={"addressing_style": options["addressing_style"]}),
+        )
+        stored = bucket.get_object(Bucket=options["bucket_name"], Key=name)["Body"].read()
+        assert stored == content
+        assert files_on_disk() == before
+
+    # The import reads the stored file again: what the storage holds is what is imported.
+    save_bytes(name, csv_bytes(ROWS[:1]))
+    with django_capture_on_commit_callbacks(execute=True):
+        applying = roster_import_confirm(
+            actor=ADMIN, roster_import=roster_import, deactivate_absent=False
+        )
+    assert applying is not None
+    roster_import.refresh_from_db()
+    assert (roster_import.status, roster_import.summary["new"]) == ("done", 1)
+    assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.files
+def test_the_upload_is_streamed_in_chunks(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    content = csv_bytes(ROWS) + b"," * (9 * 1024 * 1024)
+    upload = Reads(content)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        roster_import_create(
+            actor=ADMIN, agency=world.agency, file_name="r.csv", content=upload, size=len(content)
+        )
+
+    # 64 KB on disk; on S3 at most a part of the transfer (8 MB), never the whole file.
+    assert 0 < max(upload.sizes) <= 8 * 1024 * 1024 < len(content)
+    roster_import = RosterImport.objects.get()
+    assert roster_import.file_sha256 == hashlib.sha256(content).hexdigest()
+    assert read_bytes(roster_import_file_name(roster_import)) == content
+
+
+@pytest.mark.files
+def test_an_unreadable_file_fails_the_check_with_its_reason(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = database_state()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+    job = upload_checked(world, django_capture_on_commit_callbacks, png, "photo.csv")
+
+    assert job.status == Job.Status.FAILED
+    assert "bukan spreadsheet" in job.message
+    roster_import = RosterImport.objects.get()
+    assert roster_import.status == RosterImport.Status.INVALID
+    assert roster_import.errors[0]["message"] == job.message
+    assert database_state()[:2] == before[:2]
+
+
+@pytest.mark.files
+def test_a_file_no_longer_in_the_storage_is_refused_on_import(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = upload_checked(world, django_capture_on_commit_callbacks, csv_bytes(ROWS))
+    roster_import = RosterImport.objects.get(job=job)
+    default_storage.delete(roster_import_file_name(roster_import))
+    before = database_state()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        applying = roster_import_confirm(
+            actor=ADMIN, roster_import=roster_import, deactivate_absent=False
+        )
+
+    assert applying is not None
+    applying.refresh_from_db()
+    assert applying.status == Job.Status.FAILED
+    assert "Unggah lagi" in applying.message
+    roster_import.refresh_from_db()
+    assert roster_import.status == RosterImport.Status.FAILED
+    assert database_state()[:2] == before[:2]
+
+
+@pytest.mark.files
+def test_an_unexpected_error_marks_the_import_failed_not_still_running(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    def broken(**kwargs: Any) -> RosterPlan:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(roster_imports, "roster_plan", broken)
+
+    job = upload_checked(world, django_capture_on_commit_callbacks, csv_bytes(ROWS))
+
+    assert job.status == Job.Status.FAILED
+    roster_import = RosterImport.objects.get(job=job)
+    assert roster_import.status == RosterImport.Status.FAILED
+    assert "a bug" not in str(roster_import.errors)
+

@@ -1,4 +1,5 @@
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -7,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from netral.agencies.models import Employee, RosterImport
+from netral.agencies.models import Employee, RosterImport, Unit
 from netral.agencies.roster import COLUMNS
-from netral.base.models import AuditEntry
+from netral.base.models import AuditEntry, Job
 from tests.agencies.roster_helpers import ROWS, csv_bytes
 from tests.conftest import World
 from tests.factories import employee_make
@@ -131,41 +132,82 @@ def upload(client: Client, content: bytes, name: str = "pegawai.csv") -> Any:
     )
 
 
+def roster_state() -> tuple[int, int, int]:
+    employee_entries = AuditEntry.objects.filter(action__startswith="agencies.employee.").count()
+    return (Employee.objects.count(), Unit.objects.count(), employee_entries)
+
+
+@pytest.mark.files
 def test_an_import_is_previewed_then_applied_on_confirmation(
     client: Client, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     client.force_login(world.admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, csv_bytes(ROWS))
-    job = RosterImport.objects.get()
-    assert response["Location"] == reverse("agencies:roster_import_detail", args=[job.code])
-    job.refresh_from_db()
-    assert job.status == RosterImport.Status.READY
-    assert job.summary["new"] == 4
+    roster_import = RosterImport.objects.get()
+    check = roster_import.job
+    assert check is not None
+    assert (check.kind, check.created_by) == ("agencies.roster_analyse", world.admin)
+    assert response["Location"] == reverse("accounts:job", args=[check.code])
+    preview = reverse("agencies:roster_import_detail", args=[roster_import.code])
+    # The finished check leads on to the preview.
+    assert client.get(response["Location"])["Location"] == preview
+    roster_import.refresh_from_db()
+    assert roster_import.status == RosterImport.Status.READY
+    assert roster_import.summary["new"] == 4
     assert not Employee.objects.filter(nip="198609262015051001").exists()
-    page = names(client.get(reverse("agencies:roster_import_detail", args=[job.code])))
+    page = names(client.get(preview))
     assert "Impor sekarang" in page
+    assert reverse("accounts:job", args=[check.code]) not in page  # no work running
 
-    confirm = reverse("agencies:roster_import_confirm", args=[job.code])
+    confirm = reverse("agencies:roster_import_confirm", args=[roster_import.code])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(confirm)
-    job.refresh_from_db()
-    assert job.status == RosterImport.Status.DONE
+        response = client.post(
+            confirm, {"deactivate_absent": "on"}, HTTP_USER_AGENT="Chrome di ponsel Android"
+        )
+    roster_import.refresh_from_db()
+    work = roster_import.job
+    assert work is not None and work != check
+    assert (work.kind, work.status, work.progress) == ("agencies.roster_apply", "done", 100)
+    assert response["Location"] == reverse("accounts:job", args=[work.code])
+    assert client.get(response["Location"])["Location"] == preview
+    assert roster_import.status == RosterImport.Status.DONE
     assert Employee.objects.filter(nip="198609262015051001").exists()
+    assert not Employee.objects.get(pk=world.employee_a.pk).is_active
+    # The employees' entries name the officer who confirmed, as the request did.
+    created = AuditEntry.objects.filter(action="agencies.employee.created").first()
+    assert created is not None
+    assert (created.actor, created.actor_label) == (world.admin, "admin")
+    assert (created.ip, created.user_agent) == ("127.0.0.1", "Chrome di ponsel Android")
+    assert "Sudah diimpor" in names(client.get(preview))
 
     # A second submit of the confirmation imports nothing more.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(confirm)
+        response = client.post(confirm)
     assert callbacks == []
-    status = client.get(reverse("agencies:roster_import_status", args=[job.code])).json()
-    assert status == {
-        "status": "done",
-        "status_label": "Sudah diimpor",
-        "progress": 100,
-        "pending": False,
-    }
+    assert response["Location"] == preview
+    assert Job.objects.filter(kind="agencies.roster_apply").count() == 1
 
 
+@pytest.mark.files
+def test_the_import_page_shows_the_progress_of_its_running_job(
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world.admin)
+    upload(client, csv_bytes(ROWS))  # the check is queued, never run (no commit)
+    roster_import = RosterImport.objects.get()
+    assert roster_import.job is not None
+    Job.objects.filter(pk=roster_import.job.pk).update(status="running", progress=42)
+
+    page = names(client.get(reverse("agencies:roster_import_detail", args=[roster_import.code])))
+
+    assert reverse("accounts:job", args=[roster_import.job.code]) in page
+    assert reverse("accounts:job_status", args=[roster_import.job.code]) in page
+    assert 'value="42"' in page
+    assert "Memeriksa berkas" in page
+
+
+@pytest.mark.files
 def test_an_invalid_file_shows_each_error_and_offers_no_import(
     client: Client, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -173,15 +215,45 @@ def test_an_invalid_file_shows_each_error_and_offers_no_import(
     rows[0][0] = "19861326 201505 1 001"
     client.force_login(world.admin)
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, csv_bytes(rows))
-    job = RosterImport.objects.get()
-    assert job.status == RosterImport.Status.INVALID
-    page = names(client.get(reverse("agencies:roster_import_detail", args=[job.code])))
+        response = upload(client, csv_bytes(rows))
+    roster_import = RosterImport.objects.get()
+    assert roster_import.status == RosterImport.Status.INVALID
+    detail = reverse("agencies:roster_import_detail", args=[roster_import.code])
+    assert client.get(response["Location"])["Location"] == detail  # checked, with errors
+    page = names(client.get(detail))
     assert "Impor sekarang" not in page
     assert "Tidak ada yang diimpor" in page
-    client.post(reverse("agencies:roster_import_confirm", args=[job.code]))
-    job.refresh_from_db()
-    assert job.status == RosterImport.Status.INVALID
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(reverse("agencies:roster_import_confirm", args=[roster_import.code]))
+    assert callbacks == []
+    roster_import.refresh_from_db()
+    assert roster_import.status == RosterImport.Status.INVALID
+
+
+@pytest.mark.files
+def test_an_unreadable_file_fails_its_check_with_the_reason_and_writes_nothing(
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as broken:
+        broken.writestr("hello.txt", "not a workbook")
+    before = roster_state()
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, archive.getvalue(), name="pegawai.xlsx")
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200  # the job page stays: no preview to go on to
+    assert page.context["job"].status == "failed"
+    assert "Gagal" in names(page)
+    assert "tampak seperti spreadsheet tetapi tidak dapat dibaca" in names(page)
+    assert roster_state() == before
+    roster_import = RosterImport.objects.get()
+    assert roster_import.status == RosterImport.Status.INVALID
+    assert roster_import.summary == {}
+    detail = names(client.get(reverse("agencies:roster_import_detail", args=[roster_import.code])))
+    assert "tidak dapat dibaca" in detail
+    assert "Impor sekarang" not in detail
 
 
 @pytest.mark.parametrize("size_mb", [50])

@@ -1,0 +1,302 @@
+"""Roster imports from the officer's pages, as two background jobs (netral.base.jobs).
+
+The uploaded file goes to the storage (`imports/<code>/<name>`); the check job reads it back and
+records the preview; once an administrator confirms, the import job plans again and writes.
+`netral import_roster` runs the same reading, planning and writing in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, cast
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from netral.accounts.actors import Actor
+from netral.agencies.models import Agency, RosterImport
+from netral.agencies.roster import MAX_REPORTED_ISSUES, RosterPlan, roster_apply, roster_plan
+from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
+from netral.agencies.signals import roster_imported
+from netral.base.audit import audit_log
+from netral.base.jobs import JobFailed, Progress, job_kind, job_start
+from netral.base.models import Job
+
+ANALYSE_JOB = "agencies.roster_analyse"
+APPLY_JOB = "agencies.roster_apply"
+CHUNK_BYTES = 1 << 20
+TEMPORARY_PREFIX = "netral-roster-"
+
+
+class RosterUploadError(Exception):
+    """The upload is refused before any work starts; the message is for the user."""
+
+
+def roster_import_file_name(roster_import: RosterImport) -> str:
+    """The upload's name in the storage, derived from the import's code and file name."""
+    try:
+        name = get_valid_filename(roster_import.file_name)
+    except SuspiciousFileOperation:  # "", "." or ".."
+        name = "roster"
+    # Room for the temporary suffix of the filesystem storage within 255 bytes.
+    stem, suffix = Path(name).stem, Path(name).suffix
+    return f"imports/{roster_import.code}/{stem[:180]}{suffix[:20]}"
+
+
+class _Digesting(io.RawIOBase):
+    """Passes a stream on once, in order, counting and hashing its bytes. It cannot seek, so a
+    storage reads each byte exactly once (an S3 upload buffers its parts instead)."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        super().__init__()
+        self.source = source
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self.source.read(-1 if size is None else size)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+
+def roster_import_create(
+    *, actor: Actor, agency: Agency, file_name: str, content: IO[bytes], size: int
+) -> Job:
+    """Store an uploaded roster and start its check; nothing in the roster changes yet."""
+    if size > settings.NETRAL_ROSTER_MAX_BYTES:
+        raise RosterUploadError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {
+                "size": round(size / 1_048_576, 1),
+                "limit": round(settings.NETRAL_ROSTER_MAX_BYTES / 1_048_576, 1),
+            }
+        )
+    if size == 0:
+        raise RosterUploadError(_("The file is empty."))
+    roster_import = RosterImport(
+        agency=agency, created_by=actor.user, file_name=Path(file_name).name[:255], file_size=0
+    )
+    name = roster_import_file_name(roster_import)
+    stream = _Digesting(content)
+    saved = default_storage.save(name, File(cast(IO[bytes], stream), name=name))
+    if saved != name:  # both configured storages overwrite; another one would lose the file
+        default_storage.delete(saved)
+        raise RuntimeError(f"the storage kept {name!r} as {saved!r}: set it to overwrite")
+    roster_import.file_size = stream.size
+    roster_import.file_sha256 = stream.sha256.hexdigest()
+    with transaction.atomic():
+        roster_import.job = job_start(
+            kind=ANALYSE_JOB,
+            title=_("Checking the roster %(file)s") % {"file": roster_import.file_name},
+            actor=actor,
+            agency=agency,
+            params={"import": roster_import.code},
+            next_url=roster_import.get_absolute_url(),
+        )
+        roster_import.save()
+        audit_log(
+            actor=actor,
+            action="agencies.roster_import.uploaded",
+            target=roster_import,
+            agency=agency,
+            data={
+                "file": roster_import.file_name,
+                "size": roster_import.file_size,
+                "sha256": roster_import.file_sha256,
+            },
+        )
+    return roster_import.job
+
+
+def roster_import_confirm(
+    *, actor: Actor, roster_import: RosterImport, deactivate_absent: bool
+) -> Job | None:
+    """Start the import of a checked file; None when it is not ready to import, so a second
+    confirmation does nothing."""
+    with transaction.atomic():
+        locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
+        if locked.status != RosterImport.Status.READY:
+            return None
+        job = job_start(
+            kind=APPLY_JOB,
+            title=_("Importing the roster %(file)s") % {"file": locked.file_name},
+            actor=actor,
+            agency=roster_import.agency,
+            # Who confirmed, so the employees' audit entries name them and where they were.
+            params={
+                "import": locked.code,
+                "label": actor.label,
+                "ip": actor.ip,
+                "user_agent": actor.user_agent,
+            },
+            next_url=locked.get_absolute_url(),
+        )
+        locked.status = RosterImport.Status.APPLYING
+        locked.deactivate_absent = deactivate_absent
+        locked.job = job
+        locked.save()
+        audit_log(
+            actor=actor,
+            action="agencies.roster_import.confirmed",
+            target=locked,
+            agency=roster_import.agency,
+            data={"deactivate_absent": deactivate_absent},
+        )
+    return job
+
+
+@job_kind(ANALYSE_JOB)
+def roster_import_analyse(job: Job, progress: Progress) -> None:
+    """Check the stored file and record the preview: counts, errors and warnings."""
+    roster_import = _roster_import_of(job)
+    with _stops_recorded(roster_import, refused=RosterImport.Status.INVALID):
+        table = _read(roster_import)
+        progress(10)
+        plan = roster_plan(
+            agency=roster_import.agency,
+            table=table,
+            max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
+            progress=_percents(progress, 10, 99),
+        )
+        _record_plan(roster_import, plan)
+        roster_import.status = (
+            RosterImport.Status.READY if plan.is_valid else RosterImport.Status.INVALID
+        )
+        roster_import.save()
+
+
+@job_kind(APPLY_JOB)
+def roster_import_apply(job: Job, progress: Progress) -> None:
+    """Plan again from the file and write everything in one transaction, or nothing."""
+    roster_import = _roster_import_of(job)
+    actor = Actor(
+        user=job.created_by,
+        label=job.params["label"],
+        ip=job.params["ip"],
+        user_agent=job.params["user_agent"],
+    )
+    with _stops_recorded(roster_import, refused=RosterImport.Status.FAILED):
+        table = _read(roster_import)
+        progress(5)
+        plan = roster_plan(
+            agency=roster_import.agency,
+            table=table,
+            max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
+            progress=_percents(progress, 5, 60),
+        )
+        if plan.is_valid:
+            plan = roster_apply(
+                plan=plan,
+                actor=actor,
+                deactivate_absent=roster_import.deactivate_absent,
+                reference=roster_import.code,
+                max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
+                table=table,
+            )
+        _record_plan(roster_import, plan)
+        roster_import.status = (
+            RosterImport.Status.DONE if plan.is_valid else RosterImport.Status.FAILED
+        )
+        roster_import.finished_at = timezone.now()
+        roster_import.save()
+        audit_log(
+            actor=actor,
+            action=f"agencies.roster_import.{'applied' if plan.is_valid else 'failed'}",
+            target=roster_import,
+            agency=roster_import.agency,
+            data={"summary": roster_import.summary, "errors": roster_import.error_count},
+        )
+    if plan.is_valid:
+        roster_imported.send(sender=RosterImport, agency=roster_import.agency)
+
+
+def _roster_import_of(job: Job) -> RosterImport:
+    return RosterImport.objects.select_related("agency").get(
+        code=job.params["import"], agency=job.agency_id
+    )
+
+
+@contextmanager
+def _local_copy(roster_import: RosterImport) -> Iterator[Path]:
+    """The stored file as a local temporary file (calamine reads a path), removed afterwards."""
+    name = roster_import_file_name(roster_import)
+    if not default_storage.exists(name):
+        raise JobFailed(_("The uploaded file is no longer kept. Upload it again."))
+    with (
+        default_storage.open(name, "rb") as stored,
+        tempfile.NamedTemporaryFile(prefix=TEMPORARY_PREFIX) as local,
+    ):
+        shutil.copyfileobj(stored, local, CHUNK_BYTES)
+        local.flush()
+        yield Path(local.name)
+
+
+def _read(roster_import: RosterImport) -> RosterTable:
+    with _local_copy(roster_import) as path:
+        try:
+            return read_roster_file(
+                path,
+                max_bytes=settings.NETRAL_ROSTER_MAX_BYTES,
+                max_rows=settings.NETRAL_ROSTER_MAX_ROWS,
+            )
+        except RosterFileError as problem:
+            raise JobFailed(str(problem)) from problem
+
+
+def _percents(progress: Progress, start: int, end: int) -> Callable[[float], None]:
+    """roster_plan reports fractions; the job takes percents, written only when they change."""
+    last = start
+
+    def update(fraction: float) -> None:
+        nonlocal last
+        percent = start + int((end - start) * fraction)
+        if percent != last:
+            last = percent
+            progress(percent)
+
+    return update
+
+
+def _record_plan(roster_import: RosterImport, plan: RosterPlan) -> None:
+    roster_import.summary = plan.summary()
+    roster_import.errors = [issue.as_dict() for issue in plan.errors[:MAX_REPORTED_ISSUES]]
+    roster_import.error_count = len(plan.errors)
+    roster_import.warnings = [issue.as_dict() for issue in plan.warnings[:MAX_REPORTED_ISSUES]]
+
+
+@contextmanager
+def _stops_recorded(roster_import: RosterImport, *, refused: str) -> Iterator[None]:
+    """A job that stops says why on the import too, so its page never shows it still at work:
+    a refusal (an unreadable file) with its message, anything else as failed."""
+    try:
+        yield
+    except JobFailed as refusal:
+        _fail(roster_import, str(refusal), refused)
+        raise
+    except Exception:
+        _fail(roster_import, _("The work failed unexpectedly."), RosterImport.Status.FAILED)
+        raise
+
+
+def _fail(roster_import: RosterImport, message: str, status: str) -> None:
+    roster_import.errors = [{"row": 0, "column": "", "message": message}]
+    roster_import.error_count = 1
+    roster_import.status = status
+    roster_import.finished_at = timezone.now()
+    roster_import.save()
