@@ -2,6 +2,7 @@ import datetime
 import hashlib
 import io
 import tempfile
+import tracemalloc
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -480,3 +481,22 @@ def test_an_unexpected_error_marks_the_import_failed_not_still_running(
     assert roster_import.status == RosterImport.Status.FAILED
     assert "a bug" not in str(roster_import.errors)
 
+
+@pytest.mark.files
+def test_the_stored_upload_is_read_back_in_bounded_memory(world: World) -> None:
+    # 7 MB: below the size where an S3 download goes in parallel parts (8 MB, boto3's own
+    # buffers); what is measured is ours: the copy, and the storage's file spooled to disk.
+    content = b"NIP;Nama\n" * (800 * 1024)
+    roster_import = RosterImport(agency=world.agency, file_name="besar.csv")
+    save_bytes(roster_import_file_name(roster_import), content)
+
+    tracemalloc.start()
+    try:
+        with roster_imports._local_copy(roster_import) as path:
+            assert path.stat().st_size == len(content)
+            _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 4 * 1024 * 1024  # a few chunks, not the file
+    assert not path.exists()
