@@ -1,18 +1,32 @@
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from netral.accounts import totp
+from netral.agencies.models import RosterImport
+from netral.base.jobs import job_run
+from netral.base.models import Job
 from tests.agencies.roster_helpers import ROWS, csv_bytes, write
 from tests.conftest import World
 from tests.e2e.conftest import SCREENSHOTS
 
+pytestmark = pytest.mark.files
+
+
+def run_waiting_jobs(kind: str) -> None:
+    """What `netral db_worker` does, here while the browser waits on its page."""
+    for job in Job.objects.filter(kind=kind, status=Job.Status.QUEUED):
+        job_run.call(job.code)
+
 
 def test_an_admin_logs_in_with_totp_imports_a_roster_and_finds_an_employee(
-    page: Page, live_server: Any, world: World, tmp_path: Path
+    page: Page, live_server: Any, world: World, tmp_path: Path, settings: Any
 ) -> None:
+    # Jobs wait in the queue until the test runs them, so their pages are seen at work.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     base = live_server.url
     secret = totp.new_secret()
     world.admin.totp_secret = secret
@@ -30,15 +44,29 @@ def test_an_admin_logs_in_with_totp_imports_a_roster_and_finds_an_employee(
     page.get_by_role("button", name="Lanjutkan").click()
     expect(page.get_by_role("heading", name="Pemerintah Kabupaten Pekalongan")).to_be_visible()
 
+    # The upload leads to the check's page, which moves on to the preview once checked.
     page.get_by_role("link", name="Impor pegawai").first.click()
     page.get_by_label("Berkas daftar pegawai (XLSX atau CSV)").set_input_files(
         str(write(tmp_path, "pegawai.csv", csv_bytes(ROWS)))
     )
     page.get_by_role("button", name="Periksa berkas").click()
+    expect(page.get_by_role("heading", name="Memeriksa daftar pegawai pegawai.csv")).to_be_visible()
+    expect(page.get_by_test_id("job-status")).to_have_text("Menunggu giliran")
+    expect(page.locator("#job-progress progress")).to_be_visible()
+    run_waiting_jobs("agencies.roster_analyse")
     expect(page.get_by_test_id("import-status")).to_have_text("Siap diimpor")
     expect(page.get_by_test_id("count-new")).to_have_text("4")
+
+    # The confirmation starts the import; the import's page shows it at work, then done.
     page.get_by_role("button", name="Impor sekarang").click()
+    expect(page.get_by_test_id("job-status")).to_have_text("Menunggu giliran")
+    roster_import = RosterImport.objects.get()
+    page.goto(f"{base}{roster_import.get_absolute_url()}")
+    expect(page.get_by_test_id("import-status")).to_have_text("Sedang mengimpor")
+    expect(page.get_by_test_id("import-job")).to_be_visible()
+    run_waiting_jobs("agencies.roster_apply")
     expect(page.get_by_test_id("import-status")).to_have_text("Sudah diimpor")
+    expect(page.get_by_test_id("import-job")).to_have_count(0)
 
     page.get_by_role("link", name="Pegawai", exact=True).click()
     page.get_by_label("Nama atau NIP").fill("19920315 201903 1 002")
