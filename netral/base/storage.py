@@ -1,7 +1,7 @@
 """Private files (sealed pacts, paper scans, case evidence) through Django's storage API.
 
-Names are relative to the storage (`pacts/<campaign>/<signature>.pdf`), never a path under a
-settings folder, so one server's disk or a bucket shared by many serve the same code
+Names are relative to the storage (`pacts/<campaign>/<signature>-<sha256>.pdf`), never a path
+under a settings folder, so one server's disk or a bucket shared by many serve the same code
 (`STORAGES`, chosen by NETRAL_STORAGE). None of these files has a URL: a view checks who asks,
 then streams the file from the storage (`file_response`).
 """

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -18,6 +18,8 @@ from netral.base.storage import read_bytes, save_bytes
 from netral.pacts.models import PactVersion, Signature
 from netral.pacts.pdf import PactDocument, PactRenderer
 from netral.pacts.seal import Sealer
+
+logger = logging.getLogger(__name__)
 
 
 def certificate_path(agency: Agency) -> Path:
@@ -53,24 +55,57 @@ def _renderer(pact_version_id: int) -> PactRenderer:
 
 
 def pdf_name(signature: Signature) -> str:
-    """The sealed pact's name in the file storage."""
+    """The name in the file storage of the sealed pact recorded for the signature."""
+    return _named(signature, signature.pdf_sha256)
+
+
+def _named(signature: Signature, sha256: str) -> str:
+    # Named by its hash: two servers making it at once write two files, never over each other.
+    return f"pacts/{signature.campaign.code}/{signature.code}-{sha256}.pdf"
+
+
+def _legacy_pdf_name(signature: Signature) -> str:
+    """Where sealed pacts were kept before their names carried their hash."""
     return f"pacts/{signature.campaign.code}/{signature.code}.pdf"
 
 
 def signature_pdf_stored(*, signature: Signature, base_url: str) -> str:
     """The storage name of the sealed pact; rendered, sealed and stored on the first call."""
-    name = pdf_name(signature)
-    if not default_storage.exists(name):
-        _signature_pdf_make(signature=signature, base_url=base_url)
+    name, _made = _signature_pdf_keep(signature=signature, base_url=base_url)
     return name
 
 
 def signature_pdf(*, signature: Signature, base_url: str) -> bytes:
     """The sealed pact's bytes; rendered and sealed on the first request, read afterwards."""
-    name = pdf_name(signature)
-    if default_storage.exists(name):
-        return read_bytes(name)
-    return _signature_pdf_make(signature=signature, base_url=base_url)
+    name, made = _signature_pdf_keep(signature=signature, base_url=base_url)
+    return made if made is not None else read_bytes(name)
+
+
+def _signature_pdf_keep(*, signature: Signature, base_url: str) -> tuple[str, bytes | None]:
+    """The storage name of the recorded pact, and its bytes when this call made it.
+
+    Two servers asked for a signature's first PDF at once both make one (no two seals are the
+    same): each stores its own under its hash, then records that hash only if the row still
+    holds what it read. The winner's file was stored before its hash was recorded; the loser
+    removes its own and serves the winner's. A crash in between leaves a file nobody recorded,
+    never a recorded hash without its file."""
+    recorded = signature.pdf_sha256
+    if recorded:
+        for name in (pdf_name(signature), _legacy_pdf_name(signature)):
+            if default_storage.exists(name):
+                return name, None
+        logger.warning("The sealed pact of signature %s is lost: made again.", signature.code)
+    sealed = _signature_pdf_make(signature=signature, base_url=base_url)
+    made = hashlib.sha256(sealed).hexdigest()
+    name = _named(signature, made)
+    save_bytes(name, sealed)
+    if Signature.objects.filter(pk=signature.pk, pdf_sha256=recorded).update(pdf_sha256=made):
+        signature.pdf_sha256 = made
+        return name, sealed
+    signature.refresh_from_db(fields=["pdf_sha256"])
+    if signature.pdf_sha256 != made:
+        default_storage.delete(name)
+    return pdf_name(signature), None
 
 
 def _signature_pdf_make(*, signature: Signature, base_url: str) -> bytes:
@@ -112,9 +147,4 @@ def _signature_pdf_make(*, signature: Signature, base_url: str) -> bytes:
     sealed = agency_sealer(campaign.agency.code).seal(
         pdf, reason="Pakta Integritas Netralitas", location=place
     )
-    save_bytes(pdf_name(signature), sealed)
-    with transaction.atomic():
-        Signature.objects.filter(pk=signature.pk, pdf_sha256="").update(
-            pdf_sha256=hashlib.sha256(sealed).hexdigest()
-        )
     return sealed
