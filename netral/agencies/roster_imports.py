@@ -7,18 +7,13 @@ records the preview; once an administrator confirms, the import job plans again 
 
 from __future__ import annotations
 
-import hashlib
-import io
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -33,11 +28,10 @@ from netral.agencies.signals import roster_imported
 from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Job
+from netral.base.storage import local_copy, save_stream
 
 ANALYSE_JOB = "agencies.roster_analyse"
 APPLY_JOB = "agencies.roster_apply"
-CHUNK_BYTES = 1 << 20
-TEMPORARY_PREFIX = "netral-roster-"
 
 
 class RosterUploadError(Exception):
@@ -53,26 +47,6 @@ def roster_import_file_name(roster_import: RosterImport) -> str:
     # Room for the temporary suffix of the filesystem storage within 255 bytes.
     stem, suffix = Path(name).stem, Path(name).suffix
     return f"imports/{roster_import.code}/{stem[:180]}{suffix[:20]}"
-
-
-class _Digesting(io.RawIOBase):
-    """Passes a stream on once, in order, counting and hashing its bytes. It cannot seek, so a
-    storage reads each byte exactly once (an S3 upload buffers its parts instead)."""
-
-    def __init__(self, source: IO[bytes]) -> None:
-        super().__init__()
-        self.source = source
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        data = self.source.read(-1 if size is None else size)
-        self.sha256.update(data)
-        self.size += len(data)
-        return data
 
 
 def roster_import_create(
@@ -93,13 +67,9 @@ def roster_import_create(
         agency=agency, created_by=actor.user, file_name=Path(file_name).name[:255], file_size=0
     )
     name = roster_import_file_name(roster_import)
-    stream = _Digesting(content)
-    saved = default_storage.save(name, File(cast(IO[bytes], stream), name=name))
-    if saved != name:  # both configured storages overwrite; another one would lose the file
-        default_storage.delete(saved)
-        raise RuntimeError(f"the storage kept {name!r} as {saved!r}: set it to overwrite")
-    roster_import.file_size = stream.size
-    roster_import.file_sha256 = stream.sha256.hexdigest()
+    stored = save_stream(name, content)
+    roster_import.file_size = stored.size
+    roster_import.file_sha256 = stored.sha256
     with transaction.atomic():
         roster_import.job = job_start(
             kind=ANALYSE_JOB,
@@ -234,17 +204,11 @@ def _roster_import_of(job: Job) -> RosterImport:
 
 @contextmanager
 def _local_copy(roster_import: RosterImport) -> Iterator[Path]:
-    """The stored file as a local temporary file (calamine reads a path), removed afterwards."""
     name = roster_import_file_name(roster_import)
     if not default_storage.exists(name):
         raise JobFailed(_("The uploaded file is no longer kept. Upload it again."))
-    with (
-        default_storage.open(name, "rb") as stored,
-        tempfile.NamedTemporaryFile(prefix=TEMPORARY_PREFIX) as local,
-    ):
-        shutil.copyfileobj(stored, local, CHUNK_BYTES)
-        local.flush()
-        yield Path(local.name)
+    with local_copy(name) as path:
+        yield path
 
 
 def _read(roster_import: RosterImport) -> RosterTable:

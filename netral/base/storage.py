@@ -8,10 +8,19 @@ then streams the file from the storage (`file_response`).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import secrets
-from typing import IO, Any
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, cast
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.utils import validate_file_name
@@ -35,14 +44,66 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise NotImplementedError("private files have no URL: serve them through a view")
 
 
+CHUNK_BYTES = 1 << 20  # read and copied at a time: memory stays small whatever the file
+
+
 def save_bytes(name: str, data: bytes) -> None:
     """Store `data` under exactly `name`, replacing what was there."""
-    saved = default_storage.save(name, ContentFile(data))
+    _save_exactly(name, ContentFile(data))
+
+
+def _save_exactly(name: str, content: File[Any]) -> None:
+    saved = default_storage.save(name, content)
     # Both configured backends overwrite in place; a storage that renames instead would lose
     # the file, since its name is derived from its record, never stored.
     if saved != name:
         default_storage.delete(saved)
         raise RuntimeError(f"the storage kept {name!r} as {saved!r}: set it to overwrite")
+
+
+@dataclass(frozen=True)
+class Stored:
+    size: int
+    sha256: str
+
+
+class _Digesting(io.RawIOBase):
+    """Passes a stream on once, in order, counting and hashing its bytes. It cannot seek, so
+    the storage reads each byte exactly once (an S3 upload buffers its parts instead)."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        super().__init__()
+        self.source = source
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self.source.read(-1 if size is None else size)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+
+def save_stream(name: str, content: IO[bytes]) -> Stored:
+    """Store an upload under exactly `name` as it streams past, with its size and SHA-256
+    counted on the way: one pass, in chunks."""
+    stream = _Digesting(content)
+    _save_exactly(name, File(cast(IO[bytes], stream), name=name))
+    return Stored(size=stream.size, sha256=stream.sha256.hexdigest())
+
+
+@contextmanager
+def local_copy(name: str) -> Iterator[Path]:
+    """A stored file as a temporary local file, for a reader that needs a path (calamine);
+    copied in chunks, removed on leaving."""
+    with tempfile.TemporaryDirectory(prefix="netral-") as folder:
+        path = Path(folder) / Path(name).name
+        with default_storage.open(name, "rb") as stored, path.open("wb") as local:
+            shutil.copyfileobj(stored, local, CHUNK_BYTES)
+        yield path
 
 
 def read_bytes(name: str) -> bytes:

@@ -5,19 +5,14 @@ results; supervisors then mark flags right or wrong and open a case from a post.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -40,6 +35,7 @@ from netral.agencies.roster_file import RosterFileError, RosterTable, read_roste
 from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Election, Job
+from netral.base.storage import local_copy, save_stream
 from netral.screening import pipeline
 from netral.screening.models import Category, FlagReview, ScreenedPost, ScreeningBatch
 from netral.screening.rules import RULES
@@ -50,7 +46,6 @@ AUTHOR_MAX_CHARS = 200
 URL_MAX_CHARS = 500
 MAX_REPORTED_ERRORS = 200
 INSERT_CHUNK = 1000
-COPY_CHUNK = 1 << 20  # bytes read at a time from the upload and from the storage
 BATCH_JOB = "screening.batch"
 JOB_ACTOR = Actor(user=None, label=f"job:{BATCH_JOB}")
 # Posts are acts of SKB 2/2022 number 4 (posting, commenting, sharing) unless a flag says which.
@@ -355,13 +350,8 @@ def batch_create(
         created_by=actor.user,
         file_name=Path(file_name).name[:255] or "berkas",
     )
-    # Two passes of 1 MB chunks over the upload, already on this server (in memory or a temporary
-    # file): one for its digest, then the storage's, which streams it on as it reads.
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: content.read(COPY_CHUNK), b""):
-        digest.update(chunk)
-    content.seek(0)
-    stored = default_storage.save(batch_file_name(batch), File(content))
+    stored = batch_file_name(batch)
+    digest = save_stream(stored, content).sha256
     try:
         with transaction.atomic():
             batch.job = job_start(
@@ -381,7 +371,7 @@ def batch_create(
                 data={
                     "file": batch.file_name,
                     "size": size,
-                    "sha256": digest.hexdigest(),
+                    "sha256": digest,
                     "election": election.code,
                 },
             )
@@ -389,17 +379,6 @@ def batch_create(
         default_storage.delete(stored)
         raise
     return batch
-
-
-@contextmanager
-def _local_copy(name: str) -> Iterator[Path]:
-    """The stored file as a temporary local file, for the spreadsheet reader, which needs a
-    path; removed on leaving."""
-    with tempfile.TemporaryDirectory(prefix="netral-screening-") as folder:
-        path = Path(folder) / "posts"
-        with default_storage.open(name, "rb") as stored, path.open("wb") as local:
-            shutil.copyfileobj(stored, local, COPY_CHUNK)
-        yield path
 
 
 def _stored_flags(result: pipeline.Result) -> list[dict[str, Any]]:
@@ -465,7 +444,7 @@ def batch_screen_run(
     A refused file fails the batch with its list of errors and raises JobFailed. The stored
     file is removed either way: the posts now live in the database."""
     try:
-        with _local_copy(file_name) as path:
+        with local_copy(file_name) as path:
             table = read_roster_file(
                 path,
                 max_bytes=settings.NETRAL_SCREENING_MAX_BYTES,
