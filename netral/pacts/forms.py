@@ -10,6 +10,7 @@ from netral.agencies.forms import UnitChoiceField
 from netral.agencies.models import Unit
 from netral.base.models import Election
 from netral.pacts.models import Campaign, PactVersion
+from netral.pacts.pdf import drawn_signature_check
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_DRAWING_BYTES = 200 * 1024
@@ -59,6 +60,12 @@ class SignForm(forms.Form):
             raise forms.ValidationError(_("The drawn signature could not be read.")) from None
         if not png.startswith(PNG_MAGIC) or len(png) > MAX_DRAWING_BYTES:
             raise forms.ValidationError(_("The drawn signature could not be read."))
+        try:
+            drawn_signature_check(png)
+        except ValueError:
+            raise forms.ValidationError(
+                _("The drawn signature could not be read. Clear it and draw it again.")
+            ) from None
         return png
 
 

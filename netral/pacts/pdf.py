@@ -278,6 +278,13 @@ class _Image:
     mask: bytes | None = None  # soft mask (8-bit grey, Flate) from the PNG's alpha
 
 
+def drawn_signature_check(png: bytes) -> None:
+    """Refuse (ValueError) a drawing the PDF could not show: not a whole PNG, damaged, or past
+    the pixel budget. Signing calls it, so a bad drawing is refused at the door, never later
+    when the pact is made."""
+    _png_image(png)
+
+
 def _png_image(png: bytes) -> _Image:
     """A drawn signature, its size checked from the header before Pillow decodes it."""
     chunks = _png_chunks(png)

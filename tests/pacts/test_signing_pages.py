@@ -1,7 +1,10 @@
 import base64
 import io
+import struct
+import zlib
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -82,6 +85,46 @@ def test_a_disguised_drawing_is_refused(client: Client, pacts: Pacts) -> None:
     )
     assert "tidak dapat dibaca" in response.content.decode()
     assert not Signature.objects.exists()
+
+
+def _png_with_size(width: int, height: int) -> bytes:
+    """A PNG whose header claims this size, with valid checksums and a tiny image stream."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        PNG[: len(PNG) // 2],  # truncated mid-stream
+        PNG[:-12] + b"\0" * 12,  # the end chunk damaged
+        _png_with_size(20_000, 20_000),  # a decompression bomb's header
+        _png_with_size(600, 200),  # a header the image data does not fill
+    ],
+    ids=["truncated", "damaged", "huge", "short"],
+)
+def test_a_malformed_drawing_is_refused_at_signing_and_nothing_is_written(
+    client: Client, pacts: Pacts, drawing: bytes
+) -> None:
+    url = reverse("pacts:sign", args=[link_token(pacts)])
+    data_url = "data:image/png;base64," + base64.b64encode(drawing).decode()
+    response = client.post(
+        url, {"typed_name": "Siti Aminah", "consent": "on", "drawn_signature": data_url}
+    )
+    assert response.status_code == 200
+    assert "tidak dapat dibaca" in response.content.decode()
+    assert not Signature.objects.exists()
+    assert not AuditEntry.objects.filter(action="pacts.signature.created").exists()
 
 
 def test_a_forged_token_gets_a_clear_page(client: Client, pacts: Pacts) -> None:
