@@ -97,6 +97,7 @@ def measure(runs: int) -> tuple[list[Timing], Timing]:
     from netral.agencies.models import Agency, Region
     from netral.base.models import Election
     from netral.monitoring import selectors
+    from netral.pacts import selectors as pacts_selectors
     from netral.pacts.models import Campaign
 
     admin = Membership.objects.select_related("agency", "unit").get(user__username="bench.admin")
@@ -120,10 +121,10 @@ def measure(runs: int) -> tuple[list[Timing], Timing]:
         return selectors.campaign_dashboard(viewer=admin, campaign=campaign, timeline=False)
 
     def counts() -> Any:
-        return selectors._counts(campaign, None)
+        return pacts_selectors.campaign_count_rows(campaign, None)
 
     def detailed_counts() -> Any:
-        return selectors._counts(campaign, None, bucket=(86400, 25200))
+        return pacts_selectors.campaign_count_rows(campaign, None, bucket=(86400, 25200))
 
     def national_rollup() -> Any:
         return selectors.rollup(viewer=national, election=election)
