@@ -37,10 +37,18 @@ class Throttle:
 
     def attempt(self, **keys: str | None) -> bool:
         """Count one attempt for every scope given (a None value is skipped); True while every
-        scope is within its limit. Call `succeeded` with the same keys when it succeeds."""
-        allowed = True
+        scope is within its limit over this window and the one before (so a guesser gains
+        nothing when a window turns, and waits one quiet window). Call `succeeded` with the
+        same keys when the attempt succeeds."""
+        period, allowed = self._period(), True
         for key, limit in self._keys(keys):
-            allowed &= _increment(self.purpose, key, self._period(), self.window, +1) <= limit
+            now = _increment(self.purpose, key, period, self.window, +1)
+            before = (
+                ThrottleCount.objects.filter(purpose=self.purpose, key=key, period=period - 1)
+                .values_list("count", flat=True)
+                .first()
+            )
+            allowed &= now + (before or 0) <= limit
         return allowed
 
     def succeeded(self, **keys: str | None) -> None:
@@ -81,13 +89,15 @@ def _increment(purpose: str, key: str, period: int, window: int, step: int) -> i
         f"RETURNING {count}"
     ).replace("MAX_OF", "GREATEST" if connection.vendor == "postgresql" else "MAX")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [purpose, key, period, max(step, 0), (period + 1) * window, step])
+        # A window's count is read until the next one ends.
+        expires = (period + 2) * window
+        cursor.execute(sql, [purpose, key, period, max(step, 0), expires, step])
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 
 
 def throttle_counts_purge(*, now: float | None = None) -> int:
-    """Remove the counts whose window has ended."""
+    """Remove the counts no throttle reads any more."""
     moment = int(now if now is not None else time.time())
     removed, _kinds = ThrottleCount.objects.filter(expires__lt=moment).delete()
     return removed
