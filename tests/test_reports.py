@@ -70,7 +70,7 @@ def test_the_xlsx_recap_agrees_with_the_hand_count(
         client, counted, world.admin, "recap_xlsx", django_capture_on_commit_callbacks
     )
     status = client.get(reverse("accounts:job_status", args=[report.code])).json()
-    assert status == {"progress": 100, "pending": False, "status": "done"}
+    assert status == {"progress": 100, "pending": False, "status": "done", "label": "Selesai"}
     sheets = _sheets(_download(client, report))
     assert list(sheets) == ["Instansi", "Unit", "Pegawai"]
 

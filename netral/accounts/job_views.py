@@ -36,7 +36,14 @@ def job_view(request: HttpRequest, code: str, viewer: Membership) -> HttpRespons
 @officer_view()
 def job_status_view(request: HttpRequest, code: str, viewer: Membership) -> JsonResponse:
     job = job_for_user(viewer, code)
-    return JsonResponse({"progress": job.progress, "pending": job.is_pending, "status": job.status})
+    return JsonResponse(
+        {
+            "progress": job.progress,
+            "pending": job.is_pending,
+            "status": job.status,
+            "label": job.get_status_display(),
+        }
+    )
 
 
 @never_cache

@@ -155,7 +155,12 @@ def test_a_pending_job_shows_its_progress_and_offers_no_file(client: Client, wor
     page = client.get(reverse("accounts:job", args=[job.code])).content.decode()
     assert 'id="job-progress"' in page and 'value="40"' in page
     state = client.get(reverse("accounts:job_status", args=[job.code])).json()
-    assert state == {"progress": 40, "pending": True, "status": "queued"}
+    assert state == {
+        "progress": 40,
+        "pending": True,
+        "status": "queued",
+        "label": "Menunggu giliran",
+    }
     assert client.get(reverse("accounts:job_download", args=[job.code])).status_code == 404
 
 

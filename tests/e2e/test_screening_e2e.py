@@ -95,6 +95,7 @@ def test_a_supervisor_uploads_posts_follows_the_job_and_reads_the_ranked_results
     Job.objects.filter(code=code).update(status=Job.Status.RUNNING, progress=40)
     expect(page.locator("#job-progress .progress-label")).to_have_text("40%")
     expect(page.locator("#job-progress progress")).to_have_attribute("value", "40")
+    expect(page.get_by_test_id("job-status")).to_have_text("Sedang berjalan")  # follows the job
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     Job.objects.filter(code=code).update(status=Job.Status.QUEUED)

@@ -48,7 +48,7 @@ def test_an_admin_downloads_a_units_pacts_as_a_zip(
     archive.refresh_from_db()
     assert archive.status == Job.Status.DONE
     status = client.get(reverse("accounts:job_status", args=[archive.code])).json()
-    assert status == {"progress": 100, "pending": False, "status": "done"}
+    assert status == {"progress": 100, "pending": False, "status": "done", "label": "Selesai"}
     download = client.get(reverse("accounts:job_download", args=[archive.code]))
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     names = sorted(bundle.namelist())
