@@ -14,10 +14,10 @@ from netral.base.throttle import Throttle
 
 
 def login_throttle() -> Throttle:
-    """Failed logins and second-factor codes, counted per (account, device or address) pair, per
-    account from devices it has never logged in from, and per address (an office behind NAT has
-    room for many). A flood against one account from elsewhere leaves its owner's known device
-    free, and everyone else waits only until the window ends."""
+    """Failed logins and second-factor codes, counted per (account, browser) pair, per account
+    from browsers it has never logged in from, and per address (an office behind NAT has room for
+    many). A guesser slows only itself and the account's unknown browsers; the owner's own
+    browser is never stopped by someone else's failures, and a new one waits at most a window."""
     limit = settings.NETRAL_LOGIN_MAX_FAILURES
     return Throttle(
         "login",
@@ -27,8 +27,10 @@ def login_throttle() -> Throttle:
 
 
 def login_keys(*, username: str, ip: str | None, device: str, known: bool) -> dict[str, str | None]:
+    # A guesser that drops its cookie gets a new pair each time, and meets the account's and
+    # the address's limits instead.
     return {
-        "pair": f"{username}|{device if known else ip}",
+        "pair": f"{username}|{device}",
         "account": None if known else username,
         "address": ip,
     }

@@ -61,8 +61,10 @@ def _read_workbook(path: Path) -> Iterator[list[Any]]:
         return iter(rows)
     except Exception as error:  # calamine raises several unrelated types for broken files
         raise RosterFileError(
-            _("The file looks like a spreadsheet but cannot be read (%(detail)s).")
-            % {"detail": type(error).__name__}
+            _(
+                "The file looks like a spreadsheet but cannot be read: it may be damaged or cut "
+                "short. Save it again from Excel or LibreOffice and upload it again."
+            )
         ) from error
 
 

@@ -62,6 +62,8 @@ def test_filters_by_unit_include_sub_units_and_by_kind(client: Client, world: Wo
     text = names(client.get(reverse("agencies:employee_list"), {"unit": world.unit_a.code}))
     assert world.employee_a.name in text  # in the child unit
     assert "Joko Non ASN" in text
+    assert "<td>NON_ASN</td>" not in text  # the kind's name, never its code
+    assert "<td>Pegawai Non-ASN</td>" in text
     assert world.employee_b.name not in text
     text = names(
         client.get(reverse("agencies:employee_list"), {"unit": world.unit_a.code, "kind": "PNS"})
@@ -247,6 +249,7 @@ def test_an_unreadable_file_fails_its_check_with_the_reason_and_writes_nothing(
     assert page.context["job"].status == "failed"
     assert "Gagal" in names(page)
     assert "tampak seperti spreadsheet tetapi tidak dapat dibaca" in names(page)
+    assert "Error" not in names(page)  # no exception name reaches the user
     assert roster_state() == before
     roster_import = RosterImport.objects.get()
     assert roster_import.status == RosterImport.Status.INVALID

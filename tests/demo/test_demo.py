@@ -1,6 +1,9 @@
+import io
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from netral.accounts.models import Membership
 from netral.agencies.models import Agency, Employee, Unit
@@ -94,3 +97,11 @@ def test_the_demo_has_contestants_and_cases_at_three_points(db: None) -> None:
     assert proven.sanctions.count() == 1
     demo_seed(size=1000)
     assert Case.objects.filter(agency=agency).count() == 3
+
+
+def test_the_demos_links_point_at_the_port_it_serves(db: None, settings: Any) -> None:
+    settings.NETRAL_PUBLIC_URL = "http://127.0.0.1:8011"
+    out = io.StringIO()
+    call_command("seed_demo", size=300, stdout=out)
+    links = [line for line in out.getvalue().splitlines() if "http" in line]
+    assert links and all("http://127.0.0.1:8011/" in line for line in links)

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             raise CommandError("The demo runs on the embedded SQLite database; unset DATABASE_URL.")
+        # Links in the demo's mail and output point at the port it serves, unless set otherwise.
+        if "NETRAL_PUBLIC_URL" not in os.environ:
+            os.environ["NETRAL_PUBLIC_URL"] = f"http://127.0.0.1:{options['port']}"
+            settings.NETRAL_PUBLIC_URL = os.environ["NETRAL_PUBLIC_URL"]
         call_command("migrate", verbosity=0)
         call_command("seed_demo")
         # Without a model, screening runs on its rules alone; the demo shows the model's flags too.

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from netral.demo.seed import (
@@ -19,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = demo_seed(size=options["size"])
+        base = settings.NETRAL_PUBLIC_URL
         self.stdout.write(f"{agency.name}: {agency.employees.count()} employees")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
@@ -27,10 +29,9 @@ class Command(BaseCommand):
         sample = demo_signing_link()
         if sample:
             name, path = sample
-            self.stdout.write(f"Try signing as {name}: http://127.0.0.1:8000{path}")
-        self.stdout.write(f"Report a violation: http://127.0.0.1:8000/lapor/{agency.code}/")
+            self.stdout.write(f"Try signing as {name}: {base}{path}")
+        self.stdout.write(f"Report a violation: {base}/lapor/{agency.code}/")
         self.stdout.write(
-            f"Follow the demo report with the receipt {DEMO_RECEIPT}: "
-            "http://127.0.0.1:8000/lapor/pantau/"
+            f"Follow the demo report with the receipt {DEMO_RECEIPT}: {base}/lapor/pantau/"
         )
-        self.stdout.write("Check a draft post: http://127.0.0.1:8000/periksa/")
+        self.stdout.write(f"Check a draft post: {base}/periksa/")
