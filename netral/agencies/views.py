@@ -17,6 +17,7 @@ from netral.agencies.forms import (
 )
 from netral.agencies.models import RosterImport
 from netral.agencies.roster_template import roster_template_xlsx
+from netral.base.audit import audit_log
 
 
 @officer_view(can_view_roster)
@@ -69,6 +70,13 @@ def employee_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse
 @officer_view(can_view_roster)
 def employee_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     employee = selectors.employee_get(viewer=viewer, code=code)
+    # A read of personal data is recorded too: who looked at whose NIK, phone and address.
+    audit_log(
+        actor=Actor.from_request(request),
+        action="agencies.employee.viewed",
+        target=employee,
+        agency=viewer.agency,
+    )
     return render(request, "agencies/employee_detail.html", {"employee": employee})
 
 

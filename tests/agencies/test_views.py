@@ -277,3 +277,12 @@ def test_a_province_sees_its_kabupaten_and_kota_only(client: Client, world: Worl
     client.force_login(world.admin)
     text = names(client.get(reverse("agencies:oversight")))
     assert "Pemerintah Kota Semarang" not in text
+
+
+def test_reading_an_employees_page_is_audited(client: Client, world: World) -> None:
+    client.force_login(world.coordinator_a)
+    url = reverse("agencies:employee_detail", args=[world.employee_a.code])
+    assert client.get(url).status_code == 200
+    entry = AuditEntry.objects.get(action="agencies.employee.viewed")
+    assert entry.target_code == world.employee_a.code
+    assert entry.actor == world.coordinator_a
