@@ -15,3 +15,10 @@ class CodeForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
         ),
     )
+
+
+class ReconfirmForm(CodeForm):
+    """The password and the current code, before the second factor is replaced."""
+
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    field_order = ["password", "code"]

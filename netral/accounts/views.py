@@ -1,3 +1,5 @@
+import time
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 from netral.accounts import services, totp
 from netral.accounts.access import officer_view
 from netral.accounts.actors import Actor
-from netral.accounts.forms import CodeForm, LoginForm
+from netral.accounts.forms import CodeForm, LoginForm, ReconfirmForm
 from netral.accounts.middleware import SESSION_MEMBERSHIP, SESSION_MUST_ENROL
 from netral.accounts.models import Membership, User
 from netral.base.audit import client_ip
@@ -22,6 +24,8 @@ from netral.base.throttle import device_id
 SESSION_PENDING_USER = "pending_user"
 SESSION_PENDING_NEXT = "pending_next"
 SESSION_ENROL = "enrol_totp"
+SESSION_RECONFIRMED = "totp_reconfirmed_at"
+RECONFIRM_SECONDS = 5 * 60
 KNOWN_COOKIE, KNOWN_SALT = "netral_known", "netral.known_officers"
 KNOWN_COOKIE_AGE = 180 * 24 * 3600
 
@@ -126,11 +130,16 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login_code.html", {"form": form})
 
 
+@sensitive_post_parameters("password")
 def totp_enrol_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     user = request.user
     assert isinstance(user, User)
+    # Replacing a second factor takes the password and the current code: a session left open
+    # on a shared computer must not be enough to take the account over.
+    if user.has_totp and not _recently_reconfirmed(request):
+        return _totp_reconfirm(request, user)
     secret = request.session.get(SESSION_ENROL) or totp.new_secret()
     request.session[SESSION_ENROL] = secret
     form = CodeForm(request.POST or None)
@@ -143,6 +152,7 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
         ):
             del request.session[SESSION_ENROL]
             request.session.pop(SESSION_MUST_ENROL, None)
+            request.session.pop(SESSION_RECONFIRMED, None)
             messages.success(request, _("Two-factor login is on."))
             return redirect("monitoring:home")
         form.add_error("code", _("The code is wrong. Check the time on your phone and try again."))
@@ -157,6 +167,27 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
             "required": request.session.get(SESSION_MUST_ENROL, False),
         },
     )
+
+
+def _recently_reconfirmed(request: HttpRequest) -> bool:
+    confirmed_at = float(request.session.get(SESSION_RECONFIRMED) or 0)
+    return time.time() - confirmed_at < RECONFIRM_SECONDS
+
+
+def _totp_reconfirm(request: HttpRequest, user: User) -> HttpResponse:
+    form = ReconfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        throttle, keys = services.login_throttle(), _login_keys(request, user.username)
+        if not throttle.attempt(**keys):
+            return _throttled(request)
+        if user.check_password(form.cleaned_data["password"]) and services.totp_verify(
+            user=user, code=form.cleaned_data["code"]
+        ):
+            throttle.succeeded(**keys)
+            request.session[SESSION_RECONFIRMED] = time.time()
+            return redirect("accounts:totp_enrol")
+        form.add_error(None, _("The password or the code is wrong."))
+    return render(request, "accounts/totp_reconfirm.html", {"form": form})
 
 
 @require_POST

@@ -214,3 +214,36 @@ def test_forty_wrong_passwords_at_once_are_checked_exactly_as_often_as_allowed(
     # Forty fresh browsers: the account's limit for unknown browsers (4 x 5) decides.
     assert codes.count(200) == 20  # the password was checked, and found wrong
     assert codes.count(429) == 20
+
+
+def test_replacing_the_second_factor_takes_the_password_and_the_current_code(
+    client: Client, world: World
+) -> None:
+    secret = enable_totp(world.admin)
+    client.force_login(world.admin)
+    url = reverse("accounts:totp_enrol")
+    page = client.get(url)
+    assert "totp-secret" not in page.content.decode()  # no new key shown yet
+    wrong = client.post(url, {"password": PASSWORD, "code": "000000"})
+    assert "totp-secret" not in wrong.content.decode()
+    no_password = client.post(
+        url, {"password": "salah", "code": totp.code_at(secret, totp.current_step())}
+    )
+    assert "totp-secret" not in no_password.content.decode()
+    world.admin.refresh_from_db()
+    assert world.admin.totp_secret == secret  # nothing replaced
+
+    right = client.post(
+        url, {"password": PASSWORD, "code": totp.code_at(secret, totp.current_step() + 1)}
+    )
+    assert right["Location"] == url
+    new_key = client.get(url).content.decode()
+    assert 'data-testid="totp-secret"' in new_key
+    world.admin.refresh_from_db()
+    assert world.admin.totp_secret == secret  # replaced only once the new code is confirmed
+
+
+def test_a_first_second_factor_needs_no_reconfirmation(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    page = client.get(reverse("accounts:totp_enrol"))
+    assert 'data-testid="totp-secret"' in page.content.decode()
