@@ -82,12 +82,13 @@ def _increment(purpose: str, key: str, period: int, window: int, step: int) -> i
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
     conflict = ", ".join(connection.ops.quote_name(c) for c in ("purpose", "key", "period"))
     count = connection.ops.quote_name("count")
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's MAX(a, b)
     # Only table and column names are formatted in; every value is a parameter.
     sql = (
         f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {count} = MAX_OF({table}.{count} + %s, 0) "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {count} = {greatest}({table}.{count} + %s, 0) "
         f"RETURNING {count}"
-    ).replace("MAX_OF", "GREATEST" if connection.vendor == "postgresql" else "MAX")
+    )
     with connection.cursor() as cursor:
         # A window's count is read until the next one ends.
         expires = (period + 2) * window
