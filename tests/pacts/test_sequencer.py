@@ -2,9 +2,14 @@
 waits (or, run once, exits) and takes over when the first stops."""
 
 import io
+import os
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -226,3 +231,54 @@ def test_the_lock_belongs_to_a_session_and_goes_with_it() -> None:
     assert in_other_session(lambda: SessionLock("tests.lock").acquire()) is False
     lock.release()
     assert in_other_session(lambda: SessionLock("tests.lock").acquire()) is True
+
+
+@postgres_only
+def test_a_looping_sequencer_survives_a_database_restart(tmp_path: Path) -> None:
+    """`sequence_logs --loop` as it runs in production, on a PostgreSQL of its own that is
+    stopped and started again under it: it says so, waits, and goes on."""
+    # In /tmp itself: the server runs as another user, who cannot enter pytest's folders.
+    folder = tempfile.mkdtemp(prefix="netral-test-restart-")
+    pg = {**os.environ, "NETRAL_PG_DIR": folder, "NETRAL_PG_PORT": "54395"}
+    script = str(Path(__file__).parents[2] / "scripts" / "pg.sh")
+    url = subprocess.run(
+        [script, "start"], env=pg, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        "DATABASE_URL": url,
+        "NETRAL_DATA_DIR": str(tmp_path / "data"),
+        "NETRAL_LOG_INTERVAL_SECONDS": "1",
+    }
+    netral = [sys.executable, "-m", "netral"]
+    try:
+        subprocess.run([*netral, "migrate", "-v0"], env=env, check=True, timeout=180)
+        sequencer = subprocess.Popen(
+            [*netral, "sequence_logs", "--loop"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines: list[str] = []
+        output = sequencer.stdout
+        assert output is not None
+        reader = threading.Thread(
+            target=lambda: lines.extend(iter(output.readline, "")), daemon=True
+        )
+        reader.start()
+        until(lambda: any("this sequencer is active" in line for line in lines), timeout=60)
+        subprocess.run([script, "stop"], env=pg, check=True, capture_output=True)
+        until(lambda: any("cannot be reached" in line for line in lines), timeout=60)
+        assert sequencer.poll() is None  # still running
+        subprocess.run([script, "start"], env=pg, check=True, capture_output=True)
+        until(lambda: any("answers again" in line for line in lines), timeout=90)
+        until(lambda: sum("this sequencer is active" in line for line in lines) == 2, timeout=30)
+        assert sequencer.poll() is None
+    finally:
+        if "sequencer" in locals():
+            sequencer.terminate()
+            sequencer.wait(timeout=30)
+            if sequencer.stdout is not None:
+                sequencer.stdout.close()
+        subprocess.run([script, "destroy"], env=pg, capture_output=True)

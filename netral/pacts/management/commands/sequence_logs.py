@@ -3,6 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import InterfaceError, OperationalError, connections
 
 from netral.base.locks import SessionLock
 from netral.pacts.models import Campaign, Signature
@@ -11,6 +12,7 @@ from netral.pacts.transparency import log_sequence
 # One sequencer works at a time, whatever the number of machines running this command: the
 # others wait for this lock and take over when its holder stops (README, "Several servers").
 LOCK_NAME = "netral.sequence_logs"
+MAX_RETRY_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -34,28 +36,52 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         lock = SessionLock(LOCK_NAME)
-        state = "starting"  # then "active" or "waiting": each change is said once
         try:
-            while True:
-                if lock.acquire():
-                    if options["loop"] and state != "active":
-                        self.say(
-                            "the other sequencer stopped: this sequencer is active now"
-                            if state == "waiting"
-                            else "sequencer lock taken: this sequencer is active"
-                        )
-                    state = "active"
-                    self.sequence()
-                elif not options["loop"]:
-                    self.say("another sequencer is active: nothing done")
-                    return
-                elif state != "waiting":
-                    self.say("another sequencer is active, waiting")
-                    state = "waiting"
-                if not options["loop"] or self.stopping.wait(settings.NETRAL_LOG_INTERVAL_SECONDS):
-                    return
+            if options["loop"]:
+                self.loop(lock)
+            elif lock.acquire():
+                self.sequence()
+            else:
+                self.say("another sequencer is active: nothing done")
         finally:
             lock.release()
+
+    def loop(self, lock: SessionLock) -> None:
+        state = "starting"  # then "active" or "waiting": each change is said once
+        delay = 0.0  # the back-off while the database cannot be reached
+        while True:
+            try:
+                state = self.round(lock, state)
+                if delay:
+                    self.say("the database answers again")
+                delay = 0.0
+            except (OperationalError, InterfaceError) as error:
+                # A restarted or unreachable database: drop the connection (the lock goes with
+                # its session) and try again later, rather than stop the logs for good.
+                delay = min(max(2 * delay, 1.0), MAX_RETRY_SECONDS)
+                reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                self.say(
+                    f"the database cannot be reached ({reason}); trying again in {delay:.0f} s"
+                )
+                connections.close_all()
+                state = "starting"
+            if self.stopping.wait(delay or settings.NETRAL_LOG_INTERVAL_SECONDS):
+                return
+
+    def round(self, lock: SessionLock, state: str) -> str:
+        """One round of --loop: take the lock if free and sequence; the new state."""
+        if lock.acquire():
+            if state != "active":
+                self.say(
+                    "the other sequencer stopped: this sequencer is active now"
+                    if state == "waiting"
+                    else "sequencer lock taken: this sequencer is active"
+                )
+            self.sequence()
+            return "active"
+        if state != "waiting":
+            self.say("another sequencer is active, waiting")
+        return "waiting"
 
     def sequence(self) -> None:
         campaign_ids = (
