@@ -38,6 +38,7 @@ PUBLIC_URLS = {
     "pacts:ceremony_sign",
     "pacts:ceremony_pdf",
     "pacts:ceremony_check_in",
+    "pacts:ceremony_finish",
     "pacts:verify",
     "pacts:log_key",
     "pacts:tree_head",

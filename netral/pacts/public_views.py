@@ -61,6 +61,7 @@ def _signing_page(
     employee: Employee,
     pdf_url: str,
     check_in: Attendance | Campaign | None = None,
+    finish_url: str = "",
 ) -> HttpResponse:
     """The pact and its form, or after signing the thank-you page: the same for every way in."""
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
@@ -68,7 +69,12 @@ def _signing_page(
         return render(
             request,
             "pacts/signed.html",
-            {"signature": signature, "pdf_url": pdf_url, "check_in": check_in},
+            {
+                "signature": signature,
+                "pdf_url": pdf_url,
+                "check_in": check_in,
+                "finish_url": finish_url,
+            },
         )
     if not campaign.accepts_signatures() or not services.employee_in_scope(campaign, employee):
         return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
@@ -108,6 +114,7 @@ def sign_view(request: HttpRequest, token: str) -> HttpResponse:
 SESSION_CEREMONY_PENDING = "ceremony_pending"
 SESSION_CEREMONY_SIGNER = "ceremony_signer"
 CEREMONY_SESSION_SECONDS = 30 * 60
+CEREMONY_AFTER_SIGNING_SECONDS = 3 * 60
 
 
 def _open_campaign_or_404(code: str) -> Campaign:
@@ -169,7 +176,11 @@ def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 request.session[SESSION_CEREMONY_PENDING] = [campaign.code, employee.code]
                 return redirect("pacts:ceremony_code", code=campaign.code)
-    return render(request, "pacts/ceremony.html", {"campaign": campaign, "form": form})
+    return render(
+        request,
+        "pacts/ceremony.html",
+        {"campaign": campaign, "form": form, "finished": request.GET.get("selesai") == "1"},
+    )
 
 
 def _pending_employee(request: HttpRequest, campaign: Campaign, key: str) -> Employee | None:
@@ -226,15 +237,26 @@ def ceremony_sign_view(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         signer = services.Signer.of(campaign, employee)
         if (done := _sign_submitted(request, signer, Signature.Channel.CEREMONY)) is not None:
+            # The phone may be a colleague's or the venue's: what is left of this signer's
+            # session (the thank-you page, the PDF, the check-in) lasts minutes, not half an hour.
+            request.session.set_expiry(CEREMONY_AFTER_SIGNING_SECONDS)
             return done
     return _signing_page(
         request,
         campaign=campaign,
         employee=employee,
         pdf_url=reverse("pacts:ceremony_pdf", kwargs={"code": code}),
+        finish_url=reverse("pacts:ceremony_finish", kwargs={"code": code}),
         check_in=Attendance.objects.filter(campaign=campaign, employee=employee).first()
         or campaign,
     )
+
+
+@require_POST
+def ceremony_finish_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The signer is done: nothing of theirs stays reachable on this phone."""
+    request.session.flush()
+    return redirect(reverse("pacts:ceremony", kwargs={"code": code}) + "?selesai=1")
 
 
 @require_POST

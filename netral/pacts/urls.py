@@ -38,6 +38,7 @@ urlpatterns = [
     path("k/<str:code>/tanda-tangan/", public_views.ceremony_sign_view, name="ceremony_sign"),
     path("k/<str:code>/pakta.pdf", public_views.ceremony_pdf_view, name="ceremony_pdf"),
     path("k/<str:code>/hadir/", public_views.ceremony_check_in_view, name="ceremony_check_in"),
+    path("k/<str:code>/selesai/", public_views.ceremony_finish_view, name="ceremony_finish"),
     path("v/<str:code>/", public_views.verify_view, name="verify"),
     path("transparansi/kunci.pem", public_views.log_key_view, name="log_key"),
     path("transparansi/<str:code>/sth.json", public_views.tree_head_view, name="tree_head"),

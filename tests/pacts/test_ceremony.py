@@ -164,3 +164,23 @@ def test_officers_show_the_ceremony_qr(client: Client, pacts: Pacts) -> None:
     page = client.get(reverse("pacts:campaign_qr", args=[pacts.campaign.code])).content.decode()
     assert "<svg" in page
     assert reverse("pacts:ceremony", args=[pacts.campaign.code]) in page
+
+
+def test_after_finishing_the_next_person_on_the_phone_sees_nothing_of_the_signer(
+    client: Client, pacts: Pacts
+) -> None:
+    code = start(client, pacts)
+    client.post(reverse("pacts:ceremony_code", args=[pacts.campaign.code]), {"code": code})
+    sign_url = reverse("pacts:ceremony_sign", args=[pacts.campaign.code])
+    client.post(sign_url, {"typed_name": "Siti Aminah", "consent": "on"})
+    # Signed: the rest of the session lasts minutes, not the half hour of the code's session.
+    assert client.session.get_expiry_age() <= 3 * 60
+    thanks = client.get(sign_url).content.decode()
+    assert 'data-testid="finish"' in thanks
+    finished = client.post(reverse("pacts:ceremony_finish", args=[pacts.campaign.code]))
+    assert "selesai=1" in finished["Location"]
+    assert 'data-testid="finished"' in client.get(finished["Location"]).content.decode()
+    # The next person on the same phone:
+    assert client.get(sign_url)["Location"] == reverse("pacts:ceremony", args=[pacts.campaign.code])
+    pdf = client.get(reverse("pacts:ceremony_pdf", args=[pacts.campaign.code]))
+    assert pdf.status_code == 404
