@@ -40,15 +40,17 @@ class Throttle:
         scope is within its limit over this window and the one before (so a guesser gains
         nothing when a window turns, and waits one quiet window). Call `succeeded` with the
         same keys when the attempt succeeds."""
-        period, allowed = self._period(), True
-        for key, limit in self._keys(keys):
+        period, keyed = self._period(), self._keys(keys)
+        # The previous window's counts, read once for every scope.
+        before = dict(
+            ThrottleCount.objects.filter(
+                purpose=self.purpose, key__in=[key for key, _limit in keyed], period=period - 1
+            ).values_list("key", "count")
+        )
+        allowed = True
+        for key, limit in keyed:
             now = _increment(self.purpose, key, period, self.window, +1)
-            before = (
-                ThrottleCount.objects.filter(purpose=self.purpose, key=key, period=period - 1)
-                .values_list("count", flat=True)
-                .first()
-            )
-            allowed &= now + (before or 0) <= limit
+            allowed &= now + before.get(key, 0) <= limit
         return allowed
 
     def succeeded(self, **keys: str | None) -> None:
