@@ -70,6 +70,7 @@ def documents(count: int, signature: bytes | None) -> list[PactDocument]:
             closing=content["closing"],
             legal_basis=content["legal_basis"],
             place_date="Kajen, 14 Februari 2029",
+            place_note="(ditandatangani secara elektronik)",
             signer_name=f"Siti Nur’aini Rahmawati {index}",
             signature_png=signature,
             verify_url=f"https://netral.pekalongankab.go.id/v/Q7ZK3M9P2X{index:06d}",

@@ -119,3 +119,41 @@ class NewMembershipForm(MembershipForm):
         password: str = self.cleaned_data["password"]
         password_validation.validate_password(password)
         return password
+
+
+class LetterheadForm(forms.Form):
+    lines = forms.CharField(
+        label=_("Letterhead lines"),
+        help_text=_(
+            "One per line, as on the agency's letters: the government, then the office "
+            "(at most three lines)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    address = forms.CharField(
+        label=_("Address line"),
+        help_text=_("Street, telephone, website: printed small under the letterhead."),
+        max_length=300,
+        required=False,
+    )
+    seat = forms.CharField(
+        label=_("Seat of the agency"),
+        help_text=_(
+            "The town printed as the place of signing for pacts signed away from the ceremony."
+        ),
+        max_length=100,
+        required=False,
+    )
+    logo = forms.FileField(
+        label=_("Logo"), help_text=_("PNG or JPEG, at most 1 MB."), required=False
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def clean_lines(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["lines"].splitlines() if line.strip()]
+        if len(lines) > 3:
+            raise forms.ValidationError(_("At most three lines."))
+        if any(len(line) > 100 for line in lines):
+            raise forms.ValidationError(_("Each line has at most 100 characters."))
+        return lines

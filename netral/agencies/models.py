@@ -53,6 +53,14 @@ class Agency(models.Model):
     personnel_office_name = models.CharField(
         max_length=200, default="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"
     )
+    # The letterhead (kop surat) on the agency's documents: its lines in capitals (the
+    # government, then the office), the address line, and the logo kept in the file storage
+    # (re-encoded PNG, named by its hash). The seat is the town the agency sits in: where a pact
+    # signed away from the ceremony says it was signed.
+    letterhead_lines = models.TextField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    seat = models.CharField(max_length=100, blank=True)
+    logo_name = models.CharField(max_length=200, blank=True)
     # Bumped by every roster write, so an import planned earlier knows to plan again.
     roster_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

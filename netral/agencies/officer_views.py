@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -13,7 +13,9 @@ from netral.accounts.access import is_admin, officer_view
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies import selectors, services
-from netral.agencies.forms import MembershipForm, NewMembershipForm
+from netral.agencies.forms import LetterheadForm, MembershipForm, NewMembershipForm
+from netral.agencies.letterhead import LogoError, logo_size_check
+from netral.base.storage import read_bytes
 
 
 @officer_view(is_admin)
@@ -102,3 +104,43 @@ def audit_object_view(
         request.GET.get("page")
     )
     return render(request, "agencies/audit_list.html", {"page": page, "target": target})
+
+
+@officer_view(is_admin)
+def letterhead_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    """The letterhead (kop surat) and seat printed on the agency's pacts."""
+    agency = viewer.agency
+    form = LetterheadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"lines": agency.letterhead_lines, "address": agency.address, "seat": agency.seat},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["logo"]
+        try:
+            if upload is not None:
+                logo_size_check(upload.size)
+            services.letterhead_update(
+                actor=Actor.from_request(request),
+                agency=agency,
+                lines=form.cleaned_data["lines"],
+                address=form.cleaned_data["address"],
+                seat=form.cleaned_data["seat"],
+                logo=upload.read() if upload is not None else None,
+                remove_logo=form.cleaned_data["remove_logo"],
+            )
+        except LogoError as refusal:
+            form.add_error("logo", str(refusal))
+        else:
+            messages.success(
+                request, _("The letterhead was saved; pacts made from now on carry it.")
+            )
+            return redirect("agencies:letterhead")
+    return render(request, "agencies/letterhead.html", {"form": form, "agency": agency})
+
+
+@officer_view(is_admin)
+def letterhead_logo_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    if not viewer.agency.logo_name:
+        raise Http404
+    return HttpResponse(read_bytes(viewer.agency.logo_name), content_type="image/png")

@@ -9,8 +9,10 @@ from django.db.models import F
 
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership, User
+from netral.agencies.letterhead import logo_name, logo_normalise
 from netral.agencies.models import Agency, Employee, Region, Unit
 from netral.base.audit import audit_log
+from netral.base.storage import save_bytes
 
 
 def agency_create(
@@ -139,3 +141,41 @@ def membership_delete(*, actor: Actor, membership: Membership) -> None:
         if not user.memberships.exists():
             user.is_active = False
             user.save(update_fields=["is_active"])
+
+
+def letterhead_update(
+    *,
+    actor: Actor,
+    agency: Agency,
+    lines: list[str],
+    address: str,
+    seat: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Agency:
+    """Set the letterhead of the agency's documents; a new logo is checked and re-encoded
+    (LogoError) before anything is written."""
+    new_logo = logo_normalise(logo) if logo is not None else None
+    with transaction.atomic():
+        locked = Agency.objects.select_for_update().get(pk=agency.pk)
+        locked.letterhead_lines = "\n".join(line.strip() for line in lines if line.strip())
+        locked.address, locked.seat = address.strip(), seat.strip()
+        if new_logo is not None:
+            locked.logo_name = logo_name(locked.code, new_logo)
+            save_bytes(locked.logo_name, new_logo)
+        elif remove_logo:
+            locked.logo_name = ""
+        locked.save(update_fields=["letterhead_lines", "address", "seat", "logo_name"])
+        audit_log(
+            actor=actor,
+            action="agencies.letterhead.updated",
+            target=locked,
+            agency=locked,
+            data={
+                "lines": locked.letterhead_lines.splitlines(),
+                "address": locked.address,
+                "seat": locked.seat,
+                "logo": locked.logo_name,
+            },
+        )
+    return locked

@@ -27,5 +27,7 @@ urlpatterns = [
         views.roster_import_confirm_view,
         name="roster_import_confirm",
     ),
+    path("kop-surat/", officer_views.letterhead_view, name="letterhead"),
+    path("kop-surat/logo.png", officer_views.letterhead_logo_view, name="letterhead_logo"),
     path("wilayah/", views.oversight_view, name="oversight"),
 ]

@@ -16,7 +16,7 @@ from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency, Region, Unit
 from netral.agencies.roster import roster_apply, roster_plan
 from netral.agencies.roster_file import read_roster_file
-from netral.agencies.services import agency_for_region
+from netral.agencies.services import agency_for_region, letterhead_update
 from netral.base.audit import audit_log
 from netral.base.codes import new_codes
 from netral.base.models import Election
@@ -29,7 +29,12 @@ from netral.pacts import services as pacts
 from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.documents import certificate_path
 from netral.pacts.models import Attendance, Campaign, Signature, SigningLink
-from netral.pacts.services import campaign_employees, scan_name, signing_link_url_token
+from netral.pacts.services import (
+    Signer,
+    campaign_employees,
+    scan_name,
+    signing_link_url_token,
+)
 from netral.pacts.transparency import record_sha256
 from netral.screening.contestants import contestant_create
 from netral.screening.vocabulary import DATA
@@ -84,6 +89,13 @@ def demo_seed(*, size: int = 8100) -> Agency:
             reference="demo",
             max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
             table=table,
+        )
+        letterhead_update(
+            actor=actor,
+            agency=agency,
+            lines=["PEMERINTAH KABUPATEN PEKALONGAN", agency.personnel_office_name.upper()],
+            address="Jl. Contoh No. 1, Kajen (alamat contoh untuk demo)",
+            seat="Kajen",
         )
     province = agency_for_region(actor=actor, region=Region.objects.get(code=DEMO_REGION[:2]))
     coordinator_unit = Unit.objects.filter(
@@ -287,6 +299,9 @@ def _demo_signatures(campaign: Campaign, actor: Actor, share: float = 0.55) -> N
                 else chance.uniform(0, (now - campaign.opens_at).total_seconds())
             ),
             typed_name=employee.name,
+            signer_details=Signer.of(campaign, employee).details(
+                at_venue=campaign.place if channel == Signature.Channel.CEREMONY else ""
+            ),
             pact_sha256=pact_sha256,
             scan_sha256=hashlib.sha256(b"demo").hexdigest() if channel == "paper" else "",
             scan_type="pdf" if channel == Signature.Channel.PAPER else "",

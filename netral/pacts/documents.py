@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from netral.agencies.models import Agency
 from netral.base.storage import read_bytes, save_bytes
 from netral.pacts.models import PactVersion, Signature
-from netral.pacts.pdf import PactDocument, PactRenderer
+from netral.pacts.pdf import Letterhead, PactDocument, PactRenderer
 from netral.pacts.seal import Sealer
 
 logger = logging.getLogger(__name__)
@@ -41,9 +41,22 @@ def agency_sealer(agency_code: str) -> Sealer:
     return Sealer(p12=path.read_bytes(), password=password)
 
 
+def _renderer(pact_version_id: int, agency: Agency) -> PactRenderer:
+    lines = tuple(line.strip() for line in agency.letterhead_lines.splitlines() if line.strip())
+    return _renderer_made(pact_version_id, lines, agency.address, agency.logo_name)
+
+
 @lru_cache(maxsize=16)
-def _renderer(pact_version_id: int) -> PactRenderer:
+def _renderer_made(
+    pact_version_id: int, lines: tuple[str, ...], address: str, logo_name: str
+) -> PactRenderer:
+    """One per pact version and letterhead: the logo's name carries its hash, so a new logo
+    is a new renderer."""
     pact = PactVersion.objects.get(pk=pact_version_id)
+    letterhead = None
+    if lines or logo_name:
+        logo = read_bytes(logo_name) if logo_name else None
+        letterhead = Letterhead(lines=lines, address=address, logo_png=logo)
     return PactRenderer(
         title=pact.title,
         intro=pact.intro,
@@ -51,6 +64,7 @@ def _renderer(pact_version_id: int) -> PactRenderer:
         points=list(pact.points),
         closing=pact.closing,
         legal_basis=list(pact.legal_basis),
+        letterhead=letterhead,
     )
 
 
@@ -108,42 +122,74 @@ def _signature_pdf_keep(*, signature: Signature, base_url: str) -> tuple[str, by
     return pdf_name(signature), None
 
 
+def _signer_details(signature: Signature) -> dict[str, str]:
+    """The employee as at signing; for a pact signed before that was kept, as now."""
+    if signature.signer_details:
+        return signature.signer_details
+    employee = signature.employee
+    identifier = {"nip": employee.nip} if employee.nip else {"nik": employee.nik or ""}
+    venue = signature.campaign.place if signature.channel == Signature.Channel.CEREMONY else ""
+    return {
+        "name": employee.name,
+        **identifier,
+        "rank": employee.rank,
+        "position": employee.position,
+        "unit": employee.unit.name,
+        "venue": venue,
+    }
+
+
+def agency_seat(agency: Agency) -> str:
+    """Where the agency sits, for a pact signed away from the venue."""
+    region = agency.region.name if agency.region is not None else ""
+    return agency.seat or region or agency.name
+
+
 def _signature_pdf_make(*, signature: Signature, base_url: str) -> bytes:
-    campaign, employee = signature.campaign, signature.employee
+    campaign = signature.campaign
+    details = _signer_details(signature)
     local_time = timezone.localtime(signature.signed_at)
-    place = campaign.place or campaign.agency.name
+    # The place that is true: the venue only when signed there (or on paper there).
+    venue = details.get("venue", "")
+    place = venue or agency_seat(campaign.agency)
+    electronic = signature.channel != Signature.Channel.PAPER and not venue
+    with translation.override("id"):
+        date = formats.date_format(local_time, "j F Y")
+        time = f"{date} pukul {local_time:%H.%M.%S} {local_time:%Z}"
+        channel = signature.get_channel_display()
     document = PactDocument(
         title=campaign.pact_version.title,
         intro=campaign.pact_version.intro,
         fields=[
-            ("Nama", employee.name),
-            ("NIP" if employee.nip else "NIK", employee.nip or employee.nik or ""),
-            ("Pangkat/Golongan", employee.rank or "-"),
-            ("Jabatan", employee.position or "-"),
-            ("Unit Kerja", employee.unit.name),
+            ("Nama", details["name"]),
+            ("NIP", details["nip"]) if details.get("nip") else ("NIK", details.get("nik", "")),
+            ("Pangkat/Golongan", details.get("rank") or "-"),
+            ("Jabatan", details.get("position") or "-"),
+            ("Unit Kerja", details.get("unit") or "-"),
         ],
         statement=campaign.pact_version.statement,
         points=list(campaign.pact_version.points),
         closing=campaign.pact_version.closing,
         legal_basis=list(campaign.pact_version.legal_basis),
-        place_date=f"{place}, {formats.date_format(local_time, 'j F Y')}",
+        place_date=f"{place}, {date}",
+        place_note="(ditandatangani secara elektronik)" if electronic else "",
         signer_name=signature.typed_name,
         signature_png=bytes(signature.drawn_signature) if signature.drawn_signature else None,
         verify_url=base_url + reverse("pacts:verify", kwargs={"code": signature.code}),
         audit=[
             ("Kampanye", f"{campaign.title} ({campaign.code})"),
-            ("Kanal", signature.get_channel_display()),
-            ("Waktu", local_time.strftime("%Y-%m-%d %H:%M:%S %Z")),
+            ("Kanal", channel),
+            ("Tempat", venue or f"{place} (secara elektronik)"),
+            ("Waktu", time),
             ("Alamat IP", signature.ip or "-"),
             ("Hash pakta", signature.pact_sha256),
             ("Hash rekaman", signature.record_sha256),
-            (
-                "Indeks log",
-                str(signature.log_index) if signature.log_index is not None else "dalam antrean",
-            ),
+            # The PDF is made once and kept (its hash is what verification compares), so it never
+            # states a log position that may come later: the verification page shows it live.
+            ("Log publik", "Posisi dan bukti pencatatan: lihat tautan verifikasi di bawah."),
         ],
     )
-    pdf = _renderer(campaign.pact_version_id).render(document)
+    pdf = _renderer(campaign.pact_version_id, campaign.agency).render(document)
     sealed = agency_sealer(campaign.agency.code).seal(
         pdf, reason="Pakta Integritas Netralitas", location=place
     )

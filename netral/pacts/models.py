@@ -179,6 +179,10 @@ class Signature(models.Model):
     # SHA-256 of the canonical record: the transparency log's leaf data.
     record_sha256 = models.CharField(max_length=64)
     log_index = models.PositiveIntegerField(null=True, blank=True)
+    # The employee as they were when signing (name, NIP or NIK, rank, position, unit, and whether
+    # signed at the venue): what the pact shows, committed to by the record's hash. Empty for
+    # pacts signed before it was kept.
+    signer_details = models.JSONField(default=dict, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     # A paper pact: the uploaded scan's hash and type (the file is kept privately).
     scan_sha256 = models.CharField(max_length=64, blank=True)

@@ -51,6 +51,11 @@ MAX_SIGNATURE_PIXELS = 4_000_000
 # Fixed object numbers: every pact has the same objects; only their contents differ.
 CATALOG, PAGES, PAGE_ONE, PAGE_TWO, RESOURCES, FONT_REGULAR, FONT_BOLD = range(1, 8)
 HEAD, BODY, FOOT, CONTENT_ONE, CONTENT_TWO, QR_LINK, INFO, IMAGE, IMAGE_MASK = range(8, 17)
+LOGO, LOGO_MASK = 17, 18  # the letterhead's logo; a number left unused holds a null object
+
+LETTERHEAD_SIZES = (13.0, 12.0)  # the first line (the government), then the office
+ADDRESS_SIZE = 8.5
+LOGO_BOX = 62.0  # the logo's largest side, in points
 
 PDF_HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 
@@ -67,10 +72,22 @@ class PactDocument:
     closing: str
     legal_basis: list[str]
     place_date: str
+    # A line under the place and date, e.g. that it was signed electronically.
+    place_note: str
     signer_name: str
     signature_png: bytes | None
     verify_url: str
     audit: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The agency's kop surat above the title: the logo on the left, the lines centred (the
+    first larger), the address in small print, then a double rule."""
+
+    lines: tuple[str, ...]
+    address: str = ""
+    logo_png: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -285,8 +302,8 @@ def drawn_signature_check(png: bytes) -> None:
     _png_image(png)
 
 
-def _png_image(png: bytes) -> _Image:
-    """A drawn signature, its size checked from the header before Pillow decodes it."""
+def _png_image(png: bytes, *, mask_number: int = IMAGE_MASK) -> _Image:
+    """A drawn signature (or a logo), its size checked from the header before Pillow decodes it."""
     chunks = _png_chunks(png)
     header = chunks.get(b"IHDR", b"")
     if len(header) != 13 or not chunks.get(b"IDAT"):
@@ -294,10 +311,10 @@ def _png_image(png: bytes) -> _Image:
     width, height = struct.unpack(">II", header[:8])
     if not (width and height and width * height <= MAX_SIGNATURE_PIXELS):
         raise ValueError("The signature image is too large.")
-    return _decoded_png_image(png)
+    return _decoded_png_image(png, mask_number=mask_number)
 
 
-def _decoded_png_image(png: bytes) -> _Image:
+def _decoded_png_image(png: bytes, *, mask_number: int) -> _Image:
     """The colour as an image and the alpha as its soft mask, so the ink lies on the page."""
     from PIL import Image
 
@@ -325,7 +342,7 @@ def _decoded_png_image(png: bytes) -> _Image:
         dictionary += b"/ColorSpace /DeviceRGB"
     dictionary += b" /Filter /FlateDecode"
     if mask is not None:
-        dictionary += b" /SMask %d 0 R" % IMAGE_MASK
+        dictionary += b" /SMask %d 0 R" % mask_number
     return _Image(width, height, dictionary, data, mask)
 
 
@@ -393,9 +410,18 @@ def _font(number: int, base_font: bytes) -> bytes:
 
 
 def _assemble(objects: list[tuple[int, bytes]]) -> bytes:
-    """Header, objects, a classic xref table and the trailer; numbers run from 1 without gaps."""
-    objects = sorted(objects)
-    assert [number for number, _ in objects] == list(range(1, len(objects) + 1))
+    """Header, objects, a classic xref table and the trailer; numbers run from 1, a number not
+    used holding a null object."""
+    numbers = {number for number, _ in objects}
+    assert len(numbers) == len(objects), "an object number is used twice"
+    objects = sorted(
+        objects
+        + [
+            (number, _object(number, b"null"))
+            for number in range(1, max(numbers))
+            if number not in numbers
+        ]
+    )
     out = io.BytesIO()
     out.write(PDF_HEADER)
     offsets = []
@@ -428,14 +454,18 @@ class PactRenderer:
         closing: str,
         legal_basis: list[str],
         labels: PactLabels | None = None,
+        letterhead: Letterhead | None = None,
     ) -> None:
         self.title = title
         self._texts = (title, intro, statement, list(points), closing, list(legal_basis))
         self.labels = labels or PactLabels()
 
-        # Title and intro: fixed at the top of the page.
+        # The letterhead, then the title and intro: fixed at the top of the page.
         head = _Canvas()
+        logo = None
         y = TOP
+        if letterhead is not None:
+            y, logo = _letterhead(head, letterhead)
         for line in wrap(winansi(title), font=BOLD, size=TITLE_SIZE, width=TEXT_WIDTH):
             head.centred(line, centre=PAGE_WIDTH / 2, y=y, font=BOLD, size=TITLE_SIZE)
             y -= TITLE_SIZE * 1.3
@@ -485,6 +515,10 @@ class PactRenderer:
             (FOOT, _form(FOOT, foot.data(), bbox=page)),
             (INFO, _object(INFO, b"<< /Title %s /Producer (Netral) >>" % _text_string(title))),
         ]
+        self._xobjects = b"/Head %d 0 R /Body %d 0 R /Foot %d 0 R" % (HEAD, BODY, FOOT)
+        if logo is not None:
+            self._xobjects += b" /Logo %d 0 R" % LOGO
+            self._static_objects += _image_objects(LOGO, LOGO_MASK, logo)
 
     def render(self, document: PactDocument) -> bytes:
         """A valid 2-page A4 PDF.
@@ -505,7 +539,7 @@ class PactRenderer:
         image = _png_image(document.signature_png) if document.signature_png else None
         page_one, link_rect = self._page_one(document, image)
         page_two = self._page_two(document)
-        xobjects = b"/Head %d 0 R /Body %d 0 R /Foot %d 0 R" % (HEAD, BODY, FOOT)
+        xobjects = self._xobjects
         if image is not None:
             xobjects += b" /Signature %d 0 R" % IMAGE
         media_box = b"/MediaBox [0 0 %s %s]" % (_number(PAGE_WIDTH), _number(PAGE_HEIGHT))
@@ -565,13 +599,7 @@ class PactRenderer:
             ),
         ]
         if image is not None:
-            objects.append((IMAGE, _stream(IMAGE, image.dictionary, image.data)))
-            if image.mask is not None:
-                mask_dictionary = (
-                    b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-                    b"/BitsPerComponent 8 /Filter /FlateDecode" % (image.width, image.height)
-                )
-                objects.append((IMAGE_MASK, _stream(IMAGE_MASK, mask_dictionary, image.mask)))
+            objects += _image_objects(IMAGE, IMAGE_MASK, image)
         return _assemble(objects)
 
     def _page_one(
@@ -605,9 +633,11 @@ class PactRenderer:
         # The signer's column on the right, the QR code on the left, side by side.
         block_top = y
         centre = SIGNER_COLUMN_X + SIGNER_COLUMN_WIDTH / 2
-        for text, font in ((document.place_date, REGULAR), (self.labels.signer, REGULAR)):
-            for line in wrap(winansi(text), font=font, size=BODY_SIZE, width=SIGNER_COLUMN_WIDTH):
-                canvas.centred(line, centre=centre, y=y, font=font, size=BODY_SIZE)
+        for text in (document.place_date, document.place_note, self.labels.signer):
+            for line in wrap(
+                winansi(text), font=REGULAR, size=BODY_SIZE, width=SIGNER_COLUMN_WIDTH
+            ):
+                canvas.centred(line, centre=centre, y=y, font=REGULAR, size=BODY_SIZE)
                 y -= BODY_LEADING
         box_width, box_height = SIGNATURE_BOX
         if image is not None:
@@ -706,3 +736,51 @@ class PactRenderer:
             )
             y -= 4.0
         return canvas.data()
+
+
+def _image_objects(number: int, mask_number: int, image: _Image) -> list[tuple[int, bytes]]:
+    objects = [(number, _stream(number, image.dictionary, image.data))]
+    if image.mask is not None:
+        mask_dictionary = (
+            b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /FlateDecode" % (image.width, image.height)
+        )
+        objects.append((mask_number, _stream(mask_number, mask_dictionary, image.mask)))
+    return objects
+
+
+def _letterhead(canvas: _Canvas, letterhead: Letterhead) -> tuple[float, _Image | None]:
+    """Draw the kop surat from the top of the page; the baseline for the title, and the logo."""
+    logo = _png_image(letterhead.logo_png, mask_number=LOGO_MASK) if letterhead.logo_png else None
+    top = TOP + TITLE_SIZE
+    left = LEFT
+    if logo is not None:
+        scale = LOGO_BOX / max(logo.width, logo.height)
+        width, height = logo.width * scale, logo.height * scale
+        canvas.raw(
+            b"q %s 0 0 %s %s %s cm /Logo Do Q\n"
+            % tuple(_number(value) for value in (width, height, LEFT, top - height))
+        )
+        left = LEFT + LOGO_BOX + 8.0
+    centre, width = (left + RIGHT) / 2, RIGHT - left
+    y = top
+    for index, text in enumerate(letterhead.lines):
+        size = LETTERHEAD_SIZES[min(index, len(LETTERHEAD_SIZES) - 1)]
+        for line in wrap(winansi(text), font=BOLD, size=size, width=width):
+            y -= size * 1.15
+            canvas.centred(line, centre=centre, y=y, font=BOLD, size=size)
+    if letterhead.address:
+        for line in wrap(winansi(letterhead.address), font=REGULAR, size=ADDRESS_SIZE, width=width):
+            y -= ADDRESS_SIZE * 1.3
+            canvas.centred(line, centre=centre, y=y, font=REGULAR, size=ADDRESS_SIZE)
+    if logo is not None:
+        y = min(y, top - LOGO_BOX)
+    rule = y - 6.0
+    canvas.raw(
+        b"q 1.6 w %s %s m %s %s l S 0.5 w %s %s m %s %s l S Q\n"
+        % tuple(
+            _number(value)
+            for value in (LEFT, rule, RIGHT, rule, LEFT, rule - 2.5, RIGHT, rule - 2.5)
+        )
+    )
+    return rule - 12.0 - TITLE_SIZE, logo

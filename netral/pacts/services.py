@@ -166,6 +166,8 @@ class CampaignFacts:
     agency: Agency
     pact_sha256: str
     unit_paths: tuple[str, ...]
+    # Where the ceremony is held; empty when it is online only (a QR signer is then not there).
+    venue: str
     read_at: float
 
 
@@ -179,6 +181,7 @@ def campaign_facts(signer: Signer) -> CampaignFacts:
     facts = _campaign_facts.get(key)
     if facts is None or time.monotonic() - facts.read_at > CAMPAIGN_FACTS_SECONDS:
         version = PactVersion.objects.only("sha256").get(pk=signer.pact_version_id)
+        place, mode = Campaign.objects.values_list("place", "mode").get(pk=signer.campaign_id)
         facts = CampaignFacts(
             agency=Agency.objects.get(pk=signer.campaign_agency_id),
             pact_sha256=version.sha256,
@@ -187,6 +190,7 @@ def campaign_facts(signer: Signer) -> CampaignFacts:
                     "unit__path", flat=True
                 )
             ),
+            venue="" if mode == Campaign.Mode.ONLINE else place,
             read_at=time.monotonic(),
         )
         _campaign_facts[key] = facts
@@ -214,7 +218,12 @@ class Signer:
     unit_id: int
     is_active: bool
     kind: str
+    nip: str | None
+    nik: str | None
+    rank: str
+    position: str
     unit_path: str
+    unit_name: str
 
     @classmethod
     def of(cls, campaign: Campaign, employee: Employee) -> Signer:
@@ -234,8 +243,26 @@ class Signer:
             unit_id=employee.unit_id,
             is_active=employee.is_active,
             kind=employee.kind,
+            nip=employee.nip,
+            nik=employee.nik,
+            rank=employee.rank,
+            position=employee.position,
             unit_path=employee.unit.path,
+            unit_name=employee.unit.name,
         )
+
+    def details(self, *, at_venue: str) -> dict[str, str]:
+        """The snapshot a signature keeps: the employee as the pact shows them, and the venue
+        when signed there (empty when signed elsewhere, "secara elektronik")."""
+        identifier = {"nip": self.nip} if self.nip else {"nik": self.nik or ""}
+        return {
+            "name": self.employee_name,
+            **identifier,
+            "rank": self.rank,
+            "position": self.position,
+            "unit": self.unit_name,
+            "venue": at_venue,
+        }
 
     def accepts_signatures(self, now: datetime.datetime) -> bool:
         return Campaign.signing_window_open(
@@ -335,7 +362,9 @@ _SIGNER_COLUMNS: tuple[tuple[type[models.Model], str], ...] = (
     *((Campaign, name) for name in ("id", "code", "status", "opens_at", "closes_at", "agency")),
     *((Campaign, name) for name in ("include_non_asn", "pact_version")),
     *((Employee, name) for name in ("id", "code", "name", "agency", "unit", "is_active", "kind")),
+    *((Employee, name) for name in ("nip", "nik", "rank", "position")),
     (Unit, "path"),
+    (Unit, "name"),
 )
 
 
@@ -467,6 +496,13 @@ def signature_record(
             return existing, False
         raise CampaignStateError("the campaign does not accept a signature of this employee")
     facts = campaign_facts(signer)
+    at_venue = ""
+    if channel == Signature.Channel.CEREMONY and facts.venue:
+        # Through the ceremony QR, but from an online meeting: not at the venue.
+        online = Attendance.objects.filter(
+            campaign=signer.campaign_id, employee=signer.employee_id, mode=Attendance.Mode.ONLINE
+        ).exists()
+        at_venue = "" if online else facts.venue
     signature = Signature(
         campaign_id=signer.campaign_id,
         employee_id=signer.employee_id,
@@ -478,6 +514,7 @@ def signature_record(
         user_agent=actor.user_agent,
         typed_name=typed_name,
         drawn_signature=drawn_signature,
+        signer_details=signer.details(at_venue=at_venue),
         pact_sha256=facts.pact_sha256,
         recorded_by=actor.user,
         scan_sha256=hashlib.sha256(scan).hexdigest() if scan is not None else "",

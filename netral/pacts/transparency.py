@@ -28,8 +28,9 @@ SEQUENCE_BATCH = 5000
 
 
 def canonical_record(signature: Signature, *, campaign_code: str, employee_code: str) -> bytes:
-    """The bytes a log leaf commits to: what was signed, by whom, when and how."""
-    record = {
+    """The bytes a log leaf commits to: what was signed, by whom, when and how; since version 2
+    also the employee's details as the pact shows them."""
+    record: dict[str, object] = {
         "v": 1,
         "campaign": campaign_code,
         "signature": signature.code,
@@ -41,6 +42,9 @@ def canonical_record(signature: Signature, *, campaign_code: str, employee_code:
         "drawn_sha256": hashlib.sha256(bytes(signature.drawn_signature or b"")).hexdigest(),
         "scan_sha256": signature.scan_sha256,
     }
+    if signature.signer_details:
+        record["v"] = 2
+        record["signer"] = signature.signer_details
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 

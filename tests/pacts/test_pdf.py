@@ -64,6 +64,7 @@ def pact_document(
             ("Unit Kerja", "Dinas Pendidikan dan Kebudayaan"),
         ],
         "place_date": "Kajen, 14 Februari 2029",
+        "place_note": "",
         "signer_name": name,
         "signature_png": None,
         "verify_url": URL,
