@@ -162,6 +162,9 @@ NETRAL_REQUIRE_2FA = env_bool("NETRAL_REQUIRE_2FA", PRODUCTION)
 NETRAL_LOGIN_MAX_FAILURES = env_int("NETRAL_LOGIN_MAX_FAILURES", 5)
 NETRAL_LOGIN_LOCKOUT_MINUTES = env_int("NETRAL_LOGIN_LOCKOUT_MINUTES", 15)
 # Roster import limits.
+# A workbook's first sheet is refused past this many cells (rows x columns it reaches), counted
+# from its XML before it is loaded: 100,000 rows of SIASN's 33 columns fit.
+NETRAL_SHEET_MAX_CELLS = env_int("NETRAL_SHEET_MAX_CELLS", 5_000_000)
 NETRAL_ROSTER_MAX_BYTES = env_int("NETRAL_ROSTER_MAX_BYTES", 25 * 1024 * 1024)
 NETRAL_ROSTER_MAX_ROWS = env_int("NETRAL_ROSTER_MAX_ROWS", 200_000)
 NETRAL_MAX_UNIT_DEPTH = env_int("NETRAL_MAX_UNIT_DEPTH", 8)
@@ -189,6 +192,9 @@ NETRAL_CASE_KEY_FILE = env_str("NETRAL_CASE_KEY_FILE", "")
 # Evidence a reporter may attach to one report.
 NETRAL_EVIDENCE_MAX_FILES = env_int("NETRAL_EVIDENCE_MAX_FILES", 10)
 NETRAL_EVIDENCE_MAX_BYTES = env_int("NETRAL_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Every uploaded image (evidence, paper scans, logos) is refused past this many pixels, judged
+# from its header before decoding: a 165 KB PNG may declare 13,000 x 13,000.
+NETRAL_IMAGE_MAX_PIXELS = env_int("NETRAL_IMAGE_MAX_PIXELS", 40_000_000)
 # A file of collected posts for batch screening: rows beyond these are refused, not cut, so a
 # supervisor never reads a ranking of half a file.
 NETRAL_SCREENING_MAX_ROWS = env_int("NETRAL_SCREENING_MAX_ROWS", 50_000)

@@ -1,6 +1,7 @@
 """Small factories for test data; the demo has its own generator."""
 
 import itertools
+from typing import Any
 
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership, User
@@ -8,6 +9,7 @@ from netral.agencies.models import Agency, Employee, Region, Unit
 from netral.agencies.regions import load_regions
 from netral.agencies.services import agency_for_region
 from netral.cases.catalogue import catalogue_load
+from netral.cases.evidence import evidence_add, evidence_prepare
 from netral.cases.models import SanctionType, ViolationType
 
 SYSTEM = Actor.command("tests")
@@ -60,3 +62,10 @@ def officer_make(
     )
     Membership.objects.create(user=user, agency=agency, role=role, unit=unit)
     return user
+
+
+def evidence_put(*, actor: Any, case: Any, file_name: str, data: bytes, origin: str) -> Any:
+    """Prepare and keep one evidence file, as the views do in two steps."""
+    return evidence_add(
+        actor=actor, case=case, file=evidence_prepare(file_name=file_name, data=data), origin=origin
+    )

@@ -15,19 +15,18 @@ from django.urls import reverse
 
 from netral.base.storage import read_bytes, save_bytes
 from netral.cases import services as case_services
-from netral.cases.evidence import evidence_add
 from netral.cases.models import Case, ViolationType
 from netral.pacts import documents
 from netral.pacts import services as pacts_services
 from netral.pacts.models import Signature, SigningLink
 from tests.conftest import Pacts
-from tests.factories import SYSTEM
-from tests.files import stored_files
+from tests.factories import SYSTEM, evidence_put
+from tests.files import pdf_bytes, stored_files
 
 pytestmark = pytest.mark.files
 
-SCAN = b"%PDF-1.4\n% a scanned pact\n"
-LETTER = b"%PDF-1.4\n% Surat laporan yang rahasia\n"
+SCAN = pdf_bytes("a scanned pact")
+LETTER = pdf_bytes("Surat laporan yang rahasia")
 
 
 def storage_options() -> dict[str, Any]:
@@ -89,7 +88,7 @@ def test_on_s3_pacts_scans_and_evidence_go_to_the_bucket_and_nowhere_on_disk(
         violation_type=ViolationType.objects.get(number=5),
         description="Surat terlampir",
     )
-    evidence_add(actor=SYSTEM, case=case, file_name="surat.pdf", data=LETTER, origin="reporter")
+    evidence_put(actor=SYSTEM, case=case, file_name="surat.pdf", data=LETTER, origin="reporter")
 
     # Read back with a client of our own, signed with the configured identity.
     options = storage_options()

@@ -4,25 +4,28 @@ A new URL with parameters fails this test until it is added to OBJECT_URLS, so e
 covered as it comes."""
 
 import datetime
+import io
 from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from netral.accounts.models import Membership
 from netral.agencies.models import RosterImport
+from netral.agencies.services import letterhead_update
 from netral.base.jobs import job_result_save
 from netral.base.models import AuditEntry, Election, Job
 from netral.cases import services as case_services
-from netral.cases.evidence import evidence_add
 from netral.cases.models import Case, Examination, ViolationType
 from netral.pacts import services
 from netral.pacts.models import Campaign, PactVersion
 from netral.screening.models import Contestant, ScreenedPost, ScreeningBatch
 from tests.conftest import World
-from tests.factories import SYSTEM
+from tests.factories import SYSTEM, evidence_put
+from tests.files import pdf_bytes
 
 # The URLs anyone may open, signed in or not: the public ones are reached through secret tokens
 # or public codes, and tested in their own modules.
@@ -126,8 +129,12 @@ def home_decided_case(world: World) -> Case:
         violation_type=ViolationType.objects.get(number=4),
         description="rahasia kasus",
     )
-    report = evidence_add(
-        actor=SYSTEM, case=case, file_name="rahasia.pdf", data=b"%PDF-1.4\n", origin="examination"
+    report = evidence_put(
+        actor=SYSTEM,
+        case=case,
+        file_name="rahasia.pdf",
+        data=pdf_bytes("Rahasia"),
+        origin="examination",
     )
     Examination.objects.create(case=case, team=[], report=report)
     return case
@@ -183,6 +190,16 @@ def home_evidence_code(world: World) -> str:
 
 # For each URL with parameters: the arguments that point at the home agency's objects, outside
 # coordinator A's unit.
+def home_logo(world: World) -> str:
+    """The home agency's logo, by the name its URL carries."""
+    image = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 0, 0)).save(image, "PNG")
+    agency = letterhead_update(
+        actor=SYSTEM, agency=world.agency, lines=[], address="", seat="", logo=image.getvalue()
+    )
+    return agency.logo_name.rsplit("/", 1)[-1]
+
+
 OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "agencies:unit_detail": lambda w: {"code": w.unit_b.code},
     "agencies:employee_detail": lambda w: {"code": w.employee_b.code},
@@ -192,6 +209,7 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "agencies:membership_edit": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
     "agencies:membership_delete": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
     "agencies:audit_object": lambda w: {"kind": "employee", "code": w.employee_b.code},
+    "agencies:letterhead_logo": lambda w: {"name": home_logo(w)},
     "pacts:election_detail": lambda w: {"code": home_election(w).code},
     "pacts:pact_version_create": lambda w: {"code": home_election(w).code},
     "pacts:campaign_create": lambda w: {"code": home_election(w).code},

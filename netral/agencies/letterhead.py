@@ -7,7 +7,8 @@ import hashlib
 import io
 
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+
+from netral.base.uploads import UploadRefused, image_decoded
 
 LOGO_MAX_BYTES = 1_048_576
 LOGO_MAX_PIXELS = 4_000_000  # judged from the header, before anything is decoded
@@ -29,21 +30,11 @@ def logo_size_check(size: int) -> None:
 def logo_normalise(data: bytes) -> bytes:
     """The logo as a PNG of at most LOGO_SIDE pixels a side, or LogoError."""
     logo_size_check(len(data))
-    too_large = LogoError(
-        _("The logo has too many pixels (at most %(limit)s million).")
-        % {"limit": LOGO_MAX_PIXELS // 1_000_000}
-    )
     try:
-        with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as opened:
-            width, height = opened.size
-            if not width or not height or width * height > LOGO_MAX_PIXELS:
-                raise too_large
-            opened.load()
-            image = opened.convert("RGBA")
-    except Image.DecompressionBombError:
-        raise too_large from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise LogoError(_("The logo must be a whole PNG or JPEG image.")) from None
+        image = image_decoded(data, formats=("PNG", "JPEG"), max_pixels=LOGO_MAX_PIXELS)
+    except UploadRefused as refusal:
+        raise LogoError(str(refusal)) from refusal
+    image = image.convert("RGBA")
     image.thumbnail((LOGO_SIDE, LOGO_SIDE))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)

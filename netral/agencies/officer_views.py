@@ -136,11 +136,14 @@ def letterhead_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
                 request, _("The letterhead was saved; pacts made from now on carry it.")
             )
             return redirect("agencies:letterhead")
-    return render(request, "agencies/letterhead.html", {"form": form, "agency": agency})
+    logo = agency.logo_name.rsplit("/", 1)[-1]
+    return render(request, "agencies/letterhead.html", {"form": form, "logo": logo})
 
 
 @officer_view(is_admin)
-def letterhead_logo_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
-    if not viewer.agency.logo_name:
+def letterhead_logo_view(request: HttpRequest, name: str, viewer: Membership) -> HttpResponse:
+    """The agency's current logo, by the name it is kept under (its hash)."""
+    logo = viewer.agency.logo_name
+    if not logo or logo.rsplit("/", 1)[-1] != name:
         raise Http404
     return HttpResponse(read_bytes(viewer.agency.logo_name), content_type="image/png")

@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from netral.base.spreadsheets import SheetDamaged, SheetTooLarge, xlsx_size_check
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
@@ -45,10 +48,23 @@ def read_roster_file(path: Path, *, max_bytes: int, max_rows: int) -> RosterTabl
             _("The file is not a spreadsheet. Upload an XLSX file or a CSV text file.")
         )
     if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        if head.startswith(ZIP_MAGIC):
+            try:
+                xlsx_size_check(path)
+            except SheetTooLarge as refusal:
+                raise RosterFileError(str(refusal)) from refusal
+            except SheetDamaged as damage:
+                raise RosterFileError(DAMAGED_WORKBOOK) from damage
         cells = _read_workbook(path)
     else:
         cells = _read_csv(path.read_bytes())
     return _table_from_cells(cells, max_rows=max_rows)
+
+
+DAMAGED_WORKBOOK = _lazy(
+    "The file looks like a spreadsheet but cannot be read: it may be damaged or cut "
+    "short. Save it again from Excel or LibreOffice and upload it again."
+)
 
 
 def _read_workbook(path: Path) -> Iterator[list[Any]]:
@@ -60,12 +76,7 @@ def _read_workbook(path: Path) -> Iterator[list[Any]]:
         rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
         return iter(rows)
     except Exception as error:  # calamine raises several unrelated types for broken files
-        raise RosterFileError(
-            _(
-                "The file looks like a spreadsheet but cannot be read: it may be damaged or cut "
-                "short. Save it again from Excel or LibreOffice and upload it again."
-            )
-        ) from error
+        raise RosterFileError(DAMAGED_WORKBOOK) from error
 
 
 def _read_csv(data: bytes) -> Iterator[list[Any]]:

@@ -28,6 +28,6 @@ urlpatterns = [
         name="roster_import_confirm",
     ),
     path("kop-surat/", officer_views.letterhead_view, name="letterhead"),
-    path("kop-surat/logo.png", officer_views.letterhead_logo_view, name="letterhead_logo"),
+    path("kop-surat/logo/<str:name>", officer_views.letterhead_logo_view, name="letterhead_logo"),
     path("wilayah/", views.oversight_view, name="oversight"),
 ]

@@ -27,7 +27,7 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.base.audit import audit_log
 from netral.cases import selectors, services
-from netral.cases.evidence import evidence_add
+from netral.cases.evidence import evidence_add, evidence_prepare
 from netral.cases.models import Case, Evidence, Examination, Sanction, SanctionType
 
 # The examining team of PP 94/2021 for moderate and severe cases.
@@ -110,19 +110,20 @@ def examination_save(
     today = timezone.localdate()
     if (started_on and started_on > today) or (finished_on and finished_on > today):
         raise DecisionError(_("The examination dates cannot be in the future."))
+    report = (
+        evidence_prepare(file_name=report_name, data=report_data)
+        if report_data is not None
+        else None
+    )
     with transaction.atomic():
         examination = Examination.objects.filter(case=case).first() or Examination(case=case)
         examination.team = list(members)
         examination.started_on = started_on
         examination.finished_on = finished_on
         examination.findings = findings.strip()
-        if report_data is not None:
+        if report is not None:
             examination.report = evidence_add(
-                actor=actor,
-                case=case,
-                file_name=report_name,
-                data=report_data,
-                origin=Evidence.Origin.EXAMINATION,
+                actor=actor, case=case, file=report, origin=Evidence.Origin.EXAMINATION
             )
         examination.full_clean(exclude=["team"])  # an empty team is a draft, not an error
         examination.save()

@@ -10,7 +10,7 @@ from netral.accounts.actors import Actor
 from netral.base.audit import Acting
 from netral.base.findings import Act, Finding, FindingRefused
 from netral.cases import services
-from netral.cases.evidence import EvidenceError, evidence_add
+from netral.cases.evidence import EvidenceError, evidence_add, evidence_prepare
 from netral.cases.intake import phase_for
 from netral.cases.models import Case, ViolationType
 
@@ -27,6 +27,13 @@ class CaseDesk:
         violation_type = ViolationType.objects.filter(code=finding.act, is_active=True).first()
         if violation_type is None:
             raise FindingRefused(_("Choose the act of the case."))
+        try:
+            files = [
+                evidence_prepare(file_name=evidence.file_name, data=evidence.data)
+                for evidence in finding.evidence
+            ]
+        except EvidenceError as problem:
+            raise FindingRefused(str(problem)) from problem
         reported: dict[str, Any] = (
             {"employee": finding.employee}
             if finding.employee is not None
@@ -44,15 +51,6 @@ class CaseDesk:
             links=finding.links,
             **reported,
         )
-        for evidence in finding.evidence:
-            try:
-                evidence_add(
-                    actor=actor,
-                    case=case,
-                    file_name=evidence.file_name,
-                    data=evidence.data,
-                    origin=finding.source,
-                )
-            except EvidenceError as problem:
-                raise FindingRefused(str(problem)) from problem
+        for file in files:
+            evidence_add(actor=actor, case=case, file=file, origin=finding.source)
         return case

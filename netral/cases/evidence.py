@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from netral.accounts.actors import Actor
 from netral.base.audit import audit_log
 from netral.base.storage import read_bytes, save_bytes
+from netral.base.uploads import UploadRefused, image_decoded, pdf_check
 from netral.cases import crypto
 from netral.cases.models import Case, Evidence
 
@@ -61,31 +62,35 @@ def _context(evidence: Evidence, *, clean: bool) -> str:
 
 def _without_metadata(data: bytes, content_type: str) -> bytes:
     """Decode and encode the pixels again: nothing of the original file's metadata survives."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            pixels = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise EvidenceError(_("The image could not be read; it may be damaged.")) from error
-    # Only the pixels pass into a new image: no info, EXIF, XMP, ICC or text chunks.
-    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
-    output = io.BytesIO()
     image_format = IMAGE_TYPES[content_type]
-    if image_format == "JPEG" and clean.mode == "RGBA":
-        clean = clean.convert("RGB")
-    clean.save(output, format=image_format)
+    image = image_decoded(data, formats=(image_format,))
+    pixels = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+    del image
+    if image_format == "JPEG" and pixels.mode == "RGBA":
+        pixels = pixels.convert("RGB")
+    # Only the pixels are written: the converted image carries no info, EXIF, XMP, ICC or text
+    # chunks into the encoder, which takes them from what it is given.
+    pixels.info = {}
+    output = io.BytesIO()
+    pixels.save(output, format=image_format)
     return output.getvalue()
 
 
-def evidence_add(
-    *,
-    actor: Actor,
-    case: Case,
-    file_name: str,
-    data: bytes,
-    origin: str,
-) -> Evidence:
-    """Check, hash, encrypt and keep one file of a case."""
+@dataclass(frozen=True)
+class PreparedFile:
+    """An upload checked and, for an image, re-encoded: the slow part of taking evidence, done
+    before any transaction opens so no write lock is held across it."""
+
+    file_name: str
+    data: bytes
+    content_type: str
+    sha256: str
+    clean: bytes | None
+
+
+def evidence_prepare(*, file_name: str, data: bytes) -> PreparedFile:
+    """Check an upload (EvidenceError): its size, its real type, an image's pixel budget and
+    decoding, a PDF's structure and active content."""
     if len(data) > settings.NETRAL_EVIDENCE_MAX_BYTES:
         limit = settings.NETRAL_EVIDENCE_MAX_BYTES // (1024 * 1024)
         raise EvidenceError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
@@ -94,22 +99,41 @@ def evidence_add(
     content_type = content_type_of(data)
     if content_type is None:
         raise EvidenceError(_("Only photos (JPEG, PNG, WebP), PDF and short videos are accepted."))
+    clean = None
+    try:
+        if content_type in IMAGE_TYPES:
+            clean = _without_metadata(data, content_type)
+        elif content_type == "application/pdf":
+            pdf_check(data)
+    except UploadRefused as refusal:
+        raise EvidenceError(str(refusal)) from refusal
+    return PreparedFile(
+        file_name=Path(file_name).name[:255] or "berkas",
+        data=data,
+        content_type=content_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        clean=clean,
+    )
+
+
+def evidence_add(*, actor: Actor, case: Case, file: PreparedFile, origin: str) -> Evidence:
+    """Encrypt and keep one prepared file of a case."""
     key, wrapped = crypto.new_data_key()
     evidence = Evidence(
         case=case,
         origin=origin,
-        file_name=Path(file_name).name[:255] or "berkas",
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        file_name=file.file_name,
+        content_type=file.content_type,
+        size=len(file.data),
+        sha256=file.sha256,
         wrapped_key=wrapped,
         uploaded_by=actor.user,
     )
-    clean = _without_metadata(data, content_type) if content_type in IMAGE_TYPES else None
+    clean = file.clean
     evidence.has_clean_copy = clean is not None
     save_bytes(
         _name(evidence, clean=False),
-        crypto.encrypt(key, data, context=_context(evidence, clean=False)),
+        crypto.encrypt(key, file.data, context=_context(evidence, clean=False)),
     )
     if clean is not None:
         save_bytes(
@@ -122,7 +146,7 @@ def evidence_add(
         action="cases.evidence.added",
         target=evidence,
         agency=case.agency,
-        data={"case": case.code, "sha256": evidence.sha256, "type": content_type},
+        data={"case": case.code, "sha256": evidence.sha256, "type": file.content_type},
     )
     return evidence
 

@@ -26,7 +26,7 @@ from netral.agencies.models import Agency
 from netral.base.audit import audit_log
 from netral.base.models import Election
 from netral.cases import crypto, services
-from netral.cases.evidence import evidence_add
+from netral.cases.evidence import evidence_add, evidence_prepare
 from netral.cases.intake import message_context, message_text
 from netral.cases.models import (
     Case,
@@ -378,6 +378,7 @@ def referral_create(
         raise HandlingError(_("A referral needs the letter's number and date."))
     if not study_data:
         raise HandlingError(_("Attach Bawaslu's study."))
+    study = evidence_prepare(file_name=study_name, data=study_data)
     with transaction.atomic():
         case = services.case_create(
             actor=actor,
@@ -388,13 +389,7 @@ def referral_create(
             referral_date=referral_date,
             **fields,
         )
-        evidence_add(
-            actor=actor,
-            case=case,
-            file_name=study_name,
-            data=study_data,
-            origin=Evidence.Origin.HANDLER,
-        )
+        evidence_add(actor=actor, case=case, file=study, origin=Evidence.Origin.HANDLER)
     return case
 
 

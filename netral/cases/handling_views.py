@@ -22,7 +22,13 @@ from netral.accounts.models import Membership
 from netral.base.audit import audit_log
 from netral.base.models import Election
 from netral.cases import handling, selectors, services
-from netral.cases.evidence import IMAGE_TYPES, EvidenceError, evidence_add, evidence_read
+from netral.cases.evidence import (
+    IMAGE_TYPES,
+    EvidenceError,
+    evidence_add,
+    evidence_prepare,
+    evidence_read,
+)
 from netral.cases.handling import HandlingError, QueueFilter
 from netral.cases.handling_forms import (
     AssignForm,
@@ -320,8 +326,7 @@ def case_evidence_add_view(request: HttpRequest, code: str, viewer: Membership) 
         evidence_add(
             actor=Actor.from_request(request),
             case=case,
-            file_name=name,
-            data=data,
+            file=evidence_prepare(file_name=name, data=data),
             origin=Evidence.Origin.HANDLER,
         )
         messages.success(request, _("The file is added to the case."))

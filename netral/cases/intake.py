@@ -18,7 +18,13 @@ from netral.agencies.models import Agency, Employee
 from netral.base.audit import audit_log
 from netral.base.models import Election
 from netral.cases import crypto, services
-from netral.cases.evidence import EvidenceError, evidence_add, evidence_files_delete
+from netral.cases.evidence import (
+    EvidenceError,
+    PreparedFile,
+    evidence_add,
+    evidence_files_delete,
+    evidence_prepare,
+)
 from netral.cases.models import Case, CaseMessage, Evidence, ViolationType
 
 # Audit entries name the reporter by role only: no IP address or browser, which could identify
@@ -62,28 +68,30 @@ def reported_employee(*, agency: Agency, nip: str) -> Employee | None:
     return Employee.objects.filter(agency=agency, nip=nip, is_active=True).first()
 
 
-def _evidence_add_all(
-    *, actor: Actor, case: Case, uploads: list[Upload], added: list[Evidence]
-) -> None:
-    """Each file through evidence_add, collected into `added`; the first refused file stops
-    all, naming the file. Call inside a transaction; on failure the caller removes the files
-    of `added`, which the rollback leaves in the storage."""
+def _evidence_prepare_all(uploads: list[Upload]) -> list[PreparedFile]:
+    """Each file checked (and an image re-encoded) before any transaction opens; the first
+    refused file stops all, naming the file."""
+    prepared = []
     for upload in uploads:
         try:
-            added.append(
-                evidence_add(
-                    actor=actor,
-                    case=case,
-                    file_name=upload.name,
-                    data=upload.data,
-                    origin=Evidence.Origin.REPORTER,
-                )
-            )
+            prepared.append(evidence_prepare(file_name=upload.name, data=upload.data))
         except EvidenceError as error:
             raise EvidenceError(
                 _("“%(file)s” was not accepted: %(problem)s")
                 % {"file": Path(upload.name).name, "problem": error}
             ) from error
+    return prepared
+
+
+def _evidence_add_all(
+    *, actor: Actor, case: Case, files: list[PreparedFile], added: list[Evidence]
+) -> None:
+    """Each prepared file kept, collected into `added`. Call inside a transaction; on failure
+    the caller removes the files of `added`, which the rollback leaves in the storage."""
+    for file in files:
+        added.append(
+            evidence_add(actor=actor, case=case, file=file, origin=Evidence.Origin.REPORTER)
+        )
 
 
 def _evidence_files_remove(added: list[Evidence]) -> None:
@@ -116,6 +124,7 @@ def report_submit(
     """A public report with its evidence, all or nothing; returns the case and the receipt code,
     which exists in clear only in this return value."""
     evidence_limit_check(existing=0, adding=len(uploads))
+    files = _evidence_prepare_all(uploads)
     if phase == Case.Phase.UNKNOWN:
         phase = phase_for(election, occurred_on)
     receipt = services.receipt_new()
@@ -138,7 +147,7 @@ def report_submit(
                 occurred_on=occurred_on,
                 **fields,
             )
-            _evidence_add_all(actor=REPORTER, case=case, uploads=uploads, added=added)
+            _evidence_add_all(actor=REPORTER, case=case, files=files, added=added)
     except Exception:
         if case is not None:
             _evidence_files_remove(added)
@@ -194,6 +203,8 @@ def reporter_message_add(*, case: Case, text: str) -> CaseMessage:
 
 def reporter_evidence_add(*, case: Case, uploads: list[Upload]) -> list[Evidence]:
     """More files from the reporter, within the report's count limit; all or nothing."""
+    evidence_limit_check(existing=reporter_evidence(case).count(), adding=len(uploads))
+    files = _evidence_prepare_all(uploads)
     added: list[Evidence] = []
     try:
         with transaction.atomic():
@@ -201,7 +212,7 @@ def reporter_evidence_add(*, case: Case, uploads: list[Upload]) -> list[Evidence
             if locked.status != Case.Status.OPEN:
                 raise services.CaseStateError("the case is closed")
             evidence_limit_check(existing=reporter_evidence(locked).count(), adding=len(uploads))
-            _evidence_add_all(actor=REPORTER, case=locked, uploads=uploads, added=added)
+            _evidence_add_all(actor=REPORTER, case=locked, files=files, added=added)
     except Exception:
         _evidence_files_remove(added)
         raise

@@ -27,6 +27,7 @@ from netral.base.audit import audit_entry_build, audit_log
 from netral.base.bulk import bulk_insert, insert_values
 from netral.base.models import AuditEntry, Election
 from netral.base.storage import save_bytes
+from netral.base.uploads import UploadRefused, image_decoded, pdf_check
 from netral.pacts.defaults import default_pact_content
 from netral.pacts.models import (
     Attendance,
@@ -797,6 +798,15 @@ def paper_signature_create(
     scan_type = next((kind for magic, kind in SCAN_TYPES.items() if scan.startswith(magic)), None)
     if scan_type is None:
         raise ScanError(_("The scan must be a PDF, JPEG or PNG file."))
+    # What it claims to be, whole, and nothing more: a PDF without scripts or attached files,
+    # an image within the pixel budget.
+    try:
+        if scan_type == "pdf":
+            pdf_check(scan)
+        else:
+            image_decoded(scan, formats=(scan_type.upper(),))
+    except UploadRefused as refusal:
+        raise ScanError(str(refusal)) from refusal
     return signature_create(
         actor=actor,
         campaign=campaign,

@@ -28,8 +28,9 @@ from netral.cases.models import (
 )
 from tests.conftest import Pacts
 from tests.factories import SYSTEM
+from tests.files import pdf_bytes
 
-REPORT_PDF = b"%PDF-1.4\n% Berita acara pemeriksaan: terbukti\n"
+REPORT_PDF = pdf_bytes("Berita acara pemeriksaan: terbukti")
 
 
 def make_case(

@@ -8,11 +8,11 @@ from PIL import Image
 from netral.base.models import AuditEntry
 from netral.base.storage import read_bytes
 from netral.cases import services
-from netral.cases.evidence import EvidenceError, evidence_add, evidence_read
+from netral.cases.evidence import EvidenceError, evidence_read
 from netral.cases.models import Case, ViolationType
 from tests.conftest import Pacts
-from tests.factories import SYSTEM
-from tests.files import stored_files
+from tests.factories import SYSTEM, evidence_put
+from tests.files import pdf_bytes, stored_files
 
 pytestmark = pytest.mark.files
 
@@ -42,7 +42,7 @@ def case(pacts: Pacts) -> Case:
 def test_a_photo_is_kept_encrypted_and_shown_without_its_metadata(case: Case) -> None:
     original = photo_with_gps()
     assert b"KameraRahasia" in original
-    evidence = evidence_add(
+    evidence = evidence_put(
         actor=SYSTEM, case=case, file_name="../../foto.jpg", data=original, origin="reporter"
     )
     assert evidence.file_name == "foto.jpg"
@@ -63,14 +63,14 @@ def test_a_photo_is_kept_encrypted_and_shown_without_its_metadata(case: Case) ->
 
 def test_a_disguised_or_oversized_file_is_refused(case: Case, settings: object) -> None:
     with pytest.raises(EvidenceError):
-        evidence_add(
+        evidence_put(
             actor=SYSTEM, case=case, file_name="foto.jpg", data=b"MZ\x90\x00exe", origin="reporter"
         )
     with pytest.raises(EvidenceError):
-        evidence_add(actor=SYSTEM, case=case, file_name="kosong.pdf", data=b"", origin="reporter")
+        evidence_put(actor=SYSTEM, case=case, file_name="kosong.pdf", data=b"", origin="reporter")
     settings.NETRAL_EVIDENCE_MAX_BYTES = 100  # type: ignore[attr-defined]
     with pytest.raises(EvidenceError):
-        evidence_add(
+        evidence_put(
             actor=SYSTEM,
             case=case,
             file_name="a.pdf",
@@ -78,7 +78,7 @@ def test_a_disguised_or_oversized_file_is_refused(case: Case, settings: object) 
             origin="reporter",
         )
     with pytest.raises(EvidenceError):  # claims to be a JPEG, is broken
-        evidence_add(
+        evidence_put(
             actor=SYSTEM,
             case=case,
             file_name="a.jpg",
@@ -89,8 +89,8 @@ def test_a_disguised_or_oversized_file_is_refused(case: Case, settings: object) 
 
 
 def test_a_pdf_is_kept_as_it_is(case: Case) -> None:
-    pdf = b"%PDF-1.4\n% bukti\n"
-    evidence = evidence_add(
+    pdf = pdf_bytes("bukti")
+    evidence = evidence_put(
         actor=SYSTEM, case=case, file_name="surat.pdf", data=pdf, origin="handler"
     )
     assert not evidence.has_clean_copy

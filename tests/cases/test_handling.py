@@ -15,13 +15,15 @@ from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency
 from netral.base.models import AuditEntry, Election
 from netral.cases import handling, intake, services
-from netral.cases.evidence import evidence_add
 from netral.cases.handling import HandlingError, QueueFilter
 from netral.cases.models import Case, CaseMessage, Evidence, ProcedureStage, ViolationType
 from netral.pacts import services as pacts_services
 from netral.pacts.models import Signature
 from tests.conftest import Pacts
-from tests.factories import SYSTEM, agency_make, officer_make
+from tests.factories import SYSTEM, agency_make, evidence_put, officer_make
+from tests.files import pdf_bytes
+
+PDF = pdf_bytes("Surat")
 
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -85,9 +87,7 @@ def test_the_queue_is_for_supervisors_and_decision_makers(
 def test_another_agencys_supervisor_finds_no_case_url(client: Client, pacts: Pacts) -> None:
     case = case_make(pacts)
     other = case_make(pacts, description="Kasus kedua")
-    evidence = evidence_add(
-        actor=SYSTEM, case=case, file_name="a.pdf", data=b"%PDF-1.4\n", origin="reporter"
-    )
+    evidence = evidence_put(actor=SYSTEM, case=case, file_name="a.pdf", data=PDF, origin="reporter")
     foreign = officer_make(pacts.world.other_agency, Membership.Role.SUPERVISOR)
     client.force_login(foreign)
     names = [
@@ -244,10 +244,8 @@ def test_evidence_opens_to_the_assigned_handlers_and_the_decision_maker_only(
     world = pacts.world
     case = case_make(pacts)
     handling.case_assign(actor=SYSTEM, case=case, user=world.supervisor)
-    pdf = evidence_add(
-        actor=SYSTEM, case=case, file_name="surat.pdf", data=b"%PDF-1.4\n", origin="reporter"
-    )
-    photo = evidence_add(
+    pdf = evidence_put(actor=SYSTEM, case=case, file_name="surat.pdf", data=PDF, origin="reporter")
+    photo = evidence_put(
         actor=SYSTEM, case=case, file_name="foto.jpg", data=jpeg(), origin="reporter"
     )
     pdf_url = case_url("evidence", case, evidence_code=pdf.code)
@@ -262,7 +260,7 @@ def test_evidence_opens_to_the_assigned_handlers_and_the_decision_maker_only(
     client.force_login(world.supervisor)
     assert b"surat.pdf" in client.get(case_url("case", case)).content
     response = client.get(pdf_url)
-    assert response.status_code == 200 and response.content == b"%PDF-1.4\n"
+    assert response.status_code == 200 and response.content == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -286,7 +284,7 @@ def test_a_handler_adds_evidence(client: Client, pacts: Pacts) -> None:
     case = case_make(pacts)
     handling.case_assign(actor=SYSTEM, case=case, user=pacts.world.supervisor)
     client.force_login(pacts.world.supervisor)
-    upload = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n")
+    upload = SimpleUploadedFile("bukti.pdf", PDF)
     assert client.post(case_url("case_evidence_add", case), {"file": upload}).status_code == 302
     assert case.evidence.get().origin == Evidence.Origin.HANDLER
     refused = SimpleUploadedFile("virus.jpg", b"MZ\x90\x00")
@@ -588,7 +586,7 @@ def test_a_bawaslu_referral_needs_its_letter_and_study(client: Client, pacts: Pa
     client.force_login(pacts.world.supervisor)
 
     def study() -> SimpleUploadedFile:
-        return SimpleUploadedFile("kajian.pdf", b"%PDF-1.4\nkajian\n")
+        return SimpleUploadedFile("kajian.pdf", PDF)
 
     base = finding_data(pacts, employee_identifier="", reported_name="Camat Fulan")
     letter = {"referral_number": "123/PM.00/K.JT-14/01/2029", "referral_date": "2029-01-10"}

@@ -12,6 +12,7 @@ from netral.base.models import Job
 from netral.pacts import services
 from tests.conftest import Pacts
 from tests.factories import employee_make
+from tests.files import pdf_bytes
 
 
 @pytest.mark.files
@@ -28,7 +29,7 @@ def test_an_admin_downloads_a_units_pacts_as_a_zip(
     )
     paper_signer = employee_make(pacts.world.unit_a_child, "Rina Kartika")
     services.paper_signature_create(
-        actor=actor, campaign=pacts.campaign, employee=paper_signer, scan=b"%PDF-1.4 scan"
+        actor=actor, campaign=pacts.campaign, employee=paper_signer, scan=pdf_bytes("scan")
     )
     services.signature_create(
         actor=actor,

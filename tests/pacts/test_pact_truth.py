@@ -2,8 +2,6 @@
 channel, no log state frozen into it, and the agency's letterhead."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +17,7 @@ from netral.pacts import documents, services
 from netral.pacts.models import Attendance, Signature, SigningLink
 from netral.pacts.transparency import log_sequence, log_verify, record_sha256
 from tests.conftest import Pacts
+from tests.files import bomb_png
 from tests.pacts.test_pdf import page_text, pages
 
 pytestmark = pytest.mark.files
@@ -161,7 +160,10 @@ def test_the_admin_sets_the_letterhead_and_the_pdf_carries_it(
     stored = read_bytes(agency.logo_name)
     with Image.open(io.BytesIO(stored)) as kept:
         assert kept.format == "PNG" and kept.size == (120, 120)
-    assert client.get(reverse("agencies:letterhead_logo")).content == stored
+    logo_url = reverse("agencies:letterhead_logo", args=[agency.logo_name.rsplit("/", 1)[-1]])
+    assert client.get(logo_url).content == stored
+    assert logo_url in client.get(reverse("agencies:letterhead")).content.decode()
+    assert client.get(reverse("agencies:letterhead_logo", args=["other.png"])).status_code == 404
     signature = link_signed(Client(), pacts)
     pdf = documents.signature_pdf(signature=signature, base_url="https://netral.test")
     first = pages(pdf)[0]
@@ -171,28 +173,11 @@ def test_the_admin_sets_the_letterhead_and_the_pdf_carries_it(
     assert b"(Jl. Contoh No. 1, Kajen)" in static
 
 
-def bomb_png(width: int, height: int) -> bytes:
-    """A valid PNG header claiming huge dimensions over a tiny body."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    body = zlib.compress(b"\0" * 1024)
-    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
-
-
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (b"GIF89a" + b"\0" * 100, "PNG atau JPEG"),
-        (logo_png()[:200], "PNG atau JPEG"),
+        (b"GIF89a" + b"\0" * 100, "rusak"),
+        (logo_png()[:200], "rusak"),
         (bomb_png(30_000, 30_000), "piksel"),
         (bomb_png(2_500, 2_500), "piksel"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 1_100_000, "1024 KB"),

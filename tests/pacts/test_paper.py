@@ -1,7 +1,12 @@
+import io
+from collections.abc import Callable
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
+from pyhanko.pdf_utils import generic
 
 from netral.base.models import AuditEntry
 from netral.base.storage import read_bytes
@@ -9,10 +14,11 @@ from netral.pacts import services
 from netral.pacts.models import Signature
 from netral.pacts.transparency import log_sequence, log_verify
 from tests.conftest import Pacts
+from tests.files import bomb_png, pdf_bytes, pdf_with_root_entry, stored_files
 
 pytestmark = pytest.mark.files
 
-SCAN = b"%PDF-1.4\n% a scanned pact\n" + b"0" * 2000
+SCAN = pdf_bytes("a scanned pact " + "0" * 2000)
 
 
 def upload(client: Client, pacts: Pacts, identifier: str, content: bytes, name: str) -> str:
@@ -66,6 +72,61 @@ def test_a_disguised_or_oversized_scan_is_refused(
     settings.NETRAL_PAPER_MAX_BYTES = 1000
     assert "lebih dari" in upload(client, pacts, nip, SCAN, "pakta.pdf")
     assert not Signature.objects.exists()
-    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
-    assert "tercatat" in upload(client, pacts, nip, png, "foto.png")
+    settings.NETRAL_PAPER_MAX_BYTES = 10_000_000
+    # A PNG by its first bytes only is damaged, not a scan.
+    fake = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    assert "rusak" in upload(client, pacts, nip, fake, "foto.png")
+    assert not Signature.objects.exists()
+    photo = io.BytesIO()
+    Image.new("L", (850, 1100), 255).save(photo, "PNG")
+    assert "tercatat" in upload(client, pacts, nip, photo.getvalue(), "foto.png")
     assert Signature.objects.get().scan_type == "png"
+
+
+NAME = generic.NameObject
+
+
+@pytest.mark.parametrize(
+    ("scan", "message"),
+    [
+        (
+            lambda: pdf_with_root_entry(
+                "/OpenAction",
+                generic.DictionaryObject(
+                    {NAME("/S"): NAME("/JavaScript"), NAME("/JS"): generic.TextStringObject("x")}
+                ),
+            ),
+            "skrip",
+        ),
+        (
+            lambda: pdf_with_root_entry(
+                "/OpenAction",
+                generic.DictionaryObject(
+                    {NAME("/S"): NAME("/Launch"), NAME("/F"): generic.TextStringObject("calc")}
+                ),
+            ),
+            "skrip",
+        ),
+        (
+            lambda: pdf_with_root_entry(
+                "/Names",
+                generic.DictionaryObject({NAME("/EmbeddedFiles"): generic.DictionaryObject()}),
+            ),
+            "skrip",
+        ),
+        (lambda: pdf_bytes() + b"<html><script>alert(1)</script></html>", "halaman web"),
+        (lambda: b"%PDF-1.7\n" + b"0" * 500, "rusak"),
+        (lambda: bomb_png(20_000, 20_000), "megapiksel"),
+    ],
+    ids=["javascript", "launch", "embedded-files", "html-polyglot", "not-a-pdf", "pixel-bomb"],
+)
+def test_a_crafted_scan_is_refused_and_nothing_written(
+    client: Client, pacts: Pacts, scan: Callable[[], bytes], message: str
+) -> None:
+    client.force_login(pacts.world.admin)
+    nip = pacts.world.employee_a.nip
+    assert nip is not None
+    kept = stored_files("paper")
+    assert message in upload(client, pacts, nip, scan(), "pakta.pdf")
+    assert not Signature.objects.exists()
+    assert stored_files("paper") == kept

@@ -1,0 +1,128 @@
+"""A workbook's size judged before it is loaded: the first sheet's XML is streamed once through
+expat (no tree is built), counting its cells and the rows and columns they reach, and the file
+is refused as soon as it passes the budget. A 1.5 KB XLSX can hold one cell at row 1,000,000,
+column 50, which a reader would load as a 50-million-cell range."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+from xml.parsers import expat
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+READ_BYTES = 1 << 16
+MAX_XML_BYTES = 512 * 1024 * 1024  # the first sheet's XML once unpacked
+_REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class SheetRefused(Exception):
+    """The workbook is refused; the message is for the user."""
+
+
+class SheetTooLarge(SheetRefused):
+    """The first sheet reaches past the budget."""
+
+
+class SheetDamaged(SheetRefused):
+    """Not a workbook that parses: a broken archive, malformed XML, or a DTD."""
+
+
+def xlsx_size_check(path: Path, *, max_cells: int = 0) -> None:
+    """Refuse (SheetTooLarge, SheetDamaged) an XLSX whose first sheet reaches past `max_cells`
+    (NETRAL_SHEET_MAX_CELLS unless given) in rows x columns, or holds more cells, or whose XML
+    is malformed, declares a DTD or unpacks past MAX_XML_BYTES."""
+    budget = max_cells or settings.NETRAL_SHEET_MAX_CELLS
+    try:
+        with zipfile.ZipFile(path) as archive:
+            name = _first_sheet(archive)
+            if archive.getinfo(name).file_size > MAX_XML_BYTES:
+                raise SheetTooLarge(_too_large(budget))
+            with archive.open(name) as sheet:
+                _scan(sheet, budget)
+    except (zipfile.BadZipFile, KeyError, expat.ExpatError, ValueError, EOFError):
+        raise SheetDamaged(
+            _("The workbook cannot be read: it may be damaged. Save it again and upload it.")
+        ) from None
+
+
+def _too_large(budget: int) -> str:
+    return _(
+        "The sheet is too large: at most %(limit)s cells (rows times columns). Delete the empty "
+        "rows and columns after the data, or split the file."
+    ) % {"limit": f"{budget:,}".replace(",", ".")}
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet, as readers take it: the first <sheet> of
+    xl/workbook.xml, through its relationship."""
+    workbook = archive.read("xl/workbook.xml")
+    relations = archive.read("xl/_rels/workbook.xml.rels")
+    first: dict[str, str] = {}
+    targets: dict[str, str] = {}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "sheet" and not first:
+            first["id"] = attributes.get(f"{_RELATIONSHIPS} id", "")
+        elif local == "Relationship":
+            targets[attributes.get("Id", "")] = attributes.get("Target", "")
+
+    for data in (workbook, relations):
+        parser = _parser(start)
+        parser.Parse(data, True)
+    target = targets[first["id"]]
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+def _parser(start: Callable[[str, dict[str, str]], None]) -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def no_doctype(*_args: object) -> None:
+        raise ValueError("a DTD in a workbook")
+
+    parser.StartDoctypeDeclHandler = no_doctype
+    parser.EntityDeclHandler = no_doctype
+    parser.StartElementHandler = start
+    return parser
+
+
+def _scan(sheet: IO[bytes], budget: int) -> None:
+    """Rows and cells may omit their reference ("r"): they then follow the one before."""
+    reach = {"row": 0, "column": 0, "rows": 0, "columns": 0, "cells": 0}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "row":
+            reach["row"] = int(attributes.get("r") or reach["row"] + 1)
+            reach["column"] = 0
+        elif local == "c":
+            match = _REFERENCE.match(attributes.get("r", ""))
+            reach["column"] = _column_number(match.group(1)) if match else reach["column"] + 1
+            reach["cells"] += 1
+        else:
+            return
+        reach["rows"] = max(reach["rows"], reach["row"])
+        reach["columns"] = max(reach["columns"], reach["column"])
+        if reach["rows"] * reach["columns"] > budget or reach["cells"] > budget:
+            raise SheetTooLarge(_too_large(budget))
+
+    parser = _parser(start)
+    while chunk := sheet.read(READ_BYTES):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number

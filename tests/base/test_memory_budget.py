@@ -1,0 +1,125 @@
+"""Every decoder judges a file by what its header declares before decoding: the hostile files
+of the report are refused with a clear message while the process's peak memory stays low."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from netral.base.spreadsheets import SheetDamaged, SheetTooLarge, xlsx_size_check
+from netral.cases.evidence import EvidenceError, evidence_prepare
+from netral.cases.models import Case
+from tests.conftest import Pacts
+from tests.files import dense_xlsx, palette_png, sparse_xlsx, xlsx_parts
+
+PEAK_BUDGET_MB = 300
+
+# Measures, in a fresh interpreter, how far one file drives the peak resident memory above
+# what the interpreter held once everything was imported and the file read.
+PROBE = """
+import os, resource, sys
+from pathlib import Path
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+import django
+django.setup()
+from netral.agencies.roster_file import RosterFileError, read_roster_file
+from netral.cases.evidence import EvidenceError, evidence_prepare
+import python_calamine, PIL.PngImagePlugin
+kind, path = sys.argv[1], Path(sys.argv[2])
+data = path.read_bytes()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    if kind == "image":
+        evidence_prepare(file_name=path.name, data=data)
+    else:
+        read_roster_file(path, max_bytes=50_000_000, max_rows=1_000_001)
+    outcome = "accepted"
+except (EvidenceError, RosterFileError) as refusal:
+    outcome = "refused: " + str(refusal)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(grown // 1024)
+print(outcome)
+"""
+
+
+def probe(tmp_path: Path, kind: str, name: str, data: bytes) -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, kind, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
+    grown, outcome = run.stdout.strip().split("\n", 1)
+    return int(grown), outcome
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "make", "message"),
+    [
+        ("image", "palet.png", lambda: palette_png(13_000, 13_000), "megapiksel"),
+        ("sheet", "jarang.xlsx", sparse_xlsx, "terlalu besar"),
+        ("sheet", "padat.xlsx", dense_xlsx, "terlalu besar"),
+    ],
+    ids=["palette-png", "sparse-xlsx", "dense-xlsx"],
+)
+def test_a_hostile_file_is_refused_within_the_memory_budget(
+    tmp_path: Path, kind: str, name: str, make: object, message: str
+) -> None:
+    assert callable(make)
+    grown, outcome = probe(tmp_path, kind, name, make())
+    assert outcome.startswith("refused") and message in outcome, outcome
+    assert grown < PEAK_BUDGET_MB, f"peak memory grew by {grown} MB"
+
+
+def test_a_sheet_is_judged_by_the_cells_it_reaches(tmp_path: Path) -> None:
+    rows = [b'<row r="1"><c r="A1" t="inlineStr"><is><t>NIP</t></is></c></row>']
+    rows += [b"<row><c><v>%d</v></c></row>" % n for n in range(2, 1002)]
+    path = tmp_path / "kecil.xlsx"
+    path.write_bytes(xlsx_parts(rows))
+    xlsx_size_check(path, max_cells=1001)
+    with pytest.raises(SheetTooLarge, match="terlalu besar"):
+        xlsx_size_check(path, max_cells=1000)
+    # A cell far out counts by where it lies, not by how many cells there are.
+    far = tmp_path / "jauh.xlsx"
+    far.write_bytes(xlsx_parts([b'<row r="40"><c r="Z40"><v>1</v></c></row>']))
+    xlsx_size_check(far, max_cells=26 * 40)
+    with pytest.raises(SheetTooLarge):
+        xlsx_size_check(far, max_cells=26 * 40 - 1)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        xlsx_parts(
+            [b"<row><c><v>1</v></c></row>"],
+            doctype=b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>',
+        ),
+        xlsx_parts([b"<row><c><v>1</v></row>"]),
+        b"PK\x03\x04" + b"0" * 200,
+    ],
+    ids=["entities", "malformed-xml", "broken-zip"],
+)
+def test_a_crafted_workbook_is_refused_as_damaged(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "rusak.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(SheetDamaged, match="rusak"):
+        xlsx_size_check(path)
+
+
+def test_the_palette_png_is_refused_at_the_report_form(client: Client, pacts: Pacts) -> None:
+    from tests.cases.test_intake import submit
+
+    upload = SimpleUploadedFile("foto.png", palette_png(13_000, 13_000))
+    response = submit(client, pacts, evidence=[upload])
+    errors = " ".join(response.context["form"].errors["evidence"])
+    assert "foto.png" in errors and "megapiksel" in errors
+    assert not Case.objects.exists()
+    with pytest.raises(EvidenceError):
+        evidence_prepare(file_name="foto.png", data=palette_png(7_000, 7_000))
