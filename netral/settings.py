@@ -170,6 +170,9 @@ NETRAL_ROSTER_MAX_ROWS = env_int("NETRAL_ROSTER_MAX_ROWS", 200_000)
 NETRAL_MAX_UNIT_DEPTH = env_int("NETRAL_MAX_UNIT_DEPTH", 8)
 # A scanned paper pact (PDF, JPEG or PNG).
 NETRAL_PAPER_MAX_BYTES = env_int("NETRAL_PAPER_MAX_BYTES", 10 * 1024 * 1024)
+# A meeting's participant export (Zoom, Google Meet): one meeting, reconnections included.
+NETRAL_MEETING_IMPORT_MAX_BYTES = env_int("NETRAL_MEETING_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+NETRAL_MEETING_IMPORT_MAX_ROWS = env_int("NETRAL_MEETING_IMPORT_MAX_ROWS", 20_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The Ed25519 key that signs the transparency logs' tree heads (PEM, PKCS#8). Outside production
 # one is generated into the data folder.

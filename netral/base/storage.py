@@ -8,6 +8,7 @@ then streams the file from the storage (`file_response`).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import os
@@ -25,6 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.utils import validate_file_name
 from django.http import FileResponse
+from django.utils import timezone
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -122,3 +124,49 @@ def file_response(name: str, *, filename: str, content_type: str) -> FileRespons
         filename=filename,
         content_type=content_type,
     )
+
+
+# Scratch files: what a preview computed, kept until its confirmation (a day at most). Named by
+# the day they were made, so `netral purge` removes whole days without reading any file.
+SCRATCH = "scratch"
+SCRATCH_KEEP_DAYS = 1
+
+
+def scratch_save(data: bytes, *, suffix: str = "") -> str:
+    """Store `data` under a new unguessable name; return the name."""
+    name = f"{SCRATCH}/{timezone.now():%Y-%m-%d}/{secrets.token_hex(16)}{suffix}"
+    save_bytes(name, data)
+    return name
+
+
+def scratch_read(name: str) -> bytes | None:
+    """A scratch file's bytes, or None when it is gone or the name is not a scratch name."""
+    if not name.startswith(f"{SCRATCH}/") or ".." in name:
+        return None
+    try:
+        return read_bytes(name)
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def scratch_delete(name: str) -> None:
+    if name.startswith(f"{SCRATCH}/") and ".." not in name:
+        default_storage.delete(name)
+
+
+def scratch_purge() -> int:
+    """Remove the scratch files of the days before yesterday; returns how many."""
+    oldest = (timezone.now() - datetime.timedelta(days=SCRATCH_KEEP_DAYS)).date().isoformat()
+    try:
+        days, _files = default_storage.listdir(SCRATCH)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for day in days:
+        if day >= oldest:
+            continue
+        _folders, names = default_storage.listdir(f"{SCRATCH}/{day}")
+        for name in names:
+            default_storage.delete(f"{SCRATCH}/{day}/{name}")
+            removed += 1
+    return removed

@@ -205,3 +205,32 @@ class PdfCheckForm(forms.Form):
         label=_("The PDF to check"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
+
+
+class MeetingForm(forms.Form):
+    url = forms.URLField(
+        label=_("Meeting link (Zoom, Google Meet or another https link)"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"}),
+    )
+    meeting_number = forms.CharField(label=_("Meeting ID"), max_length=50, required=False)
+    passcode = forms.CharField(label=_("Passcode"), max_length=50, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        required=False,
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        if not url.lower().startswith("https://"):
+            raise forms.ValidationError(_("The meeting link must start with https://."))
+        return url
+
+
+class ParticipantFileForm(forms.Form):
+    participants = forms.FileField(
+        label=_("Participant list of the meeting (CSV from Zoom or Google Meet)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -299,6 +300,7 @@ class Attendance(models.Model):
     class Source(models.TextChoices):
         COORDINATOR = "coordinator", _("Recorded by a coordinator")
         CHECK_IN = "check_in", _("Checked in with the ceremony QR code")
+        MEETING_IMPORT = "meeting", _("Imported from the online meeting's participant list")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attendance")
     employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
@@ -318,3 +320,32 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.employee_id} {self.mode}"
+
+
+class CampaignMeeting(models.Model):
+    """An OPD's online room for the ceremony (seed 002: the ikrar in the pendopo and over Zoom
+    in every OPD), shown to that OPD's employees and coordinators."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="meetings")
+    unit = models.ForeignKey("agencies.Unit", on_delete=models.CASCADE, related_name="+")
+    # Only https: the link is put on employees' pages, so no javascript: or plain http.
+    url = models.URLField(
+        _("Meeting link"), max_length=500, validators=[URLValidator(schemes=["https"])]
+    )
+    meeting_number = models.CharField(_("Meeting ID"), max_length=50, blank=True)
+    passcode = models.CharField(_("Passcode"), max_length=50, blank=True)
+    starts_at = models.DateTimeField(_("Starts at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="one_meeting_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id}"

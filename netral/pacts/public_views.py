@@ -25,7 +25,7 @@ from netral.base import merkle
 from netral.base.audit import client_ip
 from netral.base.storage import file_response
 from netral.base.throttle import Throttle, device_id
-from netral.pacts import documents, selectors, services, transparency
+from netral.pacts import documents, meetings, selectors, services, transparency
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
 from netral.pacts.seal import verify_seal
@@ -65,6 +65,8 @@ def _signing_page(
 ) -> HttpResponse:
     """The pact and its form, or after signing the thank-you page: the same for every way in."""
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
+    # The online room of the employee's own OPD, for the hybrid ceremony.
+    meeting = meetings.meeting_for_employee(campaign, employee)
     if signature is not None:
         return render(
             request,
@@ -74,6 +76,7 @@ def _signing_page(
                 "pdf_url": pdf_url,
                 "check_in": check_in,
                 "finish_url": finish_url,
+                "meeting": meeting,
             },
         )
     if not campaign.accepts_signatures() or not services.employee_in_scope(campaign, employee):
@@ -87,6 +90,7 @@ def _signing_page(
             "pact": campaign.pact_version,
             "form": SignForm(request.POST or None, registered_name=employee.name),
             "check_in": check_in,
+            "meeting": meeting,
         },
     )
 

@@ -25,6 +25,14 @@ urlpatterns = [
     path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
     path("kampanye/<str:code>/kehadiran/", views.attendance_view, name="attendance"),
     path(
+        "kampanye/<str:code>/kehadiran/impor/",
+        views.attendance_import_view,
+        name="attendance_import",
+    ),
+    path(
+        "kampanye/<str:code>/rapat/<str:unit_code>/", views.meeting_edit_view, name="meeting_edit"
+    ),
+    path(
         "kampanye/<str:code>/daftar-hadir.pdf",
         views.attendance_sheet_view,
         name="attendance_sheet",

@@ -1,15 +1,18 @@
 """Officer pages: elections, pact texts, campaigns and their personal links."""
 
+import datetime
 import io
+from typing import IO, Any, cast
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -21,9 +24,17 @@ from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Unit
 from netral.base.audit import audit_log
 from netral.base.sheets import xlsx_row
-from netral.pacts import archives, selectors, services, sheets
-from netral.pacts.forms import CampaignForm, ElectionForm, PactTextForm, PaperPactForm
-from netral.pacts.models import Attendance, Campaign, PactVersion, SigningLink
+from netral.base.storage import scratch_delete, scratch_read, scratch_save
+from netral.pacts import archives, meetings, participants, selectors, services, sheets
+from netral.pacts.forms import (
+    CampaignForm,
+    ElectionForm,
+    MeetingForm,
+    PactTextForm,
+    PaperPactForm,
+    ParticipantFileForm,
+)
+from netral.pacts.models import Attendance, Campaign, CampaignMeeting, PactVersion, SigningLink
 from netral.pacts.slips import Slip, slips_pdf
 
 
@@ -147,8 +158,61 @@ def campaign_detail_view(request: HttpRequest, code: str, viewer: Membership) ->
             "units": agency_selectors.unit_list(viewer=viewer).filter(
                 depth=(viewer.unit.depth if viewer.unit else 1)
             ),
+            "meeting_rows": meetings.meeting_rows(viewer=viewer, campaign=campaign),
             "Status": Campaign.Status,
         },
+    )
+
+
+@officer_view(can_run_campaigns)
+def meeting_edit_view(
+    request: HttpRequest, code: str, unit_code: str, viewer: Membership
+) -> HttpResponse:
+    """The coordinator of an OPD (or an administrator) sets the OPD's online meeting."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    unit = (
+        meetings.meeting_units_managed(viewer=viewer, campaign=campaign)
+        .filter(code=unit_code)
+        .first()
+    )
+    if unit is None:
+        raise Http404
+    meeting = CampaignMeeting.objects.filter(campaign=campaign, unit=unit).first()
+    initial: dict[str, Any] = {}
+    if meeting is not None:
+        initial = {
+            "url": meeting.url,
+            "meeting_number": meeting.meeting_number,
+            "passcode": meeting.passcode,
+            "starts_at": meeting.starts_at and timezone.localtime(meeting.starts_at),
+        }
+    elif campaign.ceremony_date and campaign.ceremony_time:
+        initial["starts_at"] = datetime.datetime.combine(
+            campaign.ceremony_date, campaign.ceremony_time
+        )
+    form = MeetingForm(request.POST or None, initial=initial)
+    back = reverse("pacts:campaign_detail", kwargs={"code": code}) + "#rapat"
+    if request.method == "POST":
+        actor = Actor.from_request(request)
+        if request.POST.get("action") == "delete":
+            if meetings.meeting_delete(actor=actor, campaign=campaign, unit=unit):
+                messages.success(
+                    request, _("The meeting link of %(unit)s is removed.") % {"unit": unit.name}
+                )
+            return redirect(back)
+        if form.is_valid():
+            meetings.meeting_save(
+                actor=actor, campaign=campaign, unit=unit, fields=form.cleaned_data
+            )
+            messages.success(
+                request,
+                _("The meeting link of %(unit)s is saved.") % {"unit": unit.name},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "pacts/meeting_form.html",
+        {"campaign": campaign, "unit": unit, "meeting": meeting, "form": form},
     )
 
 
@@ -322,8 +386,110 @@ def attendance_view(request: HttpRequest, code: str, viewer: Membership) -> Http
             "units": agency_selectors.unit_list(viewer=viewer).filter(depth__lte=2),
             "unit": unit,
             "Mode": Attendance.Mode,
+            "meeting_rows": meetings.meeting_rows(viewer=viewer, campaign=campaign),
         },
     )
+
+
+SESSION_ATTENDANCE_IMPORT = "attendance_import"
+IMPORT_PAGE_ROWS = 50
+
+
+def _import_plan(
+    request: HttpRequest, campaign: Campaign, viewer: Membership
+) -> participants.ImportPlan | None:
+    """The preview this officer made for this campaign, if it is still there."""
+    pending = request.session.get(SESSION_ATTENDANCE_IMPORT)
+    if not pending or pending.get("campaign") != campaign.code:
+        return None
+    data = scratch_read(pending.get("name", ""))
+    if data is None:
+        return None
+    plan = participants.ImportPlan.from_json(data)
+    return plan if plan.membership == viewer.code else None
+
+
+def _import_forget(request: HttpRequest) -> None:
+    pending = request.session.pop(SESSION_ATTENDANCE_IMPORT, None)
+    if pending:
+        scratch_delete(pending.get("name", ""))
+
+
+@officer_view(can_run_campaigns)
+def attendance_import_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """Online attendance from the meeting's participant export: upload, preview, confirm."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    form = ParticipantFileForm(request.POST or None, request.FILES or None)
+    action = request.POST.get("action", "upload")
+    if request.method == "POST" and action == "cancel":
+        _import_forget(request)
+        return redirect(request.path)
+    if request.method == "POST" and action == "confirm":
+        plan = _import_plan(request, campaign, viewer)
+        if plan is None:
+            messages.error(request, _("The preview is no longer there. Upload the file again."))
+            return redirect(request.path)
+        try:
+            added = participants.participants_apply(
+                actor=Actor.from_request(request), viewer=viewer, campaign=campaign, plan=plan
+            )
+        except services.CampaignStateError:
+            messages.error(request, _("Attendance is recorded while the campaign is open."))
+            return redirect(request.path)
+        _import_forget(request)
+        messages.success(request, _("%(count)s marked present online.") % {"count": added})
+        return redirect("pacts:attendance", code=code)
+    refused = _import_refused(campaign)
+    if request.method == "POST" and refused:
+        messages.error(request, refused)
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["participants"]
+        try:
+            read = participants.participants_read(cast(IO[bytes], upload), size=upload.size)
+        except participants.ParticipantFileError as problem:
+            form.add_error("participants", str(problem))
+        else:
+            plan = participants.participants_match(
+                viewer=viewer, campaign=campaign, upload=read, file_name=upload.name or ""
+            )
+            _import_forget(request)
+            request.session[SESSION_ATTENDANCE_IMPORT] = {
+                "campaign": campaign.code,
+                "name": scratch_save(plan.to_json(), suffix=".json"),
+            }
+            return redirect(request.path)
+    plan = _import_plan(request, campaign, viewer)
+    context: dict[str, Any] = {"campaign": campaign, "form": form, "plan": plan, "refused": refused}
+    if plan is not None:
+        # What needs the officer's eye first: the rows not matched.
+        items: list[participants.Missed | participants.Matched] = [*plan.missed, *plan.matched]
+        page = Paginator(items, IMPORT_PAGE_ROWS).get_page(request.GET.get("page"))
+        employees = agency_selectors.employee_list(viewer=viewer).in_bulk(
+            [item.employee_id for item in page if isinstance(item, participants.Matched)]
+        )
+        context.update(
+            page=page,
+            rows=[_import_row(item, employees) for item in page],
+            layout=participants.Layout.labels.get(plan.layout, plan.layout),
+        )
+    return render(request, "pacts/attendance_import.html", context)
+
+
+def _import_refused(campaign: Campaign) -> str:
+    if campaign.status != Campaign.Status.OPEN:
+        return _("Attendance is recorded while the campaign is open.")
+    if campaign.mode == Campaign.Mode.OFFLINE:
+        return _("This campaign's ceremony is held in person only; it has no online attendance.")
+    return ""
+
+
+def _import_row(
+    item: participants.Missed | participants.Matched, employees: dict[Any, Any]
+) -> tuple[str, participants.Missed | participants.Matched, Any, str]:
+    """(kind, the row, its employee, why or how) for the preview's table."""
+    if isinstance(item, participants.Missed):
+        return "missed", item, None, str(participants.Reason.labels[item.reason])
+    return "matched", item, employees.get(item.employee_id), str(participants.How.labels[item.how])
 
 
 @officer_view(can_run_campaigns)
