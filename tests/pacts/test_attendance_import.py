@@ -12,7 +12,9 @@ from netral.pacts.models import Attendance, Campaign
 from tests.conftest import Pacts, open_campaign
 from tests.factories import SYSTEM, employee_make
 
-HEADER = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,In Waiting Room"
+HEADER = (
+    "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,In Waiting Room"
+)
 
 
 @pytest.fixture

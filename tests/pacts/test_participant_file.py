@@ -17,7 +17,8 @@ ZOOM = (
     "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,"
     "In Waiting Room\r\n"
     "Siti Aminah 19850101 201003 2 001,,12/06/2026 08:55:10 AM,12/06/2026 10:01:00 AM,66,Yes,No\r\n"
-    "Rina (Rina Kartika),rina@example.go.id,12/06/2026 08:57:00 AM,12/06/2026 10:00:00 AM,63,No,No\r\n"
+    "Rina (Rina Kartika),rina@example.go.id,12/06/2026 08:57:00 AM,12/06/2026 10:00:00 AM,"
+    "63,No,No\r\n"
     "Tamu,,12/06/2026 08:50:00 AM,12/06/2026 08:51:00 AM,1,Yes,Yes\r\n"
 )
 ZOOM_MEETING = (
