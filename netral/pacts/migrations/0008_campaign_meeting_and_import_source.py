@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0006_roster_import_job'),
-        ('pacts', '0006_archives_become_jobs'),
+        ('pacts', '0007_signer_details_at_signing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
