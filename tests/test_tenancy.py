@@ -227,6 +227,8 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:link_revoke": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_slips": lambda w: {"code": home_campaign(w).code},
     "pacts:archive_create": lambda w: {"code": home_campaign(w).code},
+    "pacts:printed_codes": lambda w: {"code": home_campaign(w).code},
+    "pacts:printed_code_void": lambda w: {"code": home_campaign(w).code},
     "accounts:job": lambda w: {"code": home_job(w).code},
     "accounts:job_status": lambda w: {"code": home_job(w).code},
     "accounts:job_download": lambda w: {"code": home_job(w).code},
@@ -275,6 +277,8 @@ OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
     "pacts:campaign_slips": lambda w: {"unit": w.unit_b.code},
     "pacts:attendance_sheet": lambda w: {"unit": w.unit_b.code},
+    "pacts:printed_codes": lambda w: {"unit": w.unit_b.code},
+    "pacts:printed_code_void": lambda w: {"employee": w.employee_b.code},
     "monitoring:reminder_send": lambda w: {"unit": w.unit_b.code},
 }
 # Agency-wide actions a coordinator may post to; aimed outside the unit, they change nothing.

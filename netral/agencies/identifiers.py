@@ -288,3 +288,12 @@ def mask_nip(nip: str) -> str:
         raise _length_error(digits, label="NIP", expected=18)
     masked = digits[:4] + "*" * 12 + digits[16:]
     return f"{masked[:8]} {masked[8:14]} {masked[14]} {masked[15:]}"
+
+
+def mask_nik(nik: str) -> str:
+    """Show only the region (province and regency) and the last 2 digits: "3326 **** **** **12"."""
+    digits = "".join(ch for ch in nik if ch.isdigit())
+    if len(digits) != 16:
+        raise _length_error(digits, label="NIK", expected=16)
+    masked = digits[:4] + "*" * 10 + digits[14:]
+    return " ".join(masked[start : start + 4] for start in range(0, 16, 4))

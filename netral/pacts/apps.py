@@ -7,5 +7,5 @@ class PactsConfig(AppConfig):
     verbose_name = "Pacts and signing"
 
     def ready(self) -> None:
-        # Connects the signal receivers and registers the archive job.
-        from netral.pacts import archives, receivers  # noqa: F401
+        # Connects the signal receivers and registers the archive and code slip jobs.
+        from netral.pacts import archives, code_slips, receivers  # noqa: F401

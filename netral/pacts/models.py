@@ -261,7 +261,7 @@ class TreeHead(models.Model):
 
 class CeremonyCode(models.Model):
     """A one-time code that lets an employee sign from the ceremony QR code; kept as a hash.
-    It is e-mailed, or printed on the unit's attendance sheet for those without e-mail."""
+    It is sent to the employee, or printed on a slip for one who has no e-mail and no phone."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
@@ -271,8 +271,20 @@ class CeremonyCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
     printed = models.BooleanField(default=False)
-    # A printed code is derived from its generation, so printing the sheet again prints it again.
+    # A printed code is derived from its generation, so printing the slips again prints it again.
     generation = models.PositiveIntegerField(default=0)
+    # The last time a slip with this code was printed.
+    printed_at = models.DateTimeField(null=True, blank=True)
+    # A voided slip stops working; the next print gives its employee the next generation.
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [

@@ -204,7 +204,7 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("pacts:ceremony", code=code)
     form = CeremonyCodeForm(request.POST or None)
     if not employee.email:
-        form.fields["code"].label = _("The 8-digit code beside your name")
+        form.fields["code"].label = _("The 8-digit code on your slip")
     if request.method == "POST" and form.is_valid():
         throttle = ceremony_throttle()
         keys = {

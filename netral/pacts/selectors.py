@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from netral.accounts.models import Membership
+from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Agency, Employee, Unit
 from netral.base.models import Election
-from netral.pacts.models import Attendance, Campaign, PactVersion, Signature
-from netral.pacts.services import campaign_employees
+from netral.pacts.models import Attendance, Campaign, CeremonyCode, PactVersion, Signature
+from netral.pacts.services import CEREMONY_CODE_ATTEMPTS, campaign_employees, slip_recipients
 
 PAPER = Signature.Channel.PAPER
 
@@ -164,3 +165,69 @@ def campaign_completion(campaign: Campaign, root: Unit | None = None) -> Complet
         completion.signed += count if channel is not None else 0
         completion.paper += count if channel == PAPER else 0
     return completion
+
+
+# Printed codes: each employee's latest slip and what became of it.
+
+SLIP_USED, SLIP_VOID, SLIP_BLOCKED, SLIP_UNUSED = "used", "void", "blocked", "unused"
+
+
+def slip_status(code: CeremonyCode) -> str:
+    if code.used_at is not None:
+        return SLIP_USED
+    if code.voided_at is not None:
+        return SLIP_VOID
+    if code.attempts >= CEREMONY_CODE_ATTEMPTS:
+        return SLIP_BLOCKED
+    return SLIP_UNUSED
+
+
+def _latest_printed(campaign: Campaign) -> QuerySet[CeremonyCode]:
+    newer = CeremonyCode.objects.filter(
+        campaign=OuterRef("campaign"),
+        employee=OuterRef("employee"),
+        printed=True,
+        generation__gt=OuterRef("generation"),
+    )
+    return CeremonyCode.objects.filter(campaign=campaign, printed=True).exclude(Exists(newer))
+
+
+def printed_code_list(
+    *, viewer: Membership, campaign: Campaign, unit: Unit, query: str = ""
+) -> QuerySet[CeremonyCode]:
+    """The latest printed code of each employee of the unit (and its sub-units) in the viewer's
+    scope, found by name or NIP."""
+    employees = agency_selectors.employee_list(viewer=viewer, unit=unit, query=query)
+    return (
+        _latest_printed(campaign)
+        .filter(employee__in=employees.values("id"))
+        .select_related("employee", "employee__unit", "voided_by")
+        .order_by("employee__unit__path", "employee__name", "employee_id")
+    )
+
+
+@dataclass(frozen=True)
+class SlipSummary:
+    unused: int
+    used: int
+    void: int
+    blocked: int
+    waiting: int  # who needs a slip and has no working one
+
+
+def slip_summary(*, viewer: Membership, campaign: Campaign, unit: Unit) -> SlipSummary:
+    codes = printed_code_list(viewer=viewer, campaign=campaign, unit=unit).order_by()
+    blocked = Q(attempts__gte=CEREMONY_CODE_ATTEMPTS)
+    counts = codes.aggregate(
+        used=Count("id", filter=Q(used_at__isnull=False)),
+        void=Count("id", filter=Q(used_at__isnull=True, voided_at__isnull=False)),
+        blocked=Count("id", filter=Q(used_at__isnull=True, voided_at__isnull=True) & blocked),
+        unused=Count("id", filter=Q(used_at__isnull=True, voided_at__isnull=True) & ~blocked),
+    )
+    working = codes.filter(used_at__isnull=True, voided_at__isnull=True).exclude(blocked)
+    waiting = (
+        slip_recipients(campaign=campaign, unit=unit)
+        .exclude(pk__in=working.values("employee_id"))
+        .count()
+    )
+    return SlipSummary(waiting=waiting, **counts)

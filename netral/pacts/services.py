@@ -647,7 +647,9 @@ def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) ->
     with transaction.atomic():
         latest = (
             CeremonyCode.objects.select_for_update()
-            .filter(campaign=campaign, employee=employee, used_at__isnull=True)
+            .filter(
+                campaign=campaign, employee=employee, used_at__isnull=True, voided_at__isnull=True
+            )
             .order_by("-created_at", "-pk")
             .first()
         )
@@ -670,33 +672,30 @@ def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) ->
     return True
 
 
-SHEET_CODE_DIGITS = 8  # they live until the campaign closes, so longer than the mailed ones
+SLIP_CODE_DIGITS = 8  # they live until the campaign closes, so longer than the sent ones
 
 
-def _sheet_code(campaign: Campaign, employee_code: str, generation: int) -> str:
+def _slip_code(campaign: Campaign, employee_code: str, generation: int) -> str:
     """The printed code of a generation: derived, not stored, so a reprint shows it again."""
     digest = hmac.new(
         settings.SECRET_KEY.encode(),
+        # "sheet": codes were printed on attendance sheets first; the same input keeps them.
         f"sheet/{campaign.token_salt}/{employee_code}/{generation}".encode(),
         "sha256",
     ).digest()
-    return f"{int.from_bytes(digest[:8], 'big') % 10**SHEET_CODE_DIGITS:0{SHEET_CODE_DIGITS}d}"
+    return f"{int.from_bytes(digest[:8], 'big') % 10**SLIP_CODE_DIGITS:0{SLIP_CODE_DIGITS}d}"
 
 
-@dataclass(frozen=True)
-class SheetLine:
-    """One row of a unit's attendance sheet; `code` is set only for those who need it printed."""
-
-    employee: Employee
-    code: str
-    has_email: bool
-    signed: bool
+def _printed_code_works(used_at: Any, voided_at: Any, attempts: int) -> bool:
+    return used_at is None and voided_at is None and attempts < CEREMONY_CODE_ATTEMPTS
 
 
 def ceremony_code_printed_exists(*, campaign: Campaign, employee: Employee) -> bool:
     """Whether the employee's latest code is a printed one that still works."""
     latest = (
-        CeremonyCode.objects.filter(campaign=campaign, employee=employee, used_at__isnull=True)
+        CeremonyCode.objects.filter(
+            campaign=campaign, employee=employee, used_at__isnull=True, voided_at__isnull=True
+        )
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -708,12 +707,144 @@ def ceremony_code_printed_exists(*, campaign: Campaign, employee: Employee) -> b
     )
 
 
-def attendance_sheet_print(*, actor: Actor, campaign: Campaign, unit: Unit) -> list[SheetLine]:
-    """The rows of a unit's (and its sub-units') attendance sheet, with a one-time code for each
-    employee who has no e-mail and has not signed. Printing again gives the same codes; a code
-    that was used or tried too often is replaced by the next generation."""
+def campaign_check_printable(campaign: Campaign) -> None:
+    """Codes and sheets are printed for a campaign that has not closed."""
     if campaign.status == Campaign.Status.CLOSED or campaign.closes_at <= timezone.now():
         raise CampaignStateError("the campaign is closed")
+
+
+def slip_recipients(*, campaign: Campaign, unit: Unit) -> QuerySet[Employee]:
+    """The unit's (and its sub-units') employees no code can reach but a printed slip: no
+    e-mail, no phone, and not signed yet."""
+    return (
+        campaign_employees(campaign)
+        .filter(unit__path__startswith=unit.path, email="", phone="")
+        .exclude(pk__in=Signature.objects.filter(campaign=campaign).values("employee_id"))
+    )
+
+
+@dataclass(frozen=True)
+class PrintedCode:
+    employee: Employee
+    code: str
+
+
+SlipProgress = Callable[[int, int], None]  # (done, total)
+
+
+def ceremony_slips_print(
+    *, actor: Actor, campaign: Campaign, unit: Unit, progress: SlipProgress | None = None
+) -> list[PrintedCode]:
+    """A one-time code for each of the unit's slip recipients, to print on a slip of their own.
+    Printing again gives the same codes; a code that was used, blocked or voided is replaced by
+    the next generation."""
+    campaign_check_printable(campaign)
+    employees = list(
+        slip_recipients(campaign=campaign, unit=unit)
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+    # The newest printed code of each employee (ordered by generation, the last one wins).
+    printed_before = (
+        CeremonyCode.objects.filter(
+            campaign=campaign, printed=True, employee__unit__path__startswith=unit.path
+        )
+        .order_by("employee_id", "generation")
+        .values_list("employee_id", "pk", "generation", "used_at", "voided_at", "attempts")
+    )
+    latest = {
+        employee_id: (pk, generation, _printed_code_works(used_at, voided_at, attempts))
+        for employee_id, pk, generation, used_at, voided_at, attempts in printed_before
+    }
+    now = timezone.now()
+    printed: list[PrintedCode] = []
+    created: list[CeremonyCode] = []
+    reprinted: list[int] = []
+    for number, employee in enumerate(employees, start=1):
+        pk, generation, works = latest.get(employee.pk, (0, -1, False))
+        if works:
+            reprinted.append(pk)
+        else:
+            generation += 1
+        code = _slip_code(campaign, employee.code, generation)
+        printed.append(PrintedCode(employee=employee, code=code))
+        if not works:
+            created.append(
+                CeremonyCode(
+                    campaign=campaign,
+                    employee=employee,
+                    code_hash=_ceremony_code_hash(campaign, employee, code),
+                    expires_at=campaign.closes_at,
+                    printed=True,
+                    generation=generation,
+                    printed_at=now,
+                )
+            )
+        if progress is not None and number % 500 == 0:
+            progress(number, len(employees))
+    with transaction.atomic():
+        # A second print at the same moment derives the same rows: the constraint keeps one.
+        CeremonyCode.objects.bulk_create(created, batch_size=500, ignore_conflicts=True)
+        for start in range(0, len(reprinted), 500):
+            CeremonyCode.objects.filter(pk__in=reprinted[start : start + 500]).update(
+                printed_at=now
+            )
+        audit_log(
+            actor=actor,
+            action="pacts.ceremony_slips.printed",
+            target=unit,
+            agency=campaign.agency,
+            data={"campaign": campaign.code, "slips": len(printed), "new_codes": len(created)},
+        )
+    return printed
+
+
+class SlipVoidError(Exception):
+    """The printed code cannot be voided; the message is for the user."""
+
+
+def ceremony_code_void(*, actor: Actor, campaign: Campaign, employee: Employee) -> CeremonyCode:
+    """Void the employee's latest printed code: it stops working at once, and the next print
+    gives the employee a new one."""
+    with transaction.atomic():
+        latest = (
+            CeremonyCode.objects.select_for_update()
+            .filter(campaign=campaign, employee=employee, printed=True)
+            .order_by("-generation")
+            .first()
+        )
+        if latest is None:
+            raise SlipVoidError(_("No code was printed for this employee."))
+        if latest.used_at is not None:
+            raise SlipVoidError(_("This code was already used, so it no longer works anyway."))
+        if latest.voided_at is not None:
+            raise SlipVoidError(_("This code is already void."))
+        latest.voided_at = timezone.now()
+        latest.voided_by = actor.user
+        latest.save(update_fields=["voided_at", "voided_by"])
+        audit_log(
+            actor=actor,
+            action="pacts.ceremony_code.voided",
+            target=employee,
+            agency=campaign.agency,
+            data={"campaign": campaign.code, "generation": latest.generation},
+        )
+    return latest
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """One row of a unit's attendance sheet. No code is printed on it: those who need one get
+    a slip of their own."""
+
+    employee: Employee
+    signed: bool
+    has_slip: bool  # a printed code that still works
+
+
+def attendance_sheet_print(*, actor: Actor, campaign: Campaign, unit: Unit) -> list[SheetLine]:
+    """The rows of a unit's (and its sub-units') attendance sheet."""
+    campaign_check_printable(campaign)
     employees = list(
         campaign_employees(campaign)
         .filter(unit__path__startswith=unit.path)
@@ -725,51 +856,31 @@ def attendance_sheet_print(*, actor: Actor, campaign: Campaign, unit: Unit) -> l
             campaign=campaign, employee__unit__path__startswith=unit.path
         ).values_list("employee_id", flat=True)
     )
-    # The newest printed code of each employee (ordered by generation, the last one wins).
-    latest = {
-        employee_id: (generation, used_at is None and attempts < CEREMONY_CODE_ATTEMPTS)
-        for employee_id, generation, used_at, attempts in CeremonyCode.objects.filter(
-            campaign=campaign, printed=True, employee__unit__path__startswith=unit.path
+    with_slip = set(
+        CeremonyCode.objects.filter(
+            campaign=campaign,
+            printed=True,
+            used_at__isnull=True,
+            voided_at__isnull=True,
+            attempts__lt=CEREMONY_CODE_ATTEMPTS,
+            employee__unit__path__startswith=unit.path,
+        ).values_list("employee_id", flat=True)
+    )
+    lines = [
+        SheetLine(
+            employee=employee,
+            signed=employee.pk in signed,
+            has_slip=employee.pk in with_slip and employee.pk not in signed,
         )
-        .order_by("employee_id", "generation")
-        .values_list("employee_id", "generation", "used_at", "attempts")
-    }
-    lines: list[SheetLine] = []
-    created: list[CeremonyCode] = []
-    for employee in employees:
-        is_signed = employee.pk in signed
-        code = ""
-        if not employee.email and not is_signed:
-            generation, usable = latest.get(employee.pk, (-1, False))
-            if not usable:
-                generation += 1
-            code = _sheet_code(campaign, employee.code, generation)
-            if not usable:
-                created.append(
-                    CeremonyCode(
-                        campaign=campaign,
-                        employee=employee,
-                        code_hash=_ceremony_code_hash(campaign, employee, code),
-                        expires_at=campaign.closes_at,
-                        printed=True,
-                        generation=generation,
-                    )
-                )
-        lines.append(
-            SheetLine(
-                employee=employee, code=code, has_email=bool(employee.email), signed=is_signed
-            )
-        )
-    with transaction.atomic():
-        # A second print at the same moment derives the same rows: the constraint keeps one.
-        CeremonyCode.objects.bulk_create(created, batch_size=500, ignore_conflicts=True)
-        audit_log(
-            actor=actor,
-            action="pacts.attendance_sheet.printed",
-            target=unit,
-            agency=campaign.agency,
-            data={"campaign": campaign.code, "codes": sum(1 for line in lines if line.code)},
-        )
+        for employee in employees
+    ]
+    audit_log(
+        actor=actor,
+        action="pacts.attendance_sheet.printed",
+        target=unit,
+        agency=campaign.agency,
+        data={"campaign": campaign.code, "employees": len(lines)},
+    )
     return lines
 
 

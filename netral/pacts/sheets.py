@@ -1,5 +1,6 @@
-"""The attendance sheet of a unit for a campaign: a wet signature beside each name, and the
-one-time code for those without e-mail, who sign from the ceremony QR code with it."""
+"""The attendance sheet of a unit for a campaign: a wet signature beside each name, and how
+each employee gets a code to sign from the ceremony QR code. No code is printed on it: a sheet
+passes from hand to hand, so those who need a printed code get a slip of their own."""
 
 import io
 from collections.abc import Sequence
@@ -30,7 +31,6 @@ TEXT = ParagraphStyle("text", fontName="Helvetica", fontSize=9, leading=11)
 SMALL = ParagraphStyle("small", parent=TEXT, fontSize=7.5, leading=9, textColor=colors.dimgrey)
 HEADING = ParagraphStyle("heading", parent=TEXT, fontName="Helvetica-Bold", fontSize=14, leading=17)
 CELL_HEADING = ParagraphStyle("cell_heading", parent=TEXT, fontName="Helvetica-Bold")
-CODE = ParagraphStyle("code", parent=TEXT, fontName="Courier-Bold", fontSize=11, leading=13)
 
 
 def spaced_nip(nip: str) -> str:
@@ -41,13 +41,15 @@ def spaced_nip(nip: str) -> str:
 
 
 def _code_cell(line: SheetLine) -> Paragraph:
-    if line.code:
-        return Paragraph(f"{line.code[:4]} {line.code[4:]}", CODE)
     if line.signed:
-        return Paragraph(escape(_("already signed")), SMALL)
-    if line.has_email:
-        return Paragraph(escape(_("by e-mail")), SMALL)
-    return Paragraph("", SMALL)
+        text = _("already signed")
+    elif line.has_slip:
+        text = _("code on the slip")
+    elif line.employee.email or line.employee.phone:
+        text = _("sent to them")
+    else:
+        text = _("no slip yet")
+    return Paragraph(escape(text), SMALL)
 
 
 def _rows(lines: Sequence[SheetLine], unit: Unit) -> list[list[Any]]:
@@ -156,9 +158,9 @@ def _render(*, campaign: Campaign, unit: Unit, lines: Sequence[SheetLine], compr
         Paragraph(
             escape(
                 _(
-                    "No e-mail address? Scan the ceremony QR code, enter your NIP and the code "
-                    "printed beside your name, then sign the pact on your phone. Each code works "
-                    "once. Keep this sheet with the coordinator: the codes are personal."
+                    "To sign on your phone, scan the ceremony QR code and enter your NIP and your "
+                    "code: it is sent to your e-mail or phone, or, if you have neither, printed "
+                    "on a slip your coordinator hands to you alone. Each code works once."
                 )
             ),
             TEXT,

@@ -37,6 +37,12 @@ urlpatterns = [
         views.attendance_sheet_view,
         name="attendance_sheet",
     ),
+    path("kampanye/<str:code>/kode-cetak/", views.printed_codes_view, name="printed_codes"),
+    path(
+        "kampanye/<str:code>/kode-cetak/batal/",
+        views.printed_code_void_view,
+        name="printed_code_void",
+    ),
     path("kampanye/<str:code>/ganti-tautan/", views.link_revoke_view, name="link_revoke"),
     path("kampanye/<str:code>/arsip/", views.archive_create_view, name="archive_create"),
     # Public: signing, verification, the transparency log.

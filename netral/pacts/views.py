@@ -3,6 +3,7 @@
 import datetime
 import io
 from typing import IO, Any, cast
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -25,7 +26,15 @@ from netral.agencies.models import Unit
 from netral.base.audit import audit_log
 from netral.base.sheets import xlsx_row
 from netral.base.storage import scratch_delete, scratch_read, scratch_save
-from netral.pacts import archives, meetings, participants, selectors, services, sheets
+from netral.pacts import (
+    archives,
+    code_slips,
+    meetings,
+    participants,
+    selectors,
+    services,
+    sheets,
+)
 from netral.pacts.forms import (
     CampaignForm,
     ElectionForm,
@@ -494,7 +503,7 @@ def _import_row(
 
 @officer_view(can_run_campaigns)
 def attendance_sheet_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    """A unit's attendance sheet to print (PDF), with the one-time codes of those without e-mail."""
+    """A unit's attendance sheet to print (PDF): a wet signature beside each name, no codes."""
     campaign = selectors.campaign_get(viewer=viewer, code=code)
     unit = agency_selectors.unit_get(viewer=viewer, code=request.GET.get("unit", ""))
     try:
@@ -512,6 +521,122 @@ def attendance_sheet_view(request: HttpRequest, code: str, viewer: Membership) -
     )
     response["Content-Disposition"] = f'attachment; filename="daftar-hadir-{unit.code}.pdf"'
     return response
+
+
+def _printed_codes_url(campaign: Campaign, unit: Unit) -> str:
+    url = reverse("pacts:printed_codes", kwargs={"code": campaign.code})
+    return f"{url}?{urlencode({'unit': unit.code})}"
+
+
+@officer_view(can_run_campaigns)
+def printed_codes_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """A unit's printed codes: who got a slip, whether and when it was used, with a link to void
+    one; a POST prints the unit's slips (a job)."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    if request.method == "POST":
+        chosen = agency_selectors.unit_get(viewer=viewer, code=request.POST.get("unit", ""))
+        return _code_slips_print(request, campaign, chosen)
+    units = agency_selectors.unit_list(viewer=viewer)
+    unit_code = request.GET.get("unit", "")
+    # Without a unit: the viewer's own, or the agency's root (the first path of the scope).
+    unit = (
+        agency_selectors.unit_get(viewer=viewer, code=unit_code)
+        if unit_code
+        else units.order_by("path").first()
+    )
+    if unit is None:
+        raise Http404
+    query = request.GET.get("q", "")
+    codes = selectors.printed_code_list(viewer=viewer, campaign=campaign, unit=unit, query=query)
+    page = Paginator(codes, 50).get_page(request.GET.get("page"))
+    parameters = request.GET.copy()
+    parameters.pop("page", None)
+    return render(
+        request,
+        "pacts/printed_codes.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "units": units.filter(depth__lte=2),
+            "q": query,
+            "query": parameters.urlencode(),
+            "page": page,
+            "rows": [(item, selectors.slip_status(item)) for item in page],
+            "summary": selectors.slip_summary(viewer=viewer, campaign=campaign, unit=unit),
+            "closed": campaign.status == Campaign.Status.CLOSED,
+        },
+    )
+
+
+def _code_slips_print(request: HttpRequest, campaign: Campaign, unit: Unit) -> HttpResponse:
+    """Start the job that prints the unit's code slips, one per person without e-mail or phone."""
+    back = _printed_codes_url(campaign, unit)
+    try:
+        job = code_slips.code_slips_start(
+            actor=Actor.from_request(request), campaign=campaign, unit=unit, next_url=back
+        )
+    except services.CampaignStateError:
+        messages.error(request, _("The campaign is closed, so no more codes can be printed."))
+        return redirect(back)
+    except code_slips.NoSlipNeeded:
+        messages.info(
+            request,
+            _(
+                "Nobody in this unit needs a slip: everyone who has not signed has an e-mail "
+                "address or a phone number, or a slip that still works."
+            ),
+        )
+        return redirect(back)
+    return redirect("accounts:job", code=job.code)
+
+
+@officer_view(can_run_campaigns)
+def printed_code_void_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """Void an employee's printed code after a confirmation: the slip stops working, and the
+    next print gives the employee a new code."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    employee = agency_selectors.employee_get(
+        viewer=viewer, code=request.POST.get("employee") or request.GET.get("employee", "")
+    )
+    printed = (
+        selectors.printed_code_list(viewer=viewer, campaign=campaign, unit=employee.unit)
+        .filter(employee=employee)
+        .first()
+    )
+    if printed is None:
+        raise Http404
+    unit_code = request.POST.get("unit") or request.GET.get("unit", "")
+    unit = agency_selectors.unit_list(viewer=viewer).filter(code=unit_code).first()
+    back = _printed_codes_url(campaign, unit or employee.unit)
+    if request.method == "POST":
+        try:
+            services.ceremony_code_void(
+                actor=Actor.from_request(request), campaign=campaign, employee=employee
+            )
+        except services.SlipVoidError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The printed code of %(name)s no longer works. Print the slips again to "
+                    "give them a new one."
+                )
+                % {"name": employee.name},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "pacts/printed_code_void.html",
+        {
+            "campaign": campaign,
+            "employee": employee,
+            "printed": printed,
+            "status": selectors.slip_status(printed),
+            "unit": unit,
+            "back": back,
+        },
+    )
 
 
 @require_POST

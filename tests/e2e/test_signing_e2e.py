@@ -106,12 +106,12 @@ def test_an_employee_signs_from_the_ceremony_qr_with_a_mailed_code(
     download_and_verify(page, tmp_path)
 
 
-def test_an_employee_without_email_signs_with_the_code_from_the_attendance_sheet(
+def test_an_employee_without_email_or_phone_signs_with_the_code_from_the_slip(
     page: Page, live_server: Any, pacts: Pacts
 ) -> None:
     agency_certificate(pacts)
     employee = pacts.world.employee_b
-    lines = services.attendance_sheet_print(
+    lines = services.ceremony_slips_print(
         actor=SYSTEM, campaign=pacts.campaign, unit=pacts.world.unit_b
     )
     code = next(line.code for line in lines if line.employee == employee)
