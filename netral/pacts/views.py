@@ -536,16 +536,16 @@ def printed_codes_view(request: HttpRequest, code: str, viewer: Membership) -> H
     if request.method == "POST":
         chosen = agency_selectors.unit_get(viewer=viewer, code=request.POST.get("unit", ""))
         return _code_slips_print(request, campaign, chosen)
-    units = agency_selectors.unit_list(viewer=viewer)
-    unit_code = request.GET.get("unit", "")
-    # Without a unit: the viewer's own, or the agency's root (the first path of the scope).
-    unit = (
-        agency_selectors.unit_get(viewer=viewer, code=unit_code)
-        if unit_code
-        else units.order_by("path").first()
-    )
-    if unit is None:
+    units = agency_selectors.unit_list(viewer=viewer).order_by("path")
+    # The viewer's own unit, or the agency's root: a path is a prefix of its sub-units' paths.
+    root = units.first()
+    if root is None:
         raise Http404
+    unit_code = request.GET.get("unit", "")
+    unit = agency_selectors.unit_get(viewer=viewer, code=unit_code) if unit_code else root
+    choices = list(units.filter(depth__lte=root.depth + 2))
+    if unit not in choices:  # a deeper unit, reached from its own page
+        choices.insert(0, unit)
     query = request.GET.get("q", "")
     codes = selectors.printed_code_list(viewer=viewer, campaign=campaign, unit=unit, query=query)
     page = Paginator(codes, 50).get_page(request.GET.get("page"))
@@ -557,7 +557,7 @@ def printed_codes_view(request: HttpRequest, code: str, viewer: Membership) -> H
         {
             "campaign": campaign,
             "unit": unit,
-            "units": units.filter(depth__lte=2),
+            "units": choices,
             "q": query,
             "query": parameters.urlencode(),
             "page": page,
