@@ -14,7 +14,7 @@ def printed_at_from_created_at(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pacts', '0006_archives_become_jobs'),
+        ('pacts', '0008_campaign_meeting_and_import_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
