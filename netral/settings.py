@@ -127,7 +127,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (roster imports, exports) runs in `netral db_worker`; no broker needed.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Messages have a queue of their own, so a code never waits behind a long export.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "messages"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,6 +237,38 @@ for _proxy in NETRAL_TRUSTED_PROXIES:
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "netral@localhost")
+
+# Messages (netral.base.messaging): each channel's backend, sent by `netral db_worker
+# --queue-name messages`. mail: django (EMAIL_BACKEND) | console | outbox | off;
+# WhatsApp: cloud (the WhatsApp Business Cloud API) | console | outbox | off;
+# SMS: http (a gateway, below) | console | outbox | off.
+NETRAL_MAIL_BACKEND = env_str("NETRAL_MAIL_BACKEND", "django")
+NETRAL_WHATSAPP_BACKEND = env_str("NETRAL_WHATSAPP_BACKEND", "off")
+NETRAL_SMS_BACKEND = env_str("NETRAL_SMS_BACKEND", "off")
+# The outbox backend writes one JSON file per message here (tests, benchmarks).
+NETRAL_MESSAGE_OUTBOX = env_str("NETRAL_MESSAGE_OUTBOX", str(DATA_DIR / "outbox"))
+NETRAL_MESSAGE_TIMEOUT = env_int("NETRAL_MESSAGE_TIMEOUT", 10)  # seconds per provider request
+NETRAL_MESSAGE_ATTEMPTS = env_int("NETRAL_MESSAGE_ATTEMPTS", 4)  # before a message fails
+NETRAL_MESSAGE_KEEP_DAYS = env_int("NETRAL_MESSAGE_KEEP_DAYS", 30)  # then `netral purge`
+NETRAL_WHATSAPP_BASE_URL = env_str("NETRAL_WHATSAPP_BASE_URL", "https://graph.facebook.com")
+NETRAL_WHATSAPP_API_VERSION = env_str("NETRAL_WHATSAPP_API_VERSION", "v23.0")
+NETRAL_WHATSAPP_PHONE_NUMBER_ID = env_str("NETRAL_WHATSAPP_PHONE_NUMBER_ID")
+NETRAL_WHATSAPP_TOKEN = env_str("NETRAL_WHATSAPP_TOKEN")
+NETRAL_WHATSAPP_LANGUAGE = env_str("NETRAL_WHATSAPP_LANGUAGE", "id")
+# Approved templates: an authentication template for one-time codes, and a utility template
+# whose body is one parameter, for every other message.
+NETRAL_WHATSAPP_TEMPLATE_CODE = env_str("NETRAL_WHATSAPP_TEMPLATE_CODE", "netral_kode")
+NETRAL_WHATSAPP_TEMPLATE_TEXT = env_str("NETRAL_WHATSAPP_TEMPLATE_TEXT", "netral_pesan")
+NETRAL_SMS_URL = env_str("NETRAL_SMS_URL")
+NETRAL_SMS_METHOD = env_str("NETRAL_SMS_METHOD", "POST").upper()
+# The request's body (POST) or query (GET), with {to} and {message} put in, escaped for it.
+NETRAL_SMS_TEMPLATE = env_str("NETRAL_SMS_TEMPLATE", "to={to}&message={message}")
+NETRAL_SMS_CONTENT_TYPE = env_str("NETRAL_SMS_CONTENT_TYPE", "form")  # form | json
+NETRAL_SMS_HEADERS = env_str("NETRAL_SMS_HEADERS", "{}")  # a JSON object, e.g. an API key
+NETRAL_SMS_NUMBER_FORMAT = env_str("NETRAL_SMS_NUMBER_FORMAT", "62")  # 62 | +62 | 0
+NETRAL_SMS_SUCCESS_STATUS = [int(s) for s in env_list("NETRAL_SMS_SUCCESS_STATUS", ["200"])]
+NETRAL_SMS_SUCCESS_MATCH = env_str("NETRAL_SMS_SUCCESS_MATCH")  # a regular expression
+NETRAL_SMS_ID_MATCH = env_str("NETRAL_SMS_ID_MATCH")  # a regular expression; group 1 is the id
 
 LOGGING = {
     "version": 1,

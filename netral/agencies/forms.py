@@ -157,3 +157,16 @@ class LetterheadForm(forms.Form):
         if any(len(line) > 100 for line in lines):
             raise forms.ValidationError(_("Each line has at most 100 characters."))
         return lines
+
+
+class MessageSettingsForm(forms.Form):
+    message_whatsapp = forms.BooleanField(label=_("Send by WhatsApp"), required=False)
+    message_sms = forms.BooleanField(label=_("Send by SMS"), required=False)
+    message_email = forms.BooleanField(label=_("Send by e-mail"), required=False)
+    message_phone_first = forms.BooleanField(
+        label=_("Use the phone before e-mail"),
+        required=False,
+        help_text=_(
+            "For an employee with both a mobile number and an e-mail address in the roster."
+        ),
+    )

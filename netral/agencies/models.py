@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from netral.base.codes import new_code
+from netral.base.models import Message
 
 
 class Region(models.Model):
@@ -63,6 +64,12 @@ class Agency(models.Model):
     logo_name = models.CharField(max_length=200, blank=True)
     # Bumped by every roster write, so an import planned earlier knows to plan again.
     roster_version = models.PositiveIntegerField(default=0)
+    # The channels the agency sends messages on (where the server has them on), and whether an
+    # employee with a phone gets them there before e-mail.
+    message_email = models.BooleanField(default=True)
+    message_whatsapp = models.BooleanField(default=True)
+    message_sms = models.BooleanField(default=True)
+    message_phone_first = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -71,6 +78,20 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def message_channels(self) -> list[str]:
+        """The agency's channels in the order it tries them."""
+        channel = Message.Channel
+        phone = [
+            name
+            for name, used in (
+                (channel.WHATSAPP.value, self.message_whatsapp),
+                (channel.SMS.value, self.message_sms),
+            )
+            if used
+        ]
+        email = [channel.EMAIL.value] if self.message_email else []
+        return [*phone, *email] if self.message_phone_first else [*email, *phone]
 
 
 class Unit(models.Model):

@@ -13,8 +13,15 @@ from netral.accounts.access import is_admin, officer_view
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies import selectors, services
-from netral.agencies.forms import LetterheadForm, MembershipForm, NewMembershipForm
+from netral.agencies.forms import (
+    LetterheadForm,
+    MembershipForm,
+    MessageSettingsForm,
+    NewMembershipForm,
+)
 from netral.agencies.letterhead import LogoError, logo_size_check
+from netral.base.messaging import channel_enabled
+from netral.base.models import Message
 from netral.base.storage import read_bytes
 
 
@@ -147,3 +154,29 @@ def letterhead_logo_view(request: HttpRequest, name: str, viewer: Membership) ->
     if not logo or logo.rsplit("/", 1)[-1] != name:
         raise Http404
     return HttpResponse(read_bytes(viewer.agency.logo_name), content_type="image/png")
+
+
+@officer_view(is_admin)
+def message_settings_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    agency = viewer.agency
+    form = MessageSettingsForm(
+        request.POST or None,
+        initial={name: getattr(agency, name) for name in services.MESSAGE_SETTINGS},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.agency_message_settings_update(
+            actor=Actor.from_request(request), agency=agency, **form.cleaned_data
+        )
+        messages.success(request, _("The message settings were saved."))
+        return redirect("agencies:message_settings")
+    return render(
+        request,
+        "agencies/message_settings.html",
+        {
+            "form": form,
+            "server_channels": [
+                (label, channel_enabled(value)) for value, label in Message.Channel.choices
+            ],
+            "counts": selectors.message_counts(viewer=viewer),
+        },
+    )

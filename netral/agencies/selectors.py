@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from netral.accounts import selectors as account_selectors
 from netral.accounts.models import Membership
 from netral.agencies.models import Agency, Employee, RosterImport, Unit
+from netral.base.messaging import Route, message_routes
+from netral.base.models import Message
 
 
 def _scope_path(viewer: Membership) -> str | None:
@@ -138,3 +143,29 @@ def audited_object_get(*, viewer: Membership, kind: str, code: str) -> Model:
     if kind not in AUDITED_OBJECTS or not viewer.is_admin:
         raise Http404
     return AUDITED_OBJECTS[kind](viewer, code)
+
+
+def employee_message_routes(employee: Employee) -> list[Route]:
+    """Where a message to the employee goes, in order: the agency's channels as its settings
+    order them, for the addresses the roster has."""
+    return message_routes(
+        email=employee.email, phone=employee.phone, channels=employee.agency.message_channels()
+    )
+
+
+def message_counts(*, viewer: Membership, days: int = 7) -> list[dict[str, object]]:
+    """The agency's messages of the last days by channel and status."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Message.objects.filter(agency=viewer.agency, created_at__gte=since)
+        .values("channel", "status")
+        .annotate(total=Count("id"))
+    )
+    counts: dict[str, dict[str, int]] = {}
+    statuses = Message.Status.values
+    for row in rows:
+        counts.setdefault(row["channel"], {})[row["status"]] = row["total"]
+    return [
+        {"channel": label, **{status: counts.get(value, {}).get(status, 0) for status in statuses}}
+        for value, label in Message.Channel.choices
+    ]

@@ -179,3 +179,32 @@ def letterhead_update(
             },
         )
     return locked
+
+
+MESSAGE_SETTINGS = ("message_email", "message_whatsapp", "message_sms", "message_phone_first")
+
+
+def agency_message_settings_update(*, actor: Actor, agency: Agency, **changes: bool) -> Agency:
+    """Which channels the agency sends messages on, and whether phone comes before e-mail."""
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        before = {name: getattr(agency, name) for name in MESSAGE_SETTINGS}
+        for name, value in changes.items():
+            if name not in MESSAGE_SETTINGS:
+                raise ValueError(f"{name} is not a message setting")
+            setattr(agency, name, bool(value))
+        agency.save(update_fields=list(MESSAGE_SETTINGS))
+        diff = {
+            name: [before[name], getattr(agency, name)]
+            for name in MESSAGE_SETTINGS
+            if before[name] != getattr(agency, name)
+        }
+        if diff:
+            audit_log(
+                actor=actor,
+                action="agencies.agency.messaging_changed",
+                target=agency,
+                agency=agency,
+                data={"changes": diff},
+            )
+    return agency

@@ -12,6 +12,7 @@ urlpatterns = [
         officer_views.membership_delete_view,
         name="membership_delete",
     ),
+    path("pengaturan/pesan/", officer_views.message_settings_view, name="message_settings"),
     path("log/", officer_views.audit_list_view, name="audit_list"),
     path("log/<str:kind>/<str:code>/", officer_views.audit_object_view, name="audit_object"),
     path("unit/", views.unit_tree_view, name="unit_tree"),

@@ -157,3 +157,57 @@ class ThrottleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.key[:8]} {self.period}: {self.count}"
+
+
+class Message(models.Model):
+    """One message to one person on one channel (e-mail, WhatsApp, SMS), sent by the task
+    worker: its delivery status, attempts, last error and the provider's id. Its content may
+    hold a one-time code, so it is blanked once the message is sent or has failed for good."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Template(models.TextChoices):
+        # Which approved WhatsApp template carries it; other channels send `text`.
+        CODE = "code", _("One-time code")
+        TEXT = "text", _("Text")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField(max_length=60)  # a dotted name: "pacts.ceremony_code"
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.CharField(max_length=254)  # an e-mail address or a number as 62…
+    subject = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    template = models.CharField(max_length=10, choices=Template.choices, default=Template.TEXT)
+    parameters = models.JSONField(default=list, blank=True)  # the WhatsApp template's values
+    # The routes still to try, as [channel, recipient] pairs, when this one fails for good.
+    fallbacks = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField()
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="message_by_due"),
+            models.Index(fields=["created_at"], name="message_by_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.purpose} ({self.get_status_display()})"

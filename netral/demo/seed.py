@@ -356,3 +356,22 @@ def demo_signing_link() -> tuple[str, str] | None:
     if link is None:
         return None
     return link.employee.name, f"/t/{signing_link_url_token(link)}/"
+
+
+def demo_ceremony_signer() -> tuple[str, str, str] | None:
+    """An employee with a mobile number and no e-mail who has not signed the open demo campaign,
+    with the NIP and the ceremony page's path: the code comes by WhatsApp or SMS."""
+    campaign = Campaign.objects.filter(agency__code=DEMO_REGION, status="open").first()
+    if campaign is None:
+        return None
+    employee = (
+        campaign_employees(campaign)
+        .filter(email="", nip__isnull=False)
+        .exclude(phone="")
+        .exclude(pk__in=Signature.objects.filter(campaign=campaign).values("employee_id"))
+        .order_by("name")
+        .first()
+    )
+    if employee is None or not employee.nip:
+        return None
+    return employee.name, employee.nip, f"/k/{campaign.code}/"

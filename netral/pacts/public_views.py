@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import (
     FileResponse,
     Http404,
@@ -117,6 +118,7 @@ def sign_view(request: HttpRequest, token: str) -> HttpResponse:
 
 SESSION_CEREMONY_PENDING = "ceremony_pending"
 SESSION_CEREMONY_SIGNER = "ceremony_signer"
+SESSION_CEREMONY_CHANNEL = "ceremony_channel"  # where the code went; never the address
 CEREMONY_SESSION_SECONDS = 30 * 60
 CEREMONY_AFTER_SIGNING_SECONDS = 3 * 60
 
@@ -145,8 +147,9 @@ def ceremony_throttle() -> Throttle:
 
 @never_cache
 def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
-    """The page behind the ceremony QR code: the employee gives the NIP and gets a code by mail,
-    or, without e-mail, uses the code printed on the unit's attendance sheet."""
+    """The page behind the ceremony QR code: the employee gives the NIP and gets a code on the
+    channel the roster and the agency's settings give (WhatsApp, SMS or e-mail, sent by the
+    worker), or, with none, uses the printed code from the unit's coordinator."""
     campaign = _open_campaign_or_404(code)
     form = CeremonyIdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -164,22 +167,28 @@ def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(
                     "identifier", _("This NIP or NIK is not on the list for this campaign.")
                 )
-            elif not (
-                services.ceremony_code_send(
-                    actor=Actor.from_request(request), campaign=campaign, employee=employee
-                )
-                or services.ceremony_code_printed_exists(campaign=campaign, employee=employee)
-            ):
+            else:
+                try:
+                    channel = services.ceremony_code_send(
+                        actor=Actor.from_request(request), campaign=campaign, employee=employee
+                    )
+                except services.CeremonyCodeLimited as limited:
+                    channel = limited.channel
+                    messages.info(request, _("A code was sent to you moments ago: enter that one."))
+                if channel or services.ceremony_code_printed_exists(
+                    campaign=campaign, employee=employee
+                ):
+                    request.session[SESSION_CEREMONY_PENDING] = [campaign.code, employee.code]
+                    request.session[SESSION_CEREMONY_CHANNEL] = channel
+                    return redirect("pacts:ceremony_code", code=campaign.code)
                 form.add_error(
                     "identifier",
                     _(
-                        "No e-mail address is registered for you. Ask your unit's coordinator "
-                        "for the code on the attendance sheet, or for your personal signing link."
+                        "No code can be sent to you: the roster has no mobile number or e-mail "
+                        "address we can use. Ask your unit's coordinator for your printed code "
+                        "or your personal signing link."
                     ),
                 )
-            else:
-                request.session[SESSION_CEREMONY_PENDING] = [campaign.code, employee.code]
-                return redirect("pacts:ceremony_code", code=campaign.code)
     return render(
         request,
         "pacts/ceremony.html",
@@ -203,7 +212,8 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
     if employee is None:
         return redirect("pacts:ceremony", code=code)
     form = CeremonyCodeForm(request.POST or None)
-    if not employee.email:
+    channel = request.session.get(SESSION_CEREMONY_CHANNEL, "")
+    if not channel:
         form.fields["code"].label = _("The 8-digit code on your slip")
     if request.method == "POST" and form.is_valid():
         throttle = ceremony_throttle()
@@ -228,8 +238,34 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "pacts/ceremony_code.html",
-        {"campaign": campaign, "form": form, "by_mail": bool(employee.email)},
+        {"campaign": campaign, "form": form, "channel": channel},
     )
+
+
+@require_POST
+def ceremony_resend_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Send the code again, on the same channel, within the per-person limit."""
+    campaign = _open_campaign_or_404(code)
+    employee = _pending_employee(request, campaign, SESSION_CEREMONY_PENDING)
+    if employee is None:
+        return redirect("pacts:ceremony", code=code)
+    try:
+        channel = services.ceremony_code_send(
+            actor=Actor.from_request(request), campaign=campaign, employee=employee
+        )
+    except services.CeremonyCodeLimited:
+        messages.error(
+            request,
+            _(
+                "A new code can be sent once a minute and five times an hour. Wait a moment, "
+                "then try again."
+            ),
+        )
+    else:
+        if channel:
+            request.session[SESSION_CEREMONY_CHANNEL] = channel
+            messages.success(request, _("A new code was sent. Enter the newest one."))
+    return redirect("pacts:ceremony_code", code=code)
 
 
 @never_cache

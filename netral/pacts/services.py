@@ -14,7 +14,6 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q, QuerySet
 from django.db.models.expressions import Col
@@ -23,10 +22,13 @@ from django.utils.translation import gettext as _
 
 from netral.accounts.actors import Actor
 from netral.agencies.models import Agency, Employee, Unit
+from netral.agencies.selectors import employee_message_routes
 from netral.base.audit import audit_entry_build, audit_log
 from netral.base.bulk import bulk_insert, insert_values
-from netral.base.models import AuditEntry, Election
+from netral.base.messaging import message_queue
+from netral.base.models import AuditEntry, Election, Message
 from netral.base.storage import save_bytes
+from netral.base.throttle import Throttle
 from netral.base.uploads import UploadRefused, image_decoded, pdf_check
 from netral.pacts.defaults import default_pact_content
 from netral.pacts.models import (
@@ -610,36 +612,72 @@ def ceremony_employee_find(*, campaign: Campaign, identifier: str) -> Employee |
     )
 
 
-def ceremony_code_send(*, actor: Actor, campaign: Campaign, employee: Employee) -> bool:
-    """E-mail a fresh six-digit code; False when the employee has no e-mail address."""
-    if not employee.email:
-        return False
+class CeremonyCodeLimited(Exception):
+    """A code was sent to this person moments ago (or too often this hour)."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(channel)
+        self.channel = channel
+
+
+# Sends of a code to one person: once in half a minute to a minute, five in an hour or two.
+CEREMONY_CODE_SENDS = (
+    Throttle("ceremony-send-minute", limits={"person": 1}, window=30),
+    Throttle("ceremony-send-hour", limits={"person": 5}, window=3600),
+)
+
+
+def _ceremony_send_allowed(campaign: Campaign, employee: Employee) -> bool:
+    person = f"{campaign.code}|{employee.code}"
+    allowed = [throttle.attempt(person=person) for throttle in CEREMONY_CODE_SENDS]
+    if all(allowed):
+        return True
+    # Only codes sent count: asking again while limited does not push the limit further.
+    for throttle in CEREMONY_CODE_SENDS:
+        throttle.succeeded(person=person)
+    return False
+
+
+def ceremony_code_send(*, actor: Actor, campaign: Campaign, employee: Employee) -> str:
+    """Queue a fresh six-digit code on the employee's first channel (the agency's choice, for
+    the addresses the roster has); the channel, or "" when there is none. Raises
+    CeremonyCodeLimited when a code was sent to the person moments ago."""
+    routes = employee_message_routes(employee)
+    if not routes:
+        return ""
+    channel = routes[0].channel
+    if not _ceremony_send_allowed(campaign, employee):
+        raise CeremonyCodeLimited(channel)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    CeremonyCode.objects.create(
-        campaign=campaign,
-        employee=employee,
-        code_hash=_ceremony_code_hash(campaign, employee, code),
-        expires_at=timezone.now() + datetime.timedelta(minutes=CEREMONY_CODE_MINUTES),
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        send_mail(
-            subject=_("Your code to sign the pact: %(code)s") % {"code": code},
-            message=_(
-                "Your code to sign the %(title)s pact is %(code)s. It is valid for %(minutes)s "
-                "minutes. If you did not ask for it, ignore this message."
-            )
-            % {"title": campaign.title, "code": code, "minutes": CEREMONY_CODE_MINUTES},
-            from_email=None,
-            recipient_list=[employee.email],
+    with transaction.atomic():
+        CeremonyCode.objects.create(
+            campaign=campaign,
+            employee=employee,
+            code_hash=_ceremony_code_hash(campaign, employee, code),
+            expires_at=timezone.now() + datetime.timedelta(minutes=CEREMONY_CODE_MINUTES),
         )
-    audit_log(
-        actor=actor,
-        action="pacts.ceremony_code.sent",
-        target=employee,
-        agency=campaign.agency,
-        data={"campaign": campaign.code},
-    )
-    return True
+        with translation.override(settings.LANGUAGE_CODE):
+            message_queue(
+                routes=routes,
+                purpose="pacts.ceremony_code",
+                agency=campaign.agency,
+                subject=_("Your code to sign the pact: %(code)s") % {"code": code},
+                text=_(
+                    "Your code to sign the %(title)s pact is %(code)s. It is valid for "
+                    "%(minutes)s minutes. If you did not ask for it, ignore this message."
+                )
+                % {"title": campaign.title, "code": code, "minutes": CEREMONY_CODE_MINUTES},
+                template=Message.Template.CODE,
+                parameters=[code],
+            )
+        audit_log(
+            actor=actor,
+            action="pacts.ceremony_code.sent",
+            target=employee,
+            agency=campaign.agency,
+            data={"campaign": campaign.code, "channel": channel},
+        )
+    return channel
 
 
 def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) -> bool:

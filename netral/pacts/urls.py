@@ -49,6 +49,7 @@ urlpatterns = [
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),
     path("k/<str:code>/", public_views.ceremony_view, name="ceremony"),
     path("k/<str:code>/kode/", public_views.ceremony_code_view, name="ceremony_code"),
+    path("k/<str:code>/kirim-ulang/", public_views.ceremony_resend_view, name="ceremony_resend"),
     path("k/<str:code>/tanda-tangan/", public_views.ceremony_sign_view, name="ceremony_sign"),
     path("k/<str:code>/pakta.pdf", public_views.ceremony_pdf_view, name="ceremony_pdf"),
     path("k/<str:code>/hadir/", public_views.ceremony_check_in_view, name="ceremony_check_in"),

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from netral.base.jobs import jobs_purge
+from netral.base.messaging import messages_purge
 from netral.base.storage import scratch_purge
 from netral.base.throttle import throttle_counts_purge
 
@@ -10,11 +11,12 @@ from netral.base.throttle import throttle_counts_purge
 class Command(BaseCommand):
     help = (
         "Remove what has expired: background jobs past their keeping time with their result "
-        "files, throttle counts of windows that have ended, and preview files older than a day "
-        "(for cron, daily)."
+        "files, messages past their keeping time, throttle counts of windows that have ended, "
+        "and preview files older than a day (for cron, daily)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"{jobs_purge()} job(s) removed")
+        self.stdout.write(f"{messages_purge()} message(s) removed")
         self.stdout.write(f"{throttle_counts_purge()} throttle count(s) removed")
         self.stdout.write(f"{scratch_purge()} preview file(s) removed")

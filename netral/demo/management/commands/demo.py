@@ -25,6 +25,11 @@ class Command(BaseCommand):
         if "NETRAL_PUBLIC_URL" not in os.environ:
             os.environ["NETRAL_PUBLIC_URL"] = f"http://127.0.0.1:{options['port']}"
             settings.NETRAL_PUBLIC_URL = os.environ["NETRAL_PUBLIC_URL"]
+        # Every channel on, printed in this output: a code for an employee without e-mail
+        # shows up here as a WhatsApp or SMS message (the workers inherit the environment).
+        for name in ("NETRAL_MAIL_BACKEND", "NETRAL_WHATSAPP_BACKEND", "NETRAL_SMS_BACKEND"):
+            os.environ.setdefault(name, "console")
+            setattr(settings, name, os.environ[name])
         call_command("migrate", verbosity=0)
         call_command("seed_demo")
         # Without a model, screening runs on its rules alone; the demo shows the model's flags too.
@@ -32,9 +37,22 @@ class Command(BaseCommand):
             call_command("train_screening")
         if options["no_serve"]:
             return
-        # Background work (roster imports) and the transparency logs run beside the web server.
+        # Background work (roster imports) and the transparency logs run beside the web server;
+        # messages have a worker of their own, so a code never waits behind a long job.
         workers = [
             subprocess.Popen([sys.executable, "-m", "netral", "db_worker"]),
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "netral",
+                    "db_worker",
+                    "--queue-name",
+                    "messages",
+                    "--interval",
+                    "0.5",
+                ]
+            ),
             subprocess.Popen([sys.executable, "-m", "netral", "sequence_logs", "--loop"]),
         ]
         self.stdout.write(f"Open http://127.0.0.1:{options['port']}/ and log in as above.")

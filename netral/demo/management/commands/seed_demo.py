@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from netral.demo.seed import (
     DEMO_PASSWORD,
     DEMO_RECEIPT,
+    demo_ceremony_signer,
     demo_logins,
     demo_seed,
     demo_signing_link,
@@ -30,6 +31,13 @@ class Command(BaseCommand):
         if sample:
             name, path = sample
             self.stdout.write(f"Try signing as {name}: {base}{path}")
+        signer = demo_ceremony_signer()
+        if signer:
+            name, nip, path = signer
+            self.stdout.write(
+                f"Try the ceremony QR page as {name} (NIP {nip}, no e-mail: the code is "
+                f"printed here as a WhatsApp message): {base}{path}"
+            )
         self.stdout.write(f"Report a violation: {base}/lapor/{agency.code}/")
         self.stdout.write(
             f"Follow the demo report with the receipt {DEMO_RECEIPT}: {base}/lapor/pantau/"
