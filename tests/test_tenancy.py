@@ -38,6 +38,7 @@ PUBLIC_URLS = {
     "pacts:sign_pdf",
     "pacts:ceremony",
     "pacts:ceremony_code",
+    "pacts:ceremony_resend",
     "pacts:ceremony_sign",
     "pacts:ceremony_pdf",
     "pacts:ceremony_check_in",

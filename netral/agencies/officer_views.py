@@ -160,7 +160,8 @@ def letterhead_logo_view(request: HttpRequest, name: str, viewer: Membership) ->
 def message_settings_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     agency = viewer.agency
     form = MessageSettingsForm(
-        request.POST or None,
+        # Bound on every POST: with every box unticked the POST holds no field at all.
+        request.POST if request.method == "POST" else None,
         initial={name: getattr(agency, name) for name in services.MESSAGE_SETTINGS},
     )
     if request.method == "POST" and form.is_valid():
