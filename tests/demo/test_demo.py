@@ -1,9 +1,11 @@
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client, TestCase
 
 from netral.accounts.models import Membership
 from netral.agencies.models import Agency, Employee, Unit
@@ -105,3 +107,23 @@ def test_the_demos_links_point_at_the_port_it_serves(db: None, settings: Any) ->
     call_command("seed_demo", size=300, stdout=out)
     links = [line for line in out.getvalue().splitlines() if "http" in line]
     assert links and all("http://127.0.0.1:8011/" in line for line in links)
+
+
+def test_the_demo_names_a_signer_without_email_whose_code_is_printed_as_whatsapp(
+    db: None, settings: Any, capsys: Any
+) -> None:
+    # What `netral demo` sets: every channel on, printed in its output.
+    settings.NETRAL_WHATSAPP_BACKEND = settings.NETRAL_SMS_BACKEND = "console"
+    settings.NETRAL_MAIL_BACKEND = "console"
+    out = io.StringIO()
+    call_command("seed_demo", size=300, stdout=out)
+    [line] = [line for line in out.getvalue().splitlines() if "ceremony QR page" in line]
+    found = re.search(r"NIP (\d{18}).*(/k/\w+/)$", line)
+    assert found is not None
+    nip, path = found.groups()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = Client().post(path, {"identifier": nip})
+    assert response.status_code == 302
+    printed = capsys.readouterr().out
+    assert "WhatsApp → 628" in printed
+    assert re.search(r"\b\d{6}\b", printed)
