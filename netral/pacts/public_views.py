@@ -213,8 +213,11 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("pacts:ceremony", code=code)
     form = CeremonyCodeForm(request.POST or None)
     channel = request.session.get(SESSION_CEREMONY_CHANNEL, "")
-    if not channel:
-        form.fields["code"].label = _("The 8-digit code on your slip")
+    form.fields["code"].label = {
+        "whatsapp": _("The 6-digit code from WhatsApp"),
+        "sms": _("The 6-digit code from the SMS"),
+        "email": _("The 6-digit code from your e-mail"),
+    }.get(channel, _("The 8-digit code on your slip"))
     if request.method == "POST" and form.is_valid():
         throttle = ceremony_throttle()
         keys = {

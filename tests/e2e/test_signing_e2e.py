@@ -5,8 +5,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import override_settings
 from playwright.sync_api import Page, expect
 
+from netral.base.messaging import outbox_read
 from netral.pacts import documents, services
 from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.models import Signature, SigningLink
@@ -128,3 +130,33 @@ def test_an_employee_without_email_or_phone_signs_with_the_code_from_the_slip(
     expect(page.get_by_test_id("signed")).to_contain_text("Bambang Sutrisno")
     assert Signature.objects.get().channel == Signature.Channel.CEREMONY
     assert not mail.outbox
+
+
+def test_an_employee_without_email_signs_with_the_code_sent_by_whatsapp(
+    page: Page, live_server: Any, pacts: Pacts, tmp_path: Path
+) -> None:
+    with override_settings(
+        NETRAL_WHATSAPP_BACKEND="outbox", NETRAL_MESSAGE_OUTBOX=str(tmp_path / "outbox")
+    ):
+        whatsapp_signing(page, live_server, pacts)
+
+
+def whatsapp_signing(page: Page, live_server: Any, pacts: Pacts) -> None:
+    employee = pacts.world.employee_b
+    employee.phone, employee.email = "+62 812-3456-7890", ""
+    employee.save()
+    page.goto(f"{live_server.url}/k/{pacts.campaign.code}/")
+    page.get_by_label("NIP Anda").fill(employee.nip or "")
+    page.get_by_role("button", name="Kirim kode").click()
+    expect(page.get_by_test_id("code-channel")).to_contain_text("lewat WhatsApp")
+    assert "3456" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    [sent] = outbox_read()
+    assert sent["to"] == "6281234567890"
+    page.get_by_label("Kode 6 digit dari WhatsApp").fill(sent["parameters"][0])
+    page.get_by_role("button", name="Lanjutkan").click()
+    page.get_by_label("Ketik nama lengkap Anda").fill("Bambang Sutrisno")
+    page.get_by_label("Saya telah membaca pakta ini").check()
+    page.get_by_role("button", name="Tanda tangani pakta").click()
+    expect(page.get_by_test_id("signed")).to_contain_text("Bambang Sutrisno")
+    assert Signature.objects.get().employee == employee
