@@ -259,6 +259,10 @@ NETRAL_WHATSAPP_LANGUAGE = env_str("NETRAL_WHATSAPP_LANGUAGE", "id")
 # whose body is one parameter, for every other message.
 NETRAL_WHATSAPP_TEMPLATE_CODE = env_str("NETRAL_WHATSAPP_TEMPLATE_CODE", "netral_kode")
 NETRAL_WHATSAPP_TEMPLATE_TEXT = env_str("NETRAL_WHATSAPP_TEMPLATE_TEXT", "netral_pesan")
+# The status webhook (/pesan/whatsapp/): the app secret that signs Meta's calls, and the token
+# Meta echoes when the webhook is subscribed; without the secret the webhook is off.
+NETRAL_WHATSAPP_APP_SECRET = env_str("NETRAL_WHATSAPP_APP_SECRET")
+NETRAL_WHATSAPP_VERIFY_TOKEN = env_str("NETRAL_WHATSAPP_VERIFY_TOKEN")
 NETRAL_SMS_URL = env_str("NETRAL_SMS_URL")
 NETRAL_SMS_METHOD = env_str("NETRAL_SMS_METHOD", "POST").upper()
 # The request's body (POST) or query (GET), with {to} and {message} put in, escaped for it.

@@ -55,6 +55,7 @@ PUBLIC_URLS = {
     "cases:follow_case",
     "cases:follow_logout",
     "screening:selfcheck",
+    "whatsapp_webhook",  # Meta's calls, signed with the app secret (tests/messaging)
 }
 
 

@@ -201,12 +201,19 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField()
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the provider said it reached the phone (the WhatsApp status webhook).
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="message_by_due"),
             models.Index(fields=["created_at"], name="message_by_age"),
+            models.Index(
+                fields=["provider_id"],
+                condition=~models.Q(provider_id=""),
+                name="message_by_provider_id",
+            ),
         ]
 
     def __str__(self) -> str:
