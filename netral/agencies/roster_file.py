@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from netral.base.spreadsheets import SheetDamaged, SheetTooLarge, xlsx_size_check
 
@@ -54,17 +53,18 @@ def read_roster_file(path: Path, *, max_bytes: int, max_rows: int) -> RosterTabl
             except SheetTooLarge as refusal:
                 raise RosterFileError(str(refusal)) from refusal
             except SheetDamaged as damage:
-                raise RosterFileError(DAMAGED_WORKBOOK) from damage
+                raise RosterFileError(_damaged_workbook()) from damage
         cells = _read_workbook(path)
     else:
         cells = _read_csv(path.read_bytes())
     return _table_from_cells(cells, max_rows=max_rows)
 
 
-DAMAGED_WORKBOOK = _lazy(
-    "The file looks like a spreadsheet but cannot be read: it may be damaged or cut "
-    "short. Save it again from Excel or LibreOffice and upload it again."
-)
+def _damaged_workbook() -> str:
+    return _(
+        "The file looks like a spreadsheet but cannot be read: it may be damaged or cut "
+        "short. Save it again from Excel or LibreOffice and upload it again."
+    )
 
 
 def _read_workbook(path: Path) -> Iterator[list[Any]]:
@@ -76,7 +76,7 @@ def _read_workbook(path: Path) -> Iterator[list[Any]]:
         rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
         return iter(rows)
     except Exception as error:  # calamine raises several unrelated types for broken files
-        raise RosterFileError(DAMAGED_WORKBOOK) from error
+        raise RosterFileError(_damaged_workbook()) from error
 
 
 def _read_csv(data: bytes) -> Iterator[list[Any]]:
