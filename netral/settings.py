@@ -42,9 +42,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before django_tasks_db: base's `db_worker` (the library's, kept running through a
+    # database restart) takes the command's name.
+    "netral.base",
     "django_tasks",
     "django_tasks_db",
-    "netral.base",
     "netral.accounts",
     "netral.agencies",
     "netral.pacts",
@@ -118,7 +120,7 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "netral.sqlite3",
             "OPTIONS": {
-                "timeout": 30,
+                "timeout": env_int("NETRAL_SQLITE_TIMEOUT_SECONDS", 30),
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },

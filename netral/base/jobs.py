@@ -106,6 +106,19 @@ def job_run(code: str) -> None:
     _finish(job, Job.Status.DONE)
 
 
+def job_interrupted(code: str) -> None:
+    """Fail a job whose worker lost the database while running it (`netral db_worker`
+    records it when the database answers again): its page must not show it running for ever."""
+    job = Job.objects.filter(code=code, status=Job.Status.RUNNING).first()
+    if job is None:
+        return
+    with translation.override(job.language):
+        message = _(
+            "The work was interrupted because the database could not be reached. Start it again."
+        )
+    _finish(job, Job.Status.FAILED, message=message)
+
+
 def _finish(job: Job, status: str, *, message: str = "") -> None:
     job.status = status
     job.message = message

@@ -3,6 +3,7 @@ waits (or, run once, exits) and takes over when the first stops."""
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from netral.pacts.management.commands import sequence_logs
 from netral.pacts.models import Signature
 from tests.conftest import Pacts
 from tests.factories import employee_make
+from tests.processes import Running, netral_env
 
 ACTOR = Actor.command("tests")
 postgres_only = pytest.mark.skipif(
@@ -282,3 +284,40 @@ def test_a_looping_sequencer_survives_a_database_restart(tmp_path: Path) -> None
             if sequencer.stdout is not None:
                 sequencer.stdout.close()
         subprocess.run([script, "destroy"], env=pg, capture_output=True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="an SQLite write lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_looping_sequencer_waits_out_a_locked_sqlite_database(
+    pacts: Pacts, tmp_path: Path
+) -> None:
+    """Another process holds SQLite's write lock longer than the busy timeout: the sequencer
+    says so, backs off, and sequences once the lock is gone."""
+    sign_many(pacts, 3)
+    database = tmp_path / "data" / "netral.sqlite3"
+    database.parent.mkdir()
+    # The test database, copied into a file as a production process has it.
+    connection.ensure_connection()
+    with sqlite3.connect(database) as copy:
+        connection.connection.backup(copy)
+        copy.execute("PRAGMA journal_mode=WAL")
+    blocker = sqlite3.connect(database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    env = netral_env(
+        database.parent, NETRAL_SQLITE_TIMEOUT_SECONDS="1", NETRAL_LOG_INTERVAL_SECONDS="1"
+    )
+    sequencer = Running(env, "sequence_logs", "--loop")
+    try:
+        sequencer.wait_for("cannot be reached (database is locked); trying again in 1 s")
+        sequencer.wait_for("trying again in 2 s")
+        assert sequencer.running
+        blocker.execute("ROLLBACK")
+        sequencer.wait_for("the database answers again", timeout=20)
+        sequencer.wait_for("3 entries")
+        assert sequencer.running
+    finally:
+        blocker.close()
+        sequencer.stop()
+    with sqlite3.connect(database) as copy:
+        waiting = copy.execute("SELECT count(*) FROM pacts_signature WHERE log_index IS NULL")
+        assert waiting.fetchone() == (0,)
