@@ -17,8 +17,29 @@ class CodeForm(forms.Form):
     )
 
 
-class ReconfirmForm(CodeForm):
-    """The password and the current code, before the second factor is replaced."""
+class RecoveryLoginForm(forms.Form):
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class ReconfirmForm(forms.Form):
+    """The password and the second factor, before the second factor or the recovery codes are
+    replaced. A recovery code will do: the officer who lost the phone needs this most."""
 
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
-    field_order = ["password", "code"]
+    code = forms.CharField(
+        label=_("Code from the authenticator app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class RecoveryCodesSavedForm(forms.Form):
+    saved = forms.BooleanField(label=_("I have printed or copied these codes to a safe place."))

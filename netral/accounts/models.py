@@ -21,6 +21,28 @@ class User(AbstractUser):
         return self.totp_confirmed_at is not None
 
 
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for the authenticator app when the phone is lost. Only
+    a keyed hash is kept (`services.recovery_code_digest`); the officer saw the code once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    # The set it belongs to: a new set counts only once the officer confirms saving it, and
+    # then voids the set before it.
+    batch = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="one_recovery_code_per_digest")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id} ({self.batch})"  # never the code itself
+
+
 class Membership(models.Model):
     """A user's role in one agency, optionally limited to a unit subtree."""
 
