@@ -162,6 +162,8 @@ STORAGES = storages_from_env(PRIVATE_ROOT)
 # Wrong NIPs or codes one address may send in a lockout window: a hall of thousands of phones
 # reaches the server from a handful of addresses (NAT), so this is far above one person's limit.
 NETRAL_VENUE_FAILURES = env_int("NETRAL_VENUE_FAILURES", 500)
+# A signer's session on a venue kiosk ends after this many seconds without a request.
+NETRAL_KIOSK_IDLE_SECONDS = env_int("NETRAL_KIOSK_IDLE_SECONDS", 60)
 # Days a background job's record and result file are kept (`netral purge` removes them).
 NETRAL_JOB_KEEP_DAYS = env_int("NETRAL_JOB_KEEP_DAYS", 7)
 

@@ -221,6 +221,8 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:campaign_status": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_links": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_qr": lambda w: {"code": home_campaign(w).code},
+    "pacts:kiosk_start": lambda w: {"code": home_campaign(w).code},
+    "pacts:kiosk_end": lambda w: {"code": home_campaign(w).code},
     "pacts:paper_pact": lambda w: {"code": home_campaign(w).code},
     "pacts:attendance": lambda w: {"code": home_campaign(w).code},
     "pacts:attendance_import": lambda w: {"code": home_campaign(w).code},
@@ -289,6 +291,8 @@ COORDINATOR_ACTIONS = {"pacts:link_revoke"}
 COORDINATOR_PAGES = {
     "pacts:campaign_detail",
     "pacts:campaign_qr",
+    "pacts:kiosk_start",
+    "pacts:kiosk_end",
     "pacts:paper_pact",
     "pacts:attendance",
     "pacts:attendance_import",

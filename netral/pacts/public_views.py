@@ -1,7 +1,10 @@
 """Pages for people without an account: signing through a personal link, and verification."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,23 +29,26 @@ from netral.base import merkle
 from netral.base.audit import client_ip
 from netral.base.storage import file_response
 from netral.base.throttle import Throttle, device_id
-from netral.pacts import documents, meetings, selectors, services, transparency
+from netral.pacts import documents, kiosk, meetings, selectors, services, transparency
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
 from netral.pacts.seal import verify_seal
 
 
 def _sign_submitted(
-    request: HttpRequest, signer: services.Signer, channel: str
+    request: HttpRequest,
+    signer: services.Signer,
+    channel: str,
+    recorded: Callable[[Signature], None] | None = None,
 ) -> HttpResponse | None:
     """Record a submitted pact, then show the page again by a GET (a reload never submits
     twice). None when nothing was recorded: the page then shows the form's errors, or why the
-    campaign takes no signature of this employee."""
+    campaign takes no signature of this employee. `recorded` is called with a new signature."""
     form = SignForm(request.POST, registered_name=signer.employee_name)
     if not form.is_valid():
         return None
     try:
-        services.signature_record(
+        signature, created = services.signature_record(
             # The employee's own act: never recorded as by an officer signed in on the device.
             actor=Actor.visitor(request),
             signer=signer,
@@ -52,6 +58,8 @@ def _sign_submitted(
         )
     except services.CampaignStateError:
         return None
+    if created and recorded is not None:
+        recorded(signature)
     return HttpResponseRedirect(request.path)
 
 
@@ -63,8 +71,10 @@ def _signing_page(
     pdf_url: str,
     check_in: Attendance | Campaign | None = None,
     finish_url: str = "",
+    kiosk_code: str = "",
 ) -> HttpResponse:
-    """The pact and its form, or after signing the thank-you page: the same for every way in."""
+    """The pact and its form, or after signing the thank-you page: the same for every way in.
+    On a kiosk the thank-you page offers no PDF and no link to the signer's record."""
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
     # The online room of the employee's own OPD, for the hybrid ceremony.
     meeting = meetings.meeting_for_employee(campaign, employee)
@@ -74,10 +84,11 @@ def _signing_page(
             "pacts/signed.html",
             {
                 "signature": signature,
-                "pdf_url": pdf_url,
+                "pdf_url": "" if kiosk_code else pdf_url,
                 "check_in": check_in,
                 "finish_url": finish_url,
                 "meeting": meeting,
+                **_kiosk_context(kiosk_code),
             },
         )
     if not campaign.accepts_signatures() or not services.employee_in_scope(campaign, employee):
@@ -92,12 +103,24 @@ def _signing_page(
             "form": SignForm(request.POST or None, registered_name=employee.name),
             "check_in": check_in,
             "meeting": meeting,
+            **_kiosk_context(kiosk_code),
         },
     )
 
 
+def _kiosk_elsewhere(request: HttpRequest) -> HttpResponse | None:
+    """On a kiosk, a personal link leads to the kiosk's start page: a link opened there would
+    stay in the tablet's history for the next signer."""
+    device = kiosk.kiosk_of(request)
+    if device is None:
+        return None
+    return redirect("pacts:ceremony", code=device.campaign_code)
+
+
 @never_cache
 def sign_view(request: HttpRequest, token: str) -> HttpResponse:
+    if (elsewhere := _kiosk_elsewhere(request)) is not None:
+        return elsewhere
     if request.method == "POST":
         # The busiest request of a surge: the signer is read without building model instances.
         signer = services.link_signer_find(token)
@@ -134,6 +157,42 @@ def _open_campaign_or_404(code: str) -> Campaign:
     return campaign
 
 
+def _kiosk_aware(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A ceremony page on a kiosk: a kiosk of another campaign is sent to its own start page;
+    the signer's session ends once it has been idle too long (checked here, on every request)
+    and is marked as used on the way out."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, code: str) -> Any:
+        device = kiosk.kiosk_of(request)
+        if device is None:
+            return view(request, code)
+        if device.campaign_code != code:
+            return redirect("pacts:ceremony", code=device.campaign_code)
+        kiosk.signer_session_expire(request)
+        response = view(request, code)
+        kiosk.signer_session_touch(request)
+        return response
+
+    return wrapped
+
+
+def _kiosk_code(request: HttpRequest) -> str:
+    """The campaign code of this device's kiosk, or "" on an ordinary device."""
+    device = kiosk.kiosk_of(request)
+    return device.campaign_code if device else ""
+
+
+def _kiosk_context(kiosk_code: str) -> dict[str, object]:
+    """What the page's idle timer needs (base_public.html)."""
+    return {"kiosk": kiosk_code, "kiosk_idle_seconds": kiosk.idle_seconds()}
+
+
+def _throttle_device(request: HttpRequest) -> str | None:
+    # Every signer at a kiosk shares its cookie: one person's typos must not lock the next.
+    return None if _kiosk_code(request) else device_id(request)
+
+
 def ceremony_throttle() -> Throttle:
     """Wrong NIPs and codes at the ceremony, per phone (a cookie), per person asked for and per
     address; the address has room for a hall behind NAT, and nothing is counted per campaign."""
@@ -146,15 +205,20 @@ def ceremony_throttle() -> Throttle:
 
 
 @never_cache
+@_kiosk_aware
 def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
     """The page behind the ceremony QR code: the employee gives the NIP and gets a code on the
     channel the roster and the agency's settings give (WhatsApp, SMS or e-mail, sent by the
     worker), or, with none, uses the printed code from the unit's coordinator."""
     campaign = _open_campaign_or_404(code)
+    kiosk_code = _kiosk_code(request)
+    if kiosk_code:
+        # A kiosk's start page begins a new signer: whatever the previous one left is gone.
+        request.session.flush()
     form = CeremonyIdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         throttle = ceremony_throttle()
-        keys = {"device": device_id(request), "address": client_ip(request)}
+        keys = {"device": _throttle_device(request), "address": client_ip(request)}
         if not throttle.attempt(**keys):
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
         else:
@@ -192,7 +256,14 @@ def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "pacts/ceremony.html",
-        {"campaign": campaign, "form": form, "finished": request.GET.get("selesai") == "1"},
+        {
+            "campaign": campaign,
+            "form": form,
+            "finished": request.GET.get("selesai") == "1",
+            **_kiosk_context(kiosk_code),
+            # Nothing to clear on an untouched start page: its idle timer only rearms.
+            "kiosk_start_page": not form.errors,
+        },
     )
 
 
@@ -206,6 +277,7 @@ def _pending_employee(request: HttpRequest, campaign: Campaign, key: str) -> Emp
 
 
 @never_cache
+@_kiosk_aware
 def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _open_campaign_or_404(code)
     employee = _pending_employee(request, campaign, SESSION_CEREMONY_PENDING)
@@ -221,7 +293,7 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         throttle = ceremony_throttle()
         keys = {
-            "device": device_id(request),
+            "device": _throttle_device(request),
             "person": f"{campaign.code}|{employee.code}",
             "address": client_ip(request),
         }
@@ -241,7 +313,12 @@ def ceremony_code_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "pacts/ceremony_code.html",
-        {"campaign": campaign, "form": form, "channel": channel},
+        {
+            "campaign": campaign,
+            "form": form,
+            "channel": channel,
+            **_kiosk_context(_kiosk_code(request)),
+        },
     )
 
 
@@ -272,14 +349,27 @@ def ceremony_resend_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
+@_kiosk_aware
 def ceremony_sign_view(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _open_campaign_or_404(code)
     employee = _pending_employee(request, campaign, SESSION_CEREMONY_SIGNER)
     if employee is None:
         return redirect("pacts:ceremony", code=code)
+    kiosk_code = _kiosk_code(request)
     if request.method == "POST":
         signer = services.Signer.of(campaign, employee)
-        if (done := _sign_submitted(request, signer, Signature.Channel.CEREMONY)) is not None:
+        done = _sign_submitted(
+            request,
+            signer,
+            Signature.Channel.CEREMONY,
+            # The kiosk hands out no PDF: the signer gets it through their own channel.
+            recorded=(
+                (lambda signature: services.pact_copy_send(employee=employee, signature=signature))
+                if kiosk_code
+                else None
+            ),
+        )
+        if done is not None:
             # The phone may be a colleague's or the venue's: what is left of this signer's
             # session (the thank-you page, the PDF, the check-in) lasts minutes, not half an hour.
             request.session.set_expiry(CEREMONY_AFTER_SIGNING_SECONDS)
@@ -292,10 +382,12 @@ def ceremony_sign_view(request: HttpRequest, code: str) -> HttpResponse:
         finish_url=reverse("pacts:ceremony_finish", kwargs={"code": code}),
         check_in=Attendance.objects.filter(campaign=campaign, employee=employee).first()
         or campaign,
+        kiosk_code=kiosk_code,
     )
 
 
 @require_POST
+@_kiosk_aware
 def ceremony_finish_view(request: HttpRequest, code: str) -> HttpResponse:
     """The signer is done: nothing of theirs stays reachable on this phone."""
     request.session.flush()
@@ -303,6 +395,7 @@ def ceremony_finish_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@_kiosk_aware
 def ceremony_check_in_view(request: HttpRequest, code: str) -> HttpResponse:
     """An employee who passed the code check marks their own presence."""
     campaign = _open_campaign_or_404(code)
@@ -328,6 +421,8 @@ def ceremony_check_in_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @never_cache
 def ceremony_pdf_view(request: HttpRequest, code: str) -> FileResponse:
+    if kiosk.kiosk_of(request) is not None:
+        raise Http404  # a kiosk hands out no pact: the next signer could open it
     campaign = _open_campaign_or_404(code)
     employee = _pending_employee(request, campaign, SESSION_CEREMONY_SIGNER)
     signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
@@ -348,6 +443,8 @@ def _pdf_response(request: HttpRequest, signature: Signature) -> FileResponse:
 
 @never_cache
 def sign_pdf_view(request: HttpRequest, token: str) -> FileResponse:
+    if kiosk.kiosk_of(request) is not None:
+        raise Http404
     link = services.signing_link_find(token)
     signature = (
         Signature.objects.filter(campaign=link.campaign, employee=link.employee)

@@ -348,6 +348,34 @@ def campaign_close(*, actor: Actor, campaign: Campaign) -> Campaign:
     return locked
 
 
+def kiosk_start(*, actor: Actor, campaign: Campaign, kiosk_id: str) -> None:
+    """An officer turns a device into a kiosk of an open campaign (the cookie is the view's)."""
+    if campaign.status != Campaign.Status.OPEN:
+        raise CampaignStateError("a kiosk serves an open campaign")
+    audit_log(
+        actor=actor,
+        action="pacts.kiosk.started",
+        target=campaign,
+        agency=campaign.agency,
+        data={"kiosk": kiosk_id},
+    )
+
+
+def kiosk_end(*, actor: Actor, campaign: Campaign, kiosk_id: str) -> None:
+    audit_log(
+        actor=actor,
+        action="pacts.kiosk.ended",
+        target=campaign,
+        agency=campaign.agency,
+        data={"kiosk": kiosk_id},
+    )
+
+
+def pact_copy_send(*, employee: Employee, signature: Signature) -> None:
+    """Send the signer a way to their sealed pact through their own channel, for a signature
+    made where the PDF is not handed out (a kiosk). The messaging layer plugs in here."""
+
+
 def signing_link_find(token: str) -> SigningLink | None:
     """The link of a token, with `campaign`, `employee` and `employee.unit` loaded."""
     if not token or len(token) > 64:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("kampanye/<str:code>/tautan.xlsx", views.campaign_links_view, name="campaign_links"),
     path("kampanye/<str:code>/slip.pdf", views.campaign_slips_view, name="campaign_slips"),
     path("kampanye/<str:code>/qr/", views.campaign_qr_view, name="campaign_qr"),
+    path("kampanye/<str:code>/kios/", views.kiosk_start_view, name="kiosk_start"),
+    path("kampanye/<str:code>/kios/akhiri/", views.kiosk_end_view, name="kiosk_end"),
     path("kampanye/<str:code>/kertas/", views.paper_pact_view, name="paper_pact"),
     path("kampanye/<str:code>/kehadiran/", views.attendance_view, name="attendance"),
     path(

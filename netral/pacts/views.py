@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +30,7 @@ from netral.base.storage import scratch_delete, scratch_read, scratch_save
 from netral.pacts import (
     archives,
     code_slips,
+    kiosk,
     meetings,
     participants,
     selectors,
@@ -169,6 +171,7 @@ def campaign_detail_view(request: HttpRequest, code: str, viewer: Membership) ->
             ),
             "meeting_rows": meetings.meeting_rows(viewer=viewer, campaign=campaign),
             "Status": Campaign.Status,
+            "is_kiosk": _is_kiosk_of(request, campaign),
         },
     )
 
@@ -223,6 +226,53 @@ def meeting_edit_view(
         "pacts/meeting_form.html",
         {"campaign": campaign, "unit": unit, "meeting": meeting, "form": form},
     )
+
+
+def _is_kiosk_of(request: HttpRequest, campaign: Campaign) -> bool:
+    device = kiosk.kiosk_of(request)
+    return device is not None and device.campaign_code == campaign.code
+
+
+@officer_view(can_run_campaigns)
+def kiosk_start_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """Turn this device (a venue tablet) into a signing kiosk of the campaign, after a
+    confirmation: the officer is signed out on it, and only the ceremony pages remain."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    if campaign.status != Campaign.Status.OPEN:
+        messages.error(request, _("A kiosk can be set up while the campaign is open."))
+        return redirect("pacts:campaign_detail", code=code)
+    if request.method == "POST":
+        kiosk_id = kiosk.kiosk_id_new()
+        services.kiosk_start(
+            actor=Actor.from_request(request), campaign=campaign, kiosk_id=kiosk_id
+        )
+        # A kiosk must not keep an officer signed in for the next person who walks up.
+        logout(request)
+        response = redirect("pacts:ceremony", code=campaign.code)
+        kiosk.kiosk_cookie_set(response, campaign=campaign, kiosk_id=kiosk_id)
+        return response
+    return render(
+        request,
+        "pacts/kiosk_start.html",
+        {"campaign": campaign, "idle_seconds": kiosk.idle_seconds()},
+    )
+
+
+@officer_view(can_run_campaigns)
+def kiosk_end_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """End kiosk mode on this device; the officer has signed in on it to do so."""
+    campaign = selectors.campaign_get(viewer=viewer, code=code)
+    device = kiosk.kiosk_of(request)
+    is_kiosk = device is not None and device.campaign_code == campaign.code
+    if request.method == "POST" and device is not None and is_kiosk:
+        services.kiosk_end(
+            actor=Actor.from_request(request), campaign=campaign, kiosk_id=device.kiosk_id
+        )
+        messages.success(request, _("Kiosk mode is off on this device."))
+        response = redirect("pacts:campaign_detail", code=code)
+        kiosk.kiosk_cookie_delete(response)
+        return response
+    return render(request, "pacts/kiosk_end.html", {"campaign": campaign, "is_kiosk": is_kiosk})
 
 
 @require_POST
