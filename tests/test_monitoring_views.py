@@ -9,8 +9,10 @@ from django.urls import reverse
 from netral.accounts.models import Membership
 from netral.agencies.models import Agency
 from netral.base.models import AuditEntry
+from netral.pacts import services
 from netral.pacts.models import Campaign, Signature
-from tests.factories import agency_make, officer_make
+from tests.conftest import open_campaign
+from tests.factories import SYSTEM, agency_make, employee_make, officer_make, unit_make
 from tests.test_monitoring_counts import Counted, _sign
 
 pytest_plugins = ["tests.test_monitoring_counts"]
@@ -162,3 +164,34 @@ def test_the_home_page_leads_to_the_open_campaign_and_the_report_form(
     client.force_login(world.supervisor)
     page = client.get(reverse("monitoring:home")).content.decode()
     assert _url("monitoring:dashboard", counted) not in page
+
+
+def test_the_ceremony_screen_lists_only_the_campaigns_units_worst_first(
+    client: Client, counted: Counted
+) -> None:
+    world = counted.pacts.world
+    transport = unit_make(world.agency, "Dinas Perhubungan")
+    employee_make(transport, "Agus Salim")
+    employee_make(transport, "Dewi Lestari")
+    unit_make(world.agency, "Dinas Sosial")  # in scope by the campaign's choice, nobody in it
+    campaign = open_campaign(
+        world,
+        counted.pacts.election,
+        title="Ikrar dua dinas",
+        units=[world.unit_a, transport],
+    )
+    services.signature_create(
+        actor=SYSTEM,
+        campaign=campaign,
+        employee=world.employee_a,
+        channel=Signature.Channel.LINK,
+        typed_name=world.employee_a.name,
+    )
+    client.force_login(world.admin)
+    data = json.loads(client.get(reverse("monitoring:screen_data", args=[campaign.code])).content)
+    assert [unit["name"] for unit in data["units"]] == [transport.name, world.unit_a.name]
+    assert data["eligible"] == sum(unit["eligible"] for unit in data["units"])
+    page = client.get(reverse("monitoring:screen", args=[campaign.code])).content.decode()
+    assert world.unit_b.name not in page
+    assert "Dinas Sosial" not in page
+    assert 'viewBox="0 0' in page  # the QR code scales to the screen

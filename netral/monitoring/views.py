@@ -28,6 +28,8 @@ from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Attendance, Campaign
 
 SCREEN_POLL_SECONDS = 5
+# How long the hall screen shows one page of units before the next, when they do not all fit.
+SCREEN_PAGE_SECONDS = 8
 
 
 def can_watch(viewer: Membership) -> bool:
@@ -130,7 +132,13 @@ def unit_view(request: HttpRequest, code: str, unit_code: str, viewer: Membershi
 
 
 def _screen_numbers(viewer: Membership, campaign: Campaign) -> dict[str, object]:
+    """The hall's numbers: the units with someone to sign in this campaign (none outside its
+    scope), lowest completion first, so the room sees who is behind."""
     board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign, timeline=False)
+    rows = sorted(
+        (row for row in board.units if row.completion.eligible),
+        key=lambda row: (row.completion.percent, -row.completion.unsigned, row.unit.name),
+    )
     return {
         "signed": board.total.signed,
         "eligible": board.total.eligible,
@@ -142,7 +150,7 @@ def _screen_numbers(viewer: Membership, campaign: Campaign) -> dict[str, object]
                 "eligible": row.completion.eligible,
                 "percent": round(row.completion.percent, 1),
             }
-            for row in board.units
+            for row in rows
         ],
         "at": timezone.localtime().strftime("%H:%M:%S"),
     }
@@ -159,9 +167,11 @@ def screen_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResp
         {
             "campaign": campaign,
             "url": url,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=8),
+            # No fixed size: the page scales it to the screen.
+            "qr_svg": segno.make(url, error="m").svg_inline(omitsize=True),
             "numbers": _screen_numbers(viewer, campaign),
             "poll_seconds": SCREEN_POLL_SECONDS,
+            "page_seconds": SCREEN_PAGE_SECONDS,
         },
     )
 

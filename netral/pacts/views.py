@@ -339,7 +339,8 @@ def campaign_qr_view(request: HttpRequest, code: str, viewer: Membership) -> Htt
         {
             "campaign": campaign,
             "url": url,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=10),
+            # No fixed size: the page scales it to the screen.
+            "qr_svg": segno.make(url, error="m").svg_inline(omitsize=True),
         },
     )
 

@@ -1,28 +1,56 @@
 // The ceremony screen: fetches the running count every few seconds and redraws it in place.
+// The units come worst first; when they do not all fit the screen they are shown a page at a
+// time, turning every few seconds, so the page never scrolls.
 (function () {
   var screen = document.getElementById("live-screen");
   if (!screen) return;
   var seconds = Number(screen.dataset.seconds) || 5;
+  var pageSeconds = Number(screen.dataset.pageSeconds) || 8;
+  var list = document.getElementById("screen-bars");
+  var pageLabel = document.getElementById("screen-page");
+  var units = JSON.parse(document.getElementById("screen-units").textContent);
+  var page = 0, pages = 1;
+
   function text(id, value) { document.getElementById(id).textContent = value; }
-  function bars(units) {
-    var list = document.getElementById("screen-bars");
-    list.replaceChildren();
-    units.forEach(function (unit) {
-      var item = document.createElement("li");
-      var label = document.createElement("span");
-      label.className = "screen-bar-label";
-      label.textContent = unit.name;
-      var track = document.createElement("span");
-      track.className = "screen-bar";
-      var fill = document.createElement("span");
-      fill.style.width = unit.percent + "%";
-      track.appendChild(fill);
-      var figure = document.createElement("span");
-      figure.className = "screen-bar-figure";
-      figure.textContent = unit.signed + "/" + unit.eligible;
-      item.append(label, track, figure);
-      list.appendChild(item);
-    });
+  function row(unit) {
+    var item = document.createElement("li");
+    var label = document.createElement("span");
+    label.className = "hall-unit-name";
+    label.textContent = unit.name;
+    var track = document.createElement("span");
+    track.className = "screen-bar";
+    var fill = document.createElement("span");
+    fill.style.width = unit.percent + "%";
+    track.appendChild(fill);
+    var figure = document.createElement("span");
+    figure.className = "hall-unit-figure";
+    figure.textContent = unit.signed + "/" + unit.eligible;
+    item.append(label, track, figure);
+    return item;
+  }
+  function draw() {
+    // Every row first, to count how many fit; then only the current page's rows.
+    var rows = units.map(row);
+    list.replaceChildren.apply(list, rows);
+    var bottom = list.getBoundingClientRect().top + list.clientHeight + 0.5;
+    var fit = rows.filter(function (item) { return item.getBoundingClientRect().bottom <= bottom; }).length;
+    if (fit >= rows.length) {
+      pages = 1;
+      pageLabel.textContent = "";
+      return;
+    }
+    fit = Math.max(fit, 1);
+    pages = Math.ceil(rows.length / fit);
+    page = page % pages;
+    list.replaceChildren.apply(list, rows.slice(page * fit, (page + 1) * fit));
+    pageLabel.textContent = "(" + (page + 1) + "/" + pages + ")";
+  }
+  function turn() {
+    if (pages > 1) {
+      page += 1;
+      draw();
+    }
+    setTimeout(turn, pageSeconds * 1000);
   }
   function poll() {
     fetch(screen.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
@@ -32,10 +60,14 @@
         text("screen-eligible", numbers.eligible);
         text("screen-percent", numbers.percent);
         text("screen-time", numbers.at);
-        bars(numbers.units);
+        units = numbers.units;
+        draw();
       })
       .catch(function () {})
       .finally(function () { setTimeout(poll, seconds * 1000); });
   }
+  window.addEventListener("resize", draw);
+  draw();
+  setTimeout(turn, pageSeconds * 1000);
   setTimeout(poll, seconds * 1000);
 })();
