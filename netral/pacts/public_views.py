@@ -39,7 +39,7 @@ def _sign_submitted(
     request: HttpRequest,
     signer: services.Signer,
     channel: str,
-    recorded: Callable[[Signature], None] | None = None,
+    recorded: Callable[[Signature], object] | None = None,
 ) -> HttpResponse | None:
     """Record a submitted pact, then show the page again by a GET (a reload never submits
     twice). None when nothing was recorded: the page then shows the form's errors, or why the

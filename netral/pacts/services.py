@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q, QuerySet
 from django.db.models.expressions import Col
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -371,9 +372,34 @@ def kiosk_end(*, actor: Actor, campaign: Campaign, kiosk_id: str) -> None:
     )
 
 
-def pact_copy_send(*, employee: Employee, signature: Signature) -> None:
-    """Send the signer a way to their sealed pact through their own channel, for a signature
-    made where the PDF is not handed out (a kiosk). The messaging layer plugs in here."""
+def pact_copy_send(*, employee: Employee, signature: Signature) -> Message | None:
+    """Send the signer the way to their sealed pact through their own channel, for a signature
+    made where the PDF is not handed out (a kiosk): their personal link, which after signing
+    shows the pact to download, and the public verification page. None when the roster has no
+    address for them (the coordinator can still give them the link)."""
+    routes = employee_message_routes(employee)
+    link = SigningLink.objects.filter(campaign=signature.campaign_id, employee=employee).first()
+    if not routes or link is None:
+        return None
+    campaign = link.campaign
+    base = settings.NETRAL_PUBLIC_URL
+    personal = base + reverse(
+        "pacts:sign", kwargs={"token": signing_token(campaign, employee.code, link.generation)}
+    )
+    verify = base + reverse("pacts:verify", kwargs={"code": signature.code})
+    with translation.override(settings.LANGUAGE_CODE):
+        return message_queue(
+            routes=routes,
+            purpose="pacts.pact_copy",
+            agency=campaign.agency,
+            subject=_("Your signed pact: %(title)s") % {"title": campaign.title},
+            text=_(
+                "Thank you for signing the %(title)s pact. Download your signed pact from your "
+                "personal link: %(link)s . Anyone can check it at %(verify)s . Keep the link "
+                "to yourself."
+            )
+            % {"title": campaign.title, "link": personal, "verify": verify},
+        )
 
 
 def signing_link_find(token: str) -> SigningLink | None:
