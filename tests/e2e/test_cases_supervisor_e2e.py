@@ -12,6 +12,7 @@ from tests.conftest import Pacts
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_monitoring_e2e import log_in
 from tests.factories import SYSTEM
+from tests.files import pdf_bytes
 
 LAPTOP = {"width": 1280, "height": 800}
 
@@ -60,7 +61,7 @@ def test_a_supervisor_takes_a_case_to_a_sanction_and_the_statistics_show_it(
     form.locator("#id_finished_on").fill(today)
     form.locator("#id_findings").fill("Terbukti membagikan unggahan kampanye.")
     form.locator("#id_report").set_input_files(
-        {"name": "bap.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% BAP\n"}
+        {"name": "bap.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("BAP")}
     )
     form.locator("button").click()
     expect(supervisor.locator("#id_member_0_name")).to_have_value("Drs. Hadi Purnomo")
