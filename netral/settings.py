@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "netral.base.throttle.DeviceCookieMiddleware",
     "netral.base.middleware.NoStoreMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body of a POST.
+    "netral.base.middleware.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "netral.accounts.middleware.TwoFactorMiddleware",

@@ -19,8 +19,9 @@ from netral.agencies.forms import (
     MessageSettingsForm,
     NewMembershipForm,
 )
-from netral.agencies.letterhead import LogoError, logo_size_check
+from netral.agencies.letterhead import LOGO_MAX_BYTES, LogoError, logo_size_check
 from netral.base.messaging import channel_enabled
+from netral.base.middleware import body_limit
 from netral.base.models import Message
 from netral.base.storage import read_bytes
 
@@ -113,6 +114,7 @@ def audit_object_view(
     return render(request, "agencies/audit_list.html", {"page": page, "target": target})
 
 
+@body_limit(lambda: LOGO_MAX_BYTES)
 @officer_view(is_admin)
 def letterhead_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     """The letterhead (kop surat) and seat printed on the agency's pacts."""

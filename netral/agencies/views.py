@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from netral.agencies.forms import (
 from netral.agencies.models import RosterImport
 from netral.agencies.roster_template import roster_template_xlsx
 from netral.base.audit import audit_log
+from netral.base.middleware import body_limit
 
 
 @officer_view(can_view_roster)
@@ -99,6 +101,7 @@ def employee_edit_view(request: HttpRequest, code: str, viewer: Membership) -> H
     return render(request, "agencies/employee_form.html", {"form": form, "employee": employee})
 
 
+@body_limit(lambda: settings.NETRAL_ROSTER_MAX_BYTES)
 @officer_view(is_admin)
 def roster_import_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None)

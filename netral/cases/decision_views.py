@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.base import charts
 from netral.base.audit import audit_log
+from netral.base.middleware import body_limit
 from netral.base.sheets import csv_row, xlsx_row
 from netral.cases import decisions, selectors, statistics
 from netral.cases.decision_forms import DecisionForm, ExaminationForm, SanctionForm
@@ -43,6 +45,7 @@ def _case_for(viewer: Membership, code: str) -> Case:
     return case
 
 
+@body_limit(lambda: settings.NETRAL_EVIDENCE_MAX_BYTES)
 @officer_view()
 def examination_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """The examining team's record: edited by the assigned supervisors and the decision maker,

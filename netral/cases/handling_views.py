@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from netral.accounts.access import can_handle_cases, can_manage_cases, is_admin,
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.base.audit import audit_log
+from netral.base.middleware import body_limit
 from netral.base.models import Election
 from netral.cases import handling, selectors, services
 from netral.cases.evidence import (
@@ -313,6 +315,7 @@ def case_duplicate_view(
     return render(request, "cases/case_duplicate.html", {"case": case, "duplicate": duplicate})
 
 
+@body_limit(lambda: settings.NETRAL_EVIDENCE_MAX_BYTES)
 @require_POST
 @officer_view()
 def case_evidence_add_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
@@ -407,11 +410,13 @@ def _open_case(
     return render(request, template, {"form": form})
 
 
+@body_limit(lambda: settings.NETRAL_EVIDENCE_MAX_BYTES)
 @officer_view(can_manage_cases)
 def finding_create_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     return _open_case(request, viewer, CaseOpenForm, "cases/case_finding_form.html")
 
 
+@body_limit(lambda: settings.NETRAL_EVIDENCE_MAX_BYTES)
 @officer_view(can_manage_cases)
 def referral_create_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     return _open_case(request, viewer, ReferralForm, "cases/case_referral_form.html")

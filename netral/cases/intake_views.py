@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from netral.agencies.models import Agency
 from netral.base.audit import client_ip
+from netral.base.middleware import body_limit
 from netral.base.throttle import Throttle, device_id
 from netral.cases import intake, services
 from netral.cases.evidence import EvidenceError
@@ -92,6 +93,7 @@ def _agency_or_404(agency_code: str) -> Agency:
     return agency
 
 
+@body_limit(lambda: settings.NETRAL_EVIDENCE_MAX_FILES * settings.NETRAL_EVIDENCE_MAX_BYTES)
 @never_cache
 def report_view(request: HttpRequest, agency_code: str) -> HttpResponse:
     agency = _agency_or_404(agency_code)
@@ -211,6 +213,7 @@ def _followed_case(request: HttpRequest) -> Case | None:
     )
 
 
+@body_limit(lambda: settings.NETRAL_EVIDENCE_MAX_FILES * settings.NETRAL_EVIDENCE_MAX_BYTES)
 @never_cache
 def follow_case_view(request: HttpRequest) -> HttpResponse:
     case = _followed_case(request)

@@ -27,6 +27,7 @@ from netral.agencies.identifiers import mask_nip
 from netral.agencies.models import Employee
 from netral.base import merkle
 from netral.base.audit import client_ip
+from netral.base.middleware import body_limit
 from netral.base.storage import file_response
 from netral.base.throttle import Throttle, device_id
 from netral.pacts import documents, kiosk, meetings, selectors, services, transparency
@@ -492,6 +493,7 @@ def _pdf_checks(signature: Signature, pdf: bytes) -> list[Check]:
     ]
 
 
+@body_limit(lambda: MAX_CHECKED_PDF_BYTES)
 def verify_view(request: HttpRequest, code: str) -> HttpResponse:
     signature = selectors.signature_public_get(code)
     checks: list[Check] = []

@@ -25,6 +25,7 @@ from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Unit
 from netral.base.audit import audit_log
+from netral.base.middleware import body_limit
 from netral.base.sheets import xlsx_row
 from netral.base.storage import scratch_delete, scratch_read, scratch_save
 from netral.pacts import (
@@ -345,6 +346,7 @@ def campaign_qr_view(request: HttpRequest, code: str, viewer: Membership) -> Htt
     )
 
 
+@body_limit(lambda: settings.NETRAL_PAPER_MAX_BYTES)
 @officer_view(can_run_campaigns)
 def paper_pact_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """A coordinator records a pact signed on paper by uploading its scan."""
@@ -475,6 +477,7 @@ def _import_forget(request: HttpRequest) -> None:
         scratch_delete(pending.get("name", ""))
 
 
+@body_limit(lambda: settings.NETRAL_MEETING_IMPORT_MAX_BYTES)
 @officer_view(can_run_campaigns)
 def attendance_import_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """Online attendance from the meeting's participant export: upload, preview, confirm."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from netral.accounts.actors import Actor
 from netral.accounts.job_views import job_for_user
 from netral.accounts.models import Membership
 from netral.base.findings import FindingRefused, case_desk
+from netral.base.middleware import body_limit
 from netral.base.models import Job
 from netral.pacts.selectors import election_list
 from netral.screening import batch, post_cases
@@ -34,6 +36,7 @@ from netral.screening.models import Category, ScreenedPost, ScreeningBatch
 POSTS_PER_PAGE = 50
 
 
+@body_limit(lambda: settings.NETRAL_SCREENING_MAX_BYTES)
 @officer_view(can_handle_cases)
 def batch_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     form = BatchUploadForm(
