@@ -166,6 +166,10 @@ STORAGES = storages_from_env(PRIVATE_ROOT)
 NETRAL_VENUE_FAILURES = env_int("NETRAL_VENUE_FAILURES", 500)
 # A signer's session on a venue kiosk ends after this many seconds without a request.
 NETRAL_KIOSK_IDLE_SECONDS = env_int("NETRAL_KIOSK_IDLE_SECONDS", 60)
+# Requests one address may make per minute to the public pages that compute something (proofs,
+# tree heads) and PDF checks on the verification page; generous for the same reason.
+NETRAL_PUBLIC_REQUESTS_PER_MINUTE = env_int("NETRAL_PUBLIC_REQUESTS_PER_MINUTE", 600)
+NETRAL_PUBLIC_PDF_CHECKS_PER_MINUTE = env_int("NETRAL_PUBLIC_PDF_CHECKS_PER_MINUTE", 60)
 # Days a background job's record and result file are kept (`netral purge` removes them).
 NETRAL_JOB_KEEP_DAYS = env_int("NETRAL_JOB_KEEP_DAYS", 7)
 

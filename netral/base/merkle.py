@@ -6,9 +6,13 @@ RFC 6962 and RFC 9162 lay them out, so any CT verifier can check them.
 """
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+# A perfect subtree as (level, index): the root of leaves [index << level, (index + 1) << level).
+# It never changes once its last leaf is in, so a log can store it when it is complete.
+Node = tuple[int, int]
 
 
 def leaf_hash(data: bytes) -> bytes:
@@ -149,16 +153,19 @@ class CompactTree:
         self.size: int = size
         self.edge: list[bytes] = list(edge)
 
-    def append(self, leaf: bytes) -> None:
-        """Add a leaf hash."""
-        node = leaf
+    def append(self, leaf: bytes) -> list[tuple[Node, bytes]]:
+        """Add a leaf hash; return the perfect subtrees it completes, the leaf itself first."""
+        node, index, level = leaf, self.size, 0
+        completed = [((0, index), leaf)]
         # Each trailing 1-bit of the size is a full subtree as tall as `node`: merge them.
         size = self.size
         while size % 2 == 1:
             node = node_hash(self.edge.pop(), node)
-            size >>= 1
+            size, level = size >> 1, level + 1
+            completed.append(((level, index >> level), node))
         self.edge.append(node)
         self.size += 1
+        return completed
 
     def root(self) -> bytes:
         if not self.edge:
@@ -167,6 +174,82 @@ class CompactTree:
         for left in reversed(self.edge[:-1]):
             node = node_hash(left, node)
         return node
+
+
+def inclusion_proof_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges [start, end) whose roots make PATH(index) in a tree of `size` leaves,
+    deepest first: `inclusion_proof` without the leaves."""
+    if not 0 <= index < size:
+        raise IndexError(f"No leaf {index} in a tree of {size} leaves.")
+    ranges = []
+    start, end = 0, size
+    while end - start > 1:
+        middle = start + _split(end - start)
+        if index < middle:
+            ranges.append((middle, end))
+            end = middle
+        else:
+            ranges.append((start, middle))
+            start = middle
+    ranges.reverse()
+    return ranges
+
+
+def consistency_proof_ranges(old_size: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose roots make PROOF(old_size) in a tree of `size` leaves, deepest
+    first: `consistency_proof` without the leaves."""
+    if not 0 <= old_size <= size:
+        raise ValueError(f"A tree of {size} leaves did not grow from {old_size} leaves.")
+    if old_size in (0, size):
+        return []
+    ranges = []
+    start, end = 0, size
+    while old_size < end:
+        middle = start + _split(end - start)
+        if old_size <= middle:
+            ranges.append((middle, end))
+            end = middle
+        else:
+            ranges.append((start, middle))
+            start = middle
+    if start > 0:
+        ranges.append((start, end))
+    ranges.reverse()
+    return ranges
+
+
+def range_nodes(start: int, end: int) -> list[Node]:
+    """The perfect subtrees, largest first, that a range of an RFC 6962 proof splits into.
+
+    Every range a proof names starts at a multiple of the largest power of two not above its
+    length, so it is one perfect subtree per 1-bit of its length; at most one range of a proof
+    (the one reaching the tree's right edge) has more than one."""
+    nodes = []
+    while start < end:
+        level = (end - start).bit_length() - 1
+        if start % (1 << level):
+            raise ValueError(f"[{start}, {end}) is not a range of an RFC 6962 proof.")
+        nodes.append((level, start >> level))
+        start += 1 << level
+    return nodes
+
+
+def proof_nodes(ranges: Iterable[tuple[int, int]]) -> set[Node]:
+    """Every stored node a proof of these ranges reads."""
+    return {node for start, end in ranges for node in range_nodes(start, end)}
+
+
+def proof_from_nodes(ranges: Iterable[tuple[int, int]], nodes: Mapping[Node, bytes]) -> list[bytes]:
+    """The proof of these ranges from stored perfect subtrees: each range's root is its
+    subtrees folded from the right, as MTH splits it."""
+    proof = []
+    for start, end in ranges:
+        parts = [nodes[node] for node in range_nodes(start, end)]
+        hash_ = parts.pop()
+        for left in reversed(parts):
+            hash_ = node_hash(left, hash_)
+        proof.append(hash_)
+    return proof
 
 
 def _split(size: int) -> int:

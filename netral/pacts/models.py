@@ -239,6 +239,31 @@ class LogHead(models.Model):
         return f"{self.campaign_id}@{self.size}"
 
 
+class LogNode(models.Model):
+    """A perfect subtree of a campaign's log: the root hash of the leaves
+    [position << level, (position + 1) << level), level 0 being the leaves themselves. The
+    sequencer writes each one in the transaction that completes it and never changes it, so a
+    proof reads O(log n) of these instead of recomputing every leaf."""
+
+    # The constraint below is the index: the campaign is its prefix.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    level = models.PositiveSmallIntegerField()
+    position = models.PositiveIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "level", "position"], name="one_log_node_per_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.level}/{self.position}"
+
+
 class TreeHead(models.Model):
     """Every signed tree head ever published, so consistency between any two can be shown.
     The Ed25519 signature covers "netral-sth/v1 <campaign code> <size> <root hex> <time ms>"."""

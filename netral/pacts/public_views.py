@@ -1,6 +1,7 @@
 """Pages for people without an account: signing through a personal link, and verification."""
 
 import hashlib
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -25,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 from netral.accounts.actors import Actor
 from netral.agencies.identifiers import mask_nip
 from netral.agencies.models import Employee
-from netral.base import merkle
 from netral.base.audit import client_ip
 from netral.base.middleware import body_limit
 from netral.base.storage import file_response
@@ -493,15 +493,54 @@ def _pdf_checks(signature: Signature, pdf: bytes) -> list[Check]:
     ]
 
 
+def _public_address(request: HttpRequest) -> str | None:
+    """The address a public request is counted under; an IPv6 client by its /64, which one
+    household or phone holds whole. The throttle stores only a keyed hash of it."""
+    address = client_ip(request)
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
+def _public_request_allowed(request: HttpRequest, *, purpose: str = "public.request") -> bool:
+    """Counts a request to a public page that computes something, per address; a hall behind
+    NAT shares an address, so the limits (settings) are generous."""
+    limit = (
+        settings.NETRAL_PUBLIC_PDF_CHECKS_PER_MINUTE
+        if purpose == "public.pdf_check"
+        else settings.NETRAL_PUBLIC_REQUESTS_PER_MINUTE
+    )
+    throttle = Throttle(purpose, limits={"address": limit}, window=60)
+    return throttle.attempt(address=_public_address(request))
+
+
+def _too_many_requests_message() -> str:
+    return _("Too many requests from your address. Wait a minute and try again.")
+
+
+def _too_many_requests_json() -> JsonResponse:
+    response = JsonResponse({"error": _too_many_requests_message()}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 @body_limit(lambda: MAX_CHECKED_PDF_BYTES)
 def verify_view(request: HttpRequest, code: str) -> HttpResponse:
     signature = selectors.signature_public_get(code)
     checks: list[Check] = []
+    status = 200
     form = PdfCheckForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
         if upload.size > MAX_CHECKED_PDF_BYTES:
             form.add_error("document", _("The file is larger than 5 MB."))
+        elif not _public_request_allowed(request, purpose="public.pdf_check"):
+            # Counted before the PDF is parsed: a refused check costs no seal validation.
+            form.add_error(None, _too_many_requests_message())
+            status = 429
         else:
             checks = _pdf_checks(signature, upload.read())
     head = TreeHead.objects.filter(campaign=signature.campaign).order_by("-size").first()
@@ -520,6 +559,7 @@ def verify_view(request: HttpRequest, code: str) -> HttpResponse:
             "checks": checks,
             "all_passed": bool(checks) and all(check.passed for check in checks),
         },
+        status=status,
     )
 
 
@@ -532,6 +572,8 @@ def _campaign_or_404(code: str) -> Campaign:
 
 @require_GET
 def tree_head_view(request: HttpRequest, code: str) -> JsonResponse:
+    if not _public_request_allowed(request):
+        return _too_many_requests_json()
     campaign = _campaign_or_404(code)
     head = TreeHead.objects.filter(campaign=campaign).order_by("-size").first()
     if head is None:
@@ -555,6 +597,8 @@ def _head_json(head: TreeHead) -> dict[str, object]:
 
 @require_GET
 def inclusion_proof_view(request: HttpRequest, code: str, signature_code: str) -> JsonResponse:
+    if not _public_request_allowed(request):
+        return _too_many_requests_json()
     campaign = _campaign_or_404(code)
     signature = Signature.objects.filter(campaign=campaign, code=signature_code).first()
     head = TreeHead.objects.filter(campaign=campaign).order_by("-size").first()
@@ -562,19 +606,23 @@ def inclusion_proof_view(request: HttpRequest, code: str, signature_code: str) -
         raise Http404
     if signature.log_index is None or head is None or head.size <= signature.log_index:
         return JsonResponse({"status": "queued", "message": _("Queued for the log.")}, status=202)
-    leaves = transparency.campaign_leaves(campaign, head.size)
+    leaf, proof = transparency.log_inclusion_proof(
+        campaign=campaign, index=signature.log_index, size=head.size
+    )
     return JsonResponse(
         {
             "leaf_index": signature.log_index,
-            "leaf_hash": leaves[signature.log_index].hex(),
+            "leaf_hash": leaf.hex(),
             "tree_head": _head_json(head),
-            "proof": [h.hex() for h in merkle.inclusion_proof(signature.log_index, leaves)],
+            "proof": [h.hex() for h in proof],
         }
     )
 
 
 @require_GET
 def consistency_proof_view(request: HttpRequest, code: str) -> JsonResponse:
+    if not _public_request_allowed(request):
+        return _too_many_requests_json()
     campaign = _campaign_or_404(code)
     try:
         first, second = int(request.GET["dari"]), int(request.GET["ke"])
@@ -585,12 +633,12 @@ def consistency_proof_view(request: HttpRequest, code: str) -> JsonResponse:
     }
     if first > second or first not in heads or second not in heads:
         return JsonResponse({"error": "no published tree heads of those sizes"}, status=404)
-    leaves = transparency.campaign_leaves(campaign, second)
+    proof = transparency.log_consistency_proof(campaign=campaign, old_size=first, size=second)
     return JsonResponse(
         {
             "first": _head_json(heads[first]),
             "second": _head_json(heads[second]),
-            "proof": [h.hex() for h in merkle.consistency_proof(first, leaves)],
+            "proof": [h.hex() for h in proof],
         }
     )
 

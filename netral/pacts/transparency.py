@@ -18,13 +18,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from netral.base import merkle
-from netral.pacts.models import Campaign, LogHead, Signature, TreeHead
+from netral.pacts.models import Campaign, LogHead, LogNode, Signature, TreeHead
 from netral.pacts.signals import log_sequenced
 
 SEQUENCE_BATCH = 5000
+NODE_WRITE_BATCH = 2000
 
 
 def canonical_record(signature: Signature, *, campaign_code: str, employee_code: str) -> bytes:
@@ -121,10 +123,14 @@ def log_sequence(*, campaign: Campaign) -> TreeHead | None:
         if not pending:
             return None
         tree = merkle.CompactTree(head.size, [bytes.fromhex(h) for h in head.edge])
+        nodes = []
         for signature in pending:
             signature.log_index = tree.size
-            tree.append(_leaf(signature, campaign.code, signature.employee.code))
+            completed = tree.append(_leaf(signature, campaign.code, signature.employee.code))
+            nodes.extend(_log_nodes(campaign, completed))
         Signature.objects.bulk_update(pending, ["log_index"], batch_size=1000)
+        # The perfect subtrees the batch completed, with the leaves: what proofs read.
+        LogNode.objects.bulk_create(nodes, batch_size=NODE_WRITE_BATCH)
         head.size, head.edge = tree.size, [h.hex() for h in tree.edge]
         head.save()
         published = _publish(campaign, tree.size, tree.root().hex())
@@ -145,6 +151,54 @@ def _publish(campaign: Campaign, size: int, root_hex: str) -> TreeHead:
     )
 
 
+def _log_nodes(campaign: Campaign, completed: list[tuple[merkle.Node, bytes]]) -> list[LogNode]:
+    return [
+        LogNode(campaign=campaign, level=level, position=position, hash=hash_)
+        for (level, position), hash_ in completed
+    ]
+
+
+class MissingLogNodes(LookupError):
+    """The stored tree lacks nodes a published tree head covers: run `netral verify_log`."""
+
+
+def _stored_nodes(campaign: Campaign, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
+    """The stored perfect subtrees asked for, in one query (one index range per level)."""
+    if not wanted:
+        return {}
+    by_level: dict[int, list[int]] = {}
+    for level, position in wanted:
+        by_level.setdefault(level, []).append(position)
+    condition = Q()
+    for level, positions in by_level.items():
+        condition |= Q(level=level, position__in=positions)
+    rows = LogNode.objects.filter(condition, campaign=campaign).values_list(
+        "level", "position", "hash"
+    )
+    found = {(level, position): bytes(hash_) for level, position, hash_ in rows}
+    if len(found) != len(wanted):
+        missing = sorted(wanted - set(found))
+        raise MissingLogNodes(f"log of {campaign.code} lacks nodes {missing[:5]}")
+    return found
+
+
+def log_inclusion_proof(*, campaign: Campaign, index: int, size: int) -> tuple[bytes, list[bytes]]:
+    """The leaf hash at `index` and its inclusion proof in the tree of `size` leaves, from the
+    stored nodes: the same bytes as `merkle.inclusion_proof` over every leaf."""
+    ranges = merkle.inclusion_proof_ranges(index, size)
+    nodes = _stored_nodes(campaign, merkle.proof_nodes(ranges) | {(0, index)})
+    return nodes[(0, index)], merkle.proof_from_nodes(ranges, nodes)
+
+
+def log_consistency_proof(*, campaign: Campaign, old_size: int, size: int) -> list[bytes]:
+    """The consistency proof between two tree sizes, from the stored nodes: the same bytes as
+    `merkle.consistency_proof` over every leaf."""
+    ranges = merkle.consistency_proof_ranges(old_size, size)
+    if not ranges:
+        return []
+    return merkle.proof_from_nodes(ranges, _stored_nodes(campaign, merkle.proof_nodes(ranges)))
+
+
 def campaign_leaves(campaign: Campaign, size: int | None = None) -> list[bytes]:
     """The log's leaf hashes recomputed from the database rows, in log order."""
     signatures = (
@@ -161,6 +215,30 @@ def campaign_leaves(campaign: Campaign, size: int | None = None) -> list[bytes]:
 class LogProblem:
     log_index: int | None
     message: str
+
+
+def _stored_tree_problems(campaign: Campaign, leaves: list[bytes]) -> list[LogProblem]:
+    """Whether the stored nodes the proofs are read from are the tree of these leaves."""
+    expected: dict[merkle.Node, bytes] = {}
+    tree = merkle.CompactTree()
+    for leaf in leaves:
+        expected.update(tree.append(leaf))
+    stored = LogNode.objects.filter(campaign=campaign).values_list("level", "position", "hash")
+    differing = missing = len(expected)
+    for level, position, hash_ in stored.iterator(chunk_size=5000):
+        wanted = expected.get((level, position))
+        if wanted is not None:
+            missing -= 1
+            differing -= bytes(hash_) == wanted
+    differing -= missing
+    problems = []
+    if missing:
+        problems.append(LogProblem(None, f"{missing} stored tree nodes are missing"))
+    if differing:
+        problems.append(
+            LogProblem(None, f"{differing} stored tree nodes differ from the rows' tree")
+        )
+    return problems
 
 
 def log_verify(*, campaign: Campaign) -> list[LogProblem]:
@@ -186,6 +264,7 @@ def log_verify(*, campaign: Campaign) -> list[LogProblem]:
                 LogProblem(position, f"signature {signature.code} was changed after signing")
             )
         leaves.append(merkle.leaf_hash(record))
+    problems.extend(_stored_tree_problems(campaign, leaves))
     public_key = log_private_key().public_key()
     # The heads in size order against one growing tree: every leaf is hashed in once.
     tree = merkle.CompactTree()

@@ -6,10 +6,16 @@ import pytest
 from netral.base.merkle import (
     EMPTY_ROOT,
     CompactTree,
+    Node,
     consistency_proof,
+    consistency_proof_ranges,
     inclusion_proof,
+    inclusion_proof_ranges,
     leaf_hash,
     node_hash,
+    proof_from_nodes,
+    proof_nodes,
+    range_nodes,
     root,
     verify_consistency,
     verify_inclusion,
@@ -414,3 +420,62 @@ def test_a_consistency_proof_cannot_be_asked_from_a_larger_or_negative_size() ->
     with pytest.raises(ValueError):
         consistency_proof(-1, LEAVES[:4])
     assert not verify_consistency(-1, 4, EMPTY_ROOT, ROOTS[4], [])
+
+
+# Proofs from stored perfect subtrees, as the log serves them: the same bytes as from the leaves.
+
+
+def stored_subtrees(leaves: list[bytes]) -> dict[Node, bytes]:
+    tree, nodes = CompactTree(), {}
+    for leaf in leaves:
+        nodes.update(tree.append(leaf))
+    return nodes
+
+
+STORED = stored_subtrees(LEAVES)
+
+
+def test_the_compact_tree_stores_each_perfect_subtree_once_as_the_rfc_hashes_it() -> None:
+    tree, seen = CompactTree(), []
+    for leaf in LEAVES:
+        seen.extend(node for node, _hash in tree.append(leaf))
+    assert len(seen) == len(set(seen)) == len(STORED)
+    # Every perfect subtree of 300 leaves and nothing else: 300 + 150 + 75 + 37 + 18 + 9 + 4 + 2 + 1
+    assert len(STORED) == 596
+    for (level, position), hash_ in STORED.items():
+        start = position << level
+        assert reference_mth(LEAVES[start : start + (1 << level)]) == hash_
+
+
+def test_inclusion_proofs_from_stored_subtrees_equal_those_from_the_leaves() -> None:
+    sizes = [*range(1, 71), 127, 128, 129, 255, 256, 257, 299, 300]
+    for size in sizes:
+        indexes = range(size) if size <= 70 else [0, 1, size // 3, size - 2, size - 1]
+        for index in indexes:
+            ranges = inclusion_proof_ranges(index, size)
+            wanted = proof_nodes(ranges)
+            # O(log n) subtrees: one per level, plus the right edge's split of one range.
+            assert len(wanted) <= 2 * size.bit_length()
+            proof = proof_from_nodes(ranges, {node: STORED[node] for node in wanted})
+            assert proof == inclusion_proof(index, LEAVES[:size]), (index, size)
+
+
+def test_consistency_proofs_from_stored_subtrees_equal_those_from_the_leaves() -> None:
+    pairs = [(old, new) for new in range(1, 71) for old in range(new + 1)]
+    pairs += [(old, new) for new in (128, 129, 257, 300) for old in (1, 2, 63, 64, 65, 127, 128)]
+    for old, new in pairs:
+        ranges = consistency_proof_ranges(old, new)
+        wanted = proof_nodes(ranges)
+        assert len(wanted) <= 2 * new.bit_length()
+        proof = proof_from_nodes(ranges, {node: STORED[node] for node in wanted})
+        assert proof == consistency_proof(old, LEAVES[:new]), (old, new)
+
+
+def test_a_range_outside_any_proof_is_refused() -> None:
+    assert range_nodes(8, 13) == [(2, 2), (0, 12)]
+    with pytest.raises(ValueError, match="not a range"):
+        range_nodes(2, 6)  # starts inside a subtree of four
+    with pytest.raises(IndexError):
+        inclusion_proof_ranges(5, 5)
+    with pytest.raises(ValueError):
+        consistency_proof_ranges(6, 5)

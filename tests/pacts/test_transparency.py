@@ -1,7 +1,9 @@
+import importlib
 import io
 
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -10,12 +12,15 @@ from django.urls import reverse
 from netral.accounts.actors import Actor
 from netral.base import merkle
 from netral.pacts import services
-from netral.pacts.models import Signature, TreeHead
-from netral.pacts.transparency import canonical_record, log_sequence, log_verify
+from netral.pacts.models import LogNode, Signature, TreeHead
+from netral.pacts.transparency import campaign_leaves, canonical_record, log_sequence, log_verify
 from tests.conftest import Pacts
 from tests.factories import employee_make
 
 ACTOR = Actor.command("tests")
+store_existing_trees = importlib.import_module(
+    "netral.pacts.migrations.0008_log_nodes"
+).store_existing_trees
 
 
 def sign_many(pacts: Pacts, count: int) -> list[Signature]:
@@ -134,3 +139,65 @@ def test_a_forged_tree_head_is_reported(pacts: Pacts) -> None:
     assert head is not None
     TreeHead.objects.filter(pk=head.pk).update(signature="00" * 64)
     assert any("bad signature" in p.message for p in log_verify(campaign=pacts.campaign))
+
+
+def _sequenced_in_batches(pacts: Pacts, batches: list[int]) -> list[Signature]:
+    """Signatures sequenced batch by batch: one published tree head per batch."""
+    for count in batches:
+        sign_many(pacts, count)
+        log_sequence(campaign=pacts.campaign)
+    return list(Signature.objects.filter(campaign=pacts.campaign).order_by("log_index"))
+
+
+def _proofs_from_the_rows(client: Client, pacts: Pacts, signatures: list[Signature]) -> None:
+    """Every served proof is what today's reference, recomputing every leaf, gives."""
+    code = pacts.campaign.code
+    heads = list(TreeHead.objects.filter(campaign=pacts.campaign).order_by("size"))
+    leaves = campaign_leaves(pacts.campaign)
+    size = heads[-1].size
+    for signature in signatures:
+        served = client.get(reverse("pacts:inclusion_proof", args=[code, signature.code])).json()
+        index = signature.log_index
+        assert served["leaf_hash"] == leaves[index].hex()
+        expected = merkle.inclusion_proof(index, leaves[:size])
+        assert served["proof"] == [h.hex() for h in expected], index
+    for old in heads:
+        for new in heads:
+            if old.size > new.size:
+                continue
+            served = client.get(
+                reverse("pacts:consistency_proof", args=[code]), {"dari": old.size, "ke": new.size}
+            ).json()
+            expected = merkle.consistency_proof(old.size, leaves[: new.size])
+            assert served["proof"] == [h.hex() for h in expected], (old.size, new.size)
+
+
+def test_served_proofs_equal_the_proofs_recomputed_from_every_leaf(
+    client: Client, pacts: Pacts
+) -> None:
+    # Sizes 3, 7, 8, 13 and 23 (16 + 4 + 2 + 1): powers of two and not, against every older head.
+    signatures = _sequenced_in_batches(pacts, [3, 4, 1, 5, 10])
+    assert LogNode.objects.filter(campaign=pacts.campaign, level=0).count() == 23
+    assert log_verify(campaign=pacts.campaign) == []
+    _proofs_from_the_rows(client, pacts, signatures)
+
+
+def test_the_migration_stores_the_trees_of_logs_sequenced_before_it(
+    client: Client, pacts: Pacts
+) -> None:
+    store_existing_trees(django_apps, None)  # nothing yet: nothing to do
+    signatures = _sequenced_in_batches(pacts, [5, 6])
+    stored = sorted(LogNode.objects.values_list("level", "position", "hash"))
+    LogNode.objects.all().delete()
+    assert any("missing" in p.message for p in log_verify(campaign=pacts.campaign))
+    store_existing_trees(django_apps, None)
+    assert sorted(LogNode.objects.values_list("level", "position", "hash")) == stored
+    assert log_verify(campaign=pacts.campaign) == []
+    _proofs_from_the_rows(client, pacts, signatures)
+
+
+def test_a_changed_stored_node_is_reported(pacts: Pacts) -> None:
+    _sequenced_in_batches(pacts, [4])
+    LogNode.objects.filter(campaign=pacts.campaign, level=1, position=1).update(hash=b"\0" * 32)
+    problems = log_verify(campaign=pacts.campaign)
+    assert [p.message for p in problems] == ["1 stored tree nodes differ from the rows' tree"]
