@@ -578,18 +578,18 @@ def tree_head_view(request: HttpRequest, code: str) -> JsonResponse:
     head = TreeHead.objects.filter(campaign=campaign).order_by("-size").first()
     if head is None:
         return JsonResponse({"campaign": code, "size": 0}, status=404)
-    return JsonResponse(_head_json(head))
+    return JsonResponse(_head_json(head, campaign))
 
 
-def _head_json(head: TreeHead) -> dict[str, object]:
+def _head_json(head: TreeHead, campaign: Campaign) -> dict[str, object]:
     return {
-        "campaign": head.campaign.code,
+        "campaign": campaign.code,
         "size": head.size,
         "root": head.root,
         "timestamp_ms": int(head.signed_at.timestamp() * 1000),
         "signature": head.signature,
         "signed_message": transparency.tree_head_message(
-            head.campaign.code, head.size, head.root, int(head.signed_at.timestamp() * 1000)
+            campaign.code, head.size, head.root, int(head.signed_at.timestamp() * 1000)
         ).decode(),
         "algorithm": "Ed25519",
     }
@@ -613,7 +613,7 @@ def inclusion_proof_view(request: HttpRequest, code: str, signature_code: str) -
         {
             "leaf_index": signature.log_index,
             "leaf_hash": leaf.hex(),
-            "tree_head": _head_json(head),
+            "tree_head": _head_json(head, campaign),
             "proof": [h.hex() for h in proof],
         }
     )
@@ -636,8 +636,8 @@ def consistency_proof_view(request: HttpRequest, code: str) -> JsonResponse:
     proof = transparency.log_consistency_proof(campaign=campaign, old_size=first, size=second)
     return JsonResponse(
         {
-            "first": _head_json(heads[first]),
-            "second": _head_json(heads[second]),
+            "first": _head_json(heads[first], campaign),
+            "second": _head_json(heads[second], campaign),
             "proof": [h.hex() for h in proof],
         }
     )

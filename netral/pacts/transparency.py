@@ -21,12 +21,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from netral.base import merkle
+from netral.base import bulk, merkle
 from netral.pacts.models import Campaign, LogHead, LogNode, Signature, TreeHead
 from netral.pacts.signals import log_sequenced
 
 SEQUENCE_BATCH = 5000
-NODE_WRITE_BATCH = 2000
+LOG_NODE_COLUMNS = ("campaign", "level", "position", "hash")
 
 
 def canonical_record(signature: Signature, *, campaign_code: str, employee_code: str) -> bytes:
@@ -123,14 +123,16 @@ def log_sequence(*, campaign: Campaign) -> TreeHead | None:
         if not pending:
             return None
         tree = merkle.CompactTree(head.size, [bytes.fromhex(h) for h in head.edge])
-        nodes = []
+        nodes: list[tuple[int, int, int, bytes]] = []
         for signature in pending:
             signature.log_index = tree.size
             completed = tree.append(_leaf(signature, campaign.code, signature.employee.code))
-            nodes.extend(_log_nodes(campaign, completed))
+            nodes.extend(
+                (campaign.pk, level, position, hash_) for (level, position), hash_ in completed
+            )
         Signature.objects.bulk_update(pending, ["log_index"], batch_size=1000)
         # The perfect subtrees the batch completed, with the leaves: what proofs read.
-        LogNode.objects.bulk_create(nodes, batch_size=NODE_WRITE_BATCH)
+        bulk.bulk_insert(LogNode, LOG_NODE_COLUMNS, nodes)
         head.size, head.edge = tree.size, [h.hex() for h in tree.edge]
         head.save()
         published = _publish(campaign, tree.size, tree.root().hex())
@@ -163,7 +165,8 @@ class MissingLogNodes(LookupError):
 
 
 def _stored_nodes(campaign: Campaign, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
-    """The stored perfect subtrees asked for, in one query (one index range per level)."""
+    """The stored perfect subtrees asked for, in one query: one index range per level (the
+    campaign in every term, so that each is a range of the index on its own)."""
     if not wanted:
         return {}
     by_level: dict[int, list[int]] = {}
@@ -171,10 +174,8 @@ def _stored_nodes(campaign: Campaign, wanted: set[merkle.Node]) -> dict[merkle.N
         by_level.setdefault(level, []).append(position)
     condition = Q()
     for level, positions in by_level.items():
-        condition |= Q(level=level, position__in=positions)
-    rows = LogNode.objects.filter(condition, campaign=campaign).values_list(
-        "level", "position", "hash"
-    )
+        condition |= Q(campaign=campaign, level=level, position__in=positions)
+    rows = LogNode.objects.filter(condition).values_list("level", "position", "hash")
     found = {(level, position): bytes(hash_) for level, position, hash_ in rows}
     if len(found) != len(wanted):
         missing = sorted(wanted - set(found))
