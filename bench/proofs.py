@@ -116,28 +116,34 @@ def main() -> None:
         # 1. Real rows, sequenced; the proofs both ways.
         campaign = campaign_make(0)
         employees = Employee.objects.bulk_create(
-            Employee(
-                agency=agency,
-                unit=unit,
-                kind=Employee.Kind.PNS,
-                name=f"Pegawai {number}",
-                nip=f"19{number:016d}",
-                position_type=Employee.PositionType.PELAKSANA,
-            )
-            for number in range(args.rows)
+            [
+                Employee(
+                    agency=agency,
+                    unit=unit,
+                    kind=Employee.Kind.PNS,
+                    name=f"Pegawai {number}",
+                    nip=f"19{number:016d}",
+                    position_type=Employee.PositionType.PELAKSANA,
+                )
+                for number in range(args.rows)
+            ],
+            batch_size=1000,
         )
         Signature.objects.bulk_create(
-            Signature(
-                campaign=campaign,
-                employee=employee,
-                agency=agency,
-                unit=unit,
-                channel=Signature.Channel.LINK,
-                signed_at=now,
-                typed_name=employee.name,
-                pact_sha256=campaign.pact_version.sha256,
-            )
-            for employee in employees
+            [
+                Signature(
+                    campaign=campaign,
+                    employee=employee,
+                    agency=agency,
+                    unit=unit,
+                    channel=Signature.Channel.LINK,
+                    signed_at=now,
+                    typed_name=employee.name,
+                    pact_sha256=campaign.pact_version.sha256,
+                )
+                for employee in employees
+            ],
+            batch_size=1000,
         )
         started = time.perf_counter()
         heads = 0

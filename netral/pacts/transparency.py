@@ -17,8 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from netral.base import bulk, merkle
@@ -165,18 +164,28 @@ class MissingLogNodes(LookupError):
 
 
 def _stored_nodes(campaign: Campaign, wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
-    """The stored perfect subtrees asked for, in one query: one index range per level (the
-    campaign in every term, so that each is a range of the index on its own)."""
+    """The stored perfect subtrees asked for, in one query of one index range per level (the
+    campaign in every term, so that each term is a range of the index on its own)."""
     if not wanted:
         return {}
     by_level: dict[int, list[int]] = {}
-    for level, position in wanted:
+    for level, position in sorted(wanted):
         by_level.setdefault(level, []).append(position)
-    condition = Q()
+    table, campaign_id, level_, position_, hash_ = (
+        connection.ops.quote_name(name)
+        for name in (LogNode._meta.db_table, "campaign_id", "level", "position", "hash")
+    )
+    terms, params = [], []
     for level, positions in by_level.items():
-        condition |= Q(campaign=campaign, level=level, position__in=positions)
-    rows = LogNode.objects.filter(condition).values_list("level", "position", "hash")
-    found = {(level, position): bytes(hash_) for level, position, hash_ in rows}
+        marks = ", ".join(["%s"] * len(positions))
+        terms.append(f"({campaign_id} = %s AND {level_} = %s AND {position_} IN ({marks}))")
+        params += [campaign.pk, level, *positions]
+    # Plain SQL: the ORM took ten times longer to build this query than the database to run it.
+    # Only table and column names are formatted in; every value is a parameter.
+    sql = f"SELECT {level_}, {position_}, {hash_} FROM {table} WHERE {' OR '.join(terms)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {(level, position): bytes(hash) for level, position, hash in cursor.fetchall()}
     if len(found) != len(wanted):
         missing = sorted(wanted - set(found))
         raise MissingLogNodes(f"log of {campaign.code} lacks nodes {missing[:5]}")

@@ -118,4 +118,4 @@ def test_a_proof_costs_the_same_at_1000_and_at_100000_leaves(
                 client.get(url)
             seconds[size].append(time.perf_counter() - started)
     ratio = statistics.median(seconds[100_000]) / statistics.median(seconds[1_000])
-    assert ratio < 2, f"a proof at 100,000 leaves took {ratio:.1f} times as long as at 1,000"
+    assert ratio < 3, f"a proof at 100,000 leaves took {ratio:.1f} times as long as at 1,000"
