@@ -37,10 +37,13 @@ class QueryCount:
 
     def __init__(self) -> None:
         self.count = 0
+        self.node_query: tuple[str, Any] | None = None
 
-    def __call__(self, execute: Callable[..., Any], sql: str, *rest: Any) -> Any:
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, *rest: Any) -> Any:
         self.count += 1
-        return execute(sql, *rest)
+        if "pacts_lognode" in sql:
+            self.node_query = (sql, params)
+        return execute(sql, params, *rest)
 
 
 def median_seconds(call: Callable[[], Any], runs: int) -> float:
@@ -240,6 +243,14 @@ def main() -> None:
                     f"  {name:18s} {seconds * 1000:6.2f} ms, {queries.count} queries,"
                     f" {seconds / floor:.2f} x floor"
                 )
+                if queries.node_query and connection.vendor == "postgresql":
+                    sql, params = queries.node_query
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                        plan = [row[0] for row in cursor.fetchall()]
+                    scans = sum("Index Scan on one_log_node_per_place" in line for line in plan)
+                    top = plan[0].split("  (")[0].strip()
+                    print(f"    {top}: {scans} index scans, {plan[-1]}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
