@@ -210,7 +210,8 @@ def log_consistency_proof(*, campaign: Campaign, old_size: int, size: int) -> li
 
 
 def campaign_leaves(campaign: Campaign, size: int | None = None) -> list[bytes]:
-    """The log's leaf hashes recomputed from the database rows, in log order."""
+    """The log's leaf hashes recomputed from the database rows, in log order: O(n), so only for
+    checks and tests; the public proofs read the stored subtrees."""
     signatures = (
         Signature.objects.filter(campaign=campaign, log_index__isnull=False)
         .select_related("employee")
