@@ -41,7 +41,7 @@ def store_existing_trees(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pacts', '0007_signer_details_at_signing'),
+        ('pacts', '0009_ceremony_code_slips'),
     ]
 
     operations = [
