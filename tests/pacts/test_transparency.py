@@ -19,7 +19,7 @@ from tests.factories import employee_make
 
 ACTOR = Actor.command("tests")
 store_existing_trees = importlib.import_module(
-    "netral.pacts.migrations.0008_log_nodes"
+    "netral.pacts.migrations.0010_log_nodes"
 ).store_existing_trees
 
 
