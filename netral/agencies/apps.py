@@ -7,5 +7,6 @@ class AgenciesConfig(AppConfig):
     verbose_name = "Agencies and rosters"
 
     def ready(self) -> None:
-        # Registers the two roster jobs (the check and the import).
-        from netral.agencies import roster_imports  # noqa: F401
+        # Registers the two roster jobs (the check and the import) and the owners of stored
+        # rosters and logos.
+        from netral.agencies import letterhead, roster_imports  # noqa: F401

@@ -8,6 +8,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from netral.agencies.models import Agency
+from netral.base.storage import folder_owner
 from netral.base.uploads import UploadRefused, image_decoded
 
 LOGO_MAX_BYTES = 1_048_576
@@ -44,3 +46,10 @@ def logo_normalise(data: bytes) -> bytes:
 def logo_name(agency_code: str, png: bytes) -> str:
     """Named by its hash: documents made with an older logo keep pointing at theirs."""
     return f"letterheads/{agency_code}-{hashlib.sha256(png).hexdigest()[:16]}.png"
+
+
+@folder_owner("letterheads")
+def _logos_kept(names: list[str]) -> set[str]:
+    """The logos an agency uses now; a replaced one is printed in pacts already made, which
+    carry its pixels, so its file may go."""
+    return set(Agency.objects.filter(logo_name__in=names).values_list("logo_name", flat=True))

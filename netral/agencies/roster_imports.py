@@ -28,7 +28,7 @@ from netral.agencies.signals import roster_imported
 from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Job
-from netral.base.storage import local_copy, save_stream
+from netral.base.storage import folder_owner, local_copy, save_stream
 
 ANALYSE_JOB = "agencies.roster_analyse"
 APPLY_JOB = "agencies.roster_apply"
@@ -264,3 +264,11 @@ def _fail(roster_import: RosterImport, message: str, status: str) -> None:
     roster_import.status = status
     roster_import.finished_at = timezone.now()
     roster_import.save()
+
+
+@folder_owner("imports")
+def _imports_kept(names: list[str]) -> set[str]:
+    """The uploaded rosters of imports that exist (`imports/<import>/<file>`)."""
+    codes = {name.split("/")[1] for name in names}
+    known = set(RosterImport.objects.filter(code__in=codes).values_list("code", flat=True))
+    return {name for name in names if name.split("/")[1] in known}

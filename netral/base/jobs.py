@@ -21,6 +21,7 @@ from django_tasks import task
 
 from netral.base.audit import Acting, audit_log
 from netral.base.models import Job
+from netral.base.storage import folder_owner
 
 logger = logging.getLogger(__name__)
 
@@ -161,3 +162,9 @@ def jobs_purge(*, now: datetime | None = None) -> int:
         job.delete()
         removed += 1
     return removed
+
+
+@folder_owner("jobs")
+def _jobs_kept(names: list[str]) -> set[str]:
+    """The result files jobs record (`jobs/<job>/<file>`)."""
+    return set(Job.objects.filter(result_name__in=names).values_list("result_name", flat=True))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import itertools
 import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,4 +170,55 @@ def scratch_purge() -> int:
         for name in names:
             default_storage.delete(f"{SCRATCH}/{day}/{name}")
             removed += 1
+    return removed
+
+
+# --- orphans -------------------------------------------------------------------------------------
+
+# Each top folder of the storage has an owner: a function that, given names under the folder,
+# returns those a row still refers to. A crash between storing a file and committing its row,
+# or an upload cut off mid-way, leaves a file nobody refers to; `orphans_purge` removes those
+# once they are old enough that no transaction storing them can still be open.
+FolderOwner = Callable[[list[str]], set[str]]
+FOLDER_OWNERS: dict[str, FolderOwner] = {}
+ORPHAN_MIN_AGE = datetime.timedelta(days=1)
+ORPHAN_BATCH = 500
+
+
+def folder_owner(folder: str) -> Callable[[FolderOwner], FolderOwner]:
+    """Register the function that tells which names under `folder` are still referred to."""
+
+    def register(owner: FolderOwner) -> FolderOwner:
+        if folder in FOLDER_OWNERS and FOLDER_OWNERS[folder] is not owner:
+            raise ValueError(f"the folder {folder!r} has an owner already")
+        FOLDER_OWNERS[folder] = owner
+        return owner
+
+    return register
+
+
+def _walk(folder: str) -> Iterator[str]:
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk(f"{folder}/{sub}")
+
+
+def orphans_purge(*, now: datetime.datetime | None = None) -> int:
+    """Remove files no row refers to, older than a day, under every owned folder; how many."""
+    cutoff = (now or timezone.now()) - ORPHAN_MIN_AGE
+    removed = 0
+    for folder, owner in FOLDER_OWNERS.items():
+        names = _walk(folder)
+        while batch := list(itertools.islice(names, ORPHAN_BATCH)):
+            old = [name for name in batch if default_storage.get_modified_time(name) < cutoff]
+            kept = owner(old) if old else set()
+            for name in old:
+                if name not in kept:
+                    default_storage.delete(name)
+                    removed += 1
     return removed

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from netral.accounts.actors import Actor
 from netral.base.audit import audit_log
-from netral.base.storage import read_bytes, save_bytes
+from netral.base.storage import folder_owner, read_bytes, save_bytes
 from netral.base.uploads import UploadRefused, image_decoded, pdf_check
 from netral.cases import crypto
 from netral.cases.models import Case, Evidence
@@ -167,3 +167,15 @@ def evidence_read(*, actor: Actor, evidence: Evidence, original: bool = False) -
         data={"case": evidence.case.code, "original": not clean},
     )
     return data
+
+
+def _evidence_code(name: str) -> str:
+    return name.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
+@folder_owner("evidence")
+def _evidence_kept(names: list[str]) -> set[str]:
+    """The evidence files whose row exists (`evidence/<case>/<evidence>[.clean].bin`)."""
+    codes = {_evidence_code(name) for name in names}
+    known = set(Evidence.objects.filter(code__in=codes).values_list("code", flat=True))
+    return {name for name in names if _evidence_code(name) in known}

@@ -7,5 +7,6 @@ class PactsConfig(AppConfig):
     verbose_name = "Pacts and signing"
 
     def ready(self) -> None:
-        # Connects the signal receivers and registers the archive and code slip jobs.
-        from netral.pacts import archives, code_slips, receivers  # noqa: F401
+        # Connects the signal receivers, registers the archive and code slip jobs and the owners
+        # of the stored pacts and scans.
+        from netral.pacts import archives, code_slips, documents, receivers  # noqa: F401

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from netral.agencies.models import Agency
-from netral.base.storage import read_bytes, save_bytes
+from netral.base.storage import folder_owner, read_bytes, save_bytes
 from netral.pacts.models import PactVersion, Signature
 from netral.pacts.pdf import Letterhead, PactDocument, PactRenderer
 from netral.pacts.seal import Sealer
@@ -194,3 +194,32 @@ def _signature_pdf_make(*, signature: Signature, base_url: str) -> bytes:
         pdf, reason="Pakta Integritas Netralitas", location=place
     )
     return sealed
+
+
+@folder_owner("pacts")
+def _pacts_kept(names: list[str]) -> set[str]:
+    """The sealed pacts a signature records: `<signature>-<sha256>.pdf` while that is its hash,
+    or the name of before (`<signature>.pdf`) while it has one."""
+    parsed = {name: name.rsplit("/", 1)[-1].removesuffix(".pdf").partition("-") for name in names}
+    recorded = dict(
+        Signature.objects.filter(code__in={code for code, _, _ in parsed.values()}).values_list(
+            "code", "pdf_sha256"
+        )
+    )
+    return {
+        name
+        for name, (code, _, sha256) in parsed.items()
+        if recorded.get(code) and recorded[code] == (sha256 or recorded[code])
+    }
+
+
+@folder_owner("paper")
+def _scans_kept(names: list[str]) -> set[str]:
+    """The scans of recorded paper pacts (`paper/<campaign>/<signature>.<type>`)."""
+    parsed = {name: name.rsplit("/", 1)[-1].partition(".") for name in names}
+    types = dict(
+        Signature.objects.filter(code__in={code for code, _, _ in parsed.values()}).values_list(
+            "code", "scan_type"
+        )
+    )
+    return {name for name, (code, _, kind) in parsed.items() if kind and types.get(code) == kind}

@@ -35,7 +35,7 @@ from netral.agencies.roster_file import RosterFileError, RosterTable, read_roste
 from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Election, Job
-from netral.base.storage import local_copy, save_stream
+from netral.base.storage import folder_owner, local_copy, save_stream
 from netral.screening import pipeline
 from netral.screening.models import Category, FlagReview, ScreenedPost, ScreeningBatch
 from netral.screening.rules import RULES
@@ -575,3 +575,11 @@ def highlighted_html(text: str, flags: Iterable[dict[str, Any]]) -> SafeString:
         position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 - every piece of the text is escaped above
+
+
+@folder_owner("screening")
+def _screening_kept(names: list[str]) -> set[str]:
+    """The uploaded files of batches that exist (`screening/<batch>/<file>`)."""
+    codes = {name.split("/")[1] for name in names}
+    known = set(ScreeningBatch.objects.filter(code__in=codes).values_list("code", flat=True))
+    return {name for name in names if name.split("/")[1] in known}
