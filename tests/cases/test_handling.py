@@ -268,6 +268,10 @@ def test_evidence_opens_to_the_assigned_handlers_and_the_decision_maker_only(
     shown = client.get(photo_url)
     assert shown["Content-Type"] == "image/jpeg"
     assert shown["Content-Disposition"].startswith("inline")
+    # A hostile file shown in the browser runs nothing, loads nothing and is framed by nobody.
+    policy = shown["Content-Security-Policy"]
+    for directive in ("default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "sandbox"):
+        assert directive in policy
     original = client.get(photo_url, {"asli": "1"})
     assert original["Content-Disposition"].startswith("attachment")
 
