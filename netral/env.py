@@ -109,5 +109,9 @@ def storages_from_env(private_root: Path) -> dict[str, dict[str, object]]:
         raise ImproperlyConfigured(f"NETRAL_STORAGE must be filesystem or s3, not {kind!r}")
     return {
         "default": default,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # Public files the proxy serves: readable by its user, whatever Netral's umask.
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+            "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+        },
     }

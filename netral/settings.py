@@ -1,6 +1,7 @@
 """Netral settings: one module, configured by environment variables (README, "Configuration")."""
 
 import ipaddress
+import os
 import secrets
 from pathlib import Path
 
@@ -9,6 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from netral.env import database_from_url, env_bool, env_int, env_list, env_str, storages_from_env
+
+# Every file and folder Netral writes (the SQLite database and its -wal and -shm, keys,
+# certificates, rosters, evidence, exports) is its own user's alone: set before anything writes.
+# Static files are public and chmod their own (netral.env.storages_from_env).
+os.umask(0o077)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("NETRAL_DATA_DIR", str(BASE_DIR.parent / "data"))).resolve()

@@ -331,8 +331,7 @@ def model_save(model: ScreeningModel, path: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as output:
             json.dump(data, output, ensure_ascii=False, separators=(",", ":"))
-        # No secret: the web server and the worker, perhaps other users, read it.
-        os.chmod(temporary, 0o644)
+        # mkstemp's 0600: its vocabulary comes from collected posts, read by Netral's user only.
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
