@@ -9,6 +9,7 @@ from django.urls import reverse
 from netral.base.models import Job
 from tests.conftest import Pacts
 from tests.pacts.test_signing_pages import link_token
+from tests.test_tenancy import home_decided_case
 
 pytestmark = pytest.mark.files
 
@@ -62,3 +63,28 @@ def test_the_sanctions_register_is_never_stored(client: Client, pacts: Pacts) ->
     response = client.get(reverse("cases:sanction_export"))
     assert response.status_code == 200
     assert _no_store(response)
+
+
+def test_every_file_with_personal_data_is_never_stored(
+    client: Client, pacts: Pacts, certificate: Path
+) -> None:
+    world = pacts.world
+    code = pacts.campaign.code
+    unit = {"unit": world.unit_a.code}
+    client.force_login(world.admin)
+    files = {
+        "links XLSX": client.get(reverse("pacts:campaign_links", args=[code]), unit),
+        "QR slips PDF": client.get(reverse("pacts:campaign_slips", args=[code]), unit),
+        "attendance sheet PDF": client.get(reverse("pacts:attendance_sheet", args=[code]), unit),
+    }
+    case = home_decided_case(world)
+    client.force_login(world.decision_maker)
+    files["examination report PDF"] = client.get(
+        reverse("cases:examination_report", args=[case.code])
+    )
+    evidence = case.evidence.get()
+    files["evidence"] = client.get(reverse("cases:evidence", args=[case.code, evidence.code]))
+    for what, response in files.items():
+        assert response.status_code == 200, what
+        assert response["Content-Disposition"].startswith("attachment"), what
+        assert _no_store(response), what

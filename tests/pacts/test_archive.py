@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from netral.accounts.actors import Actor
-from netral.base.models import Job
+from netral.base.models import AuditEntry, Job
 from netral.pacts import services
 from tests.conftest import Pacts
 from tests.factories import employee_make
@@ -55,6 +55,19 @@ def test_an_admin_downloads_a_units_pacts_as_a_zip(
     names = sorted(bundle.namelist())
     assert names == sorted([f"{pacts.world.employee_a.nip}.pdf", f"{paper_signer.nip}-kertas.pdf"])
     assert bundle.read(f"{pacts.world.employee_a.nip}.pdf").startswith(b"%PDF-")
+    assert "no-store" in download["Cache-Control"]
+    # Who asked for which unit's pacts, and who took the file, are in the audit log.
+    requested = AuditEntry.objects.get(action="pacts.archive.requested")
+    assert requested.actor == pacts.world.admin
+    assert requested.data == {"campaign": pacts.campaign.code, "unit": pacts.world.unit_a.code}
+    downloaded = AuditEntry.objects.get(action="pacts.archive.downloaded")
+    assert downloaded.actor == pacts.world.admin
+    assert downloaded.target_code == archive.code
+    assert downloaded.data == {"file": f"pakta-{pacts.world.unit_a.code}.zip"}
+    # An officer of another agency gets nothing, and leaves no download entry.
+    client.force_login(pacts.world.other_admin)
+    assert client.get(reverse("accounts:job_download", args=[archive.code])).status_code == 404
+    assert AuditEntry.objects.filter(action="pacts.archive.downloaded").count() == 1
 
 
 def test_coordinators_cannot_build_archives(client: Client, pacts: Pacts) -> None:

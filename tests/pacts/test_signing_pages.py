@@ -201,7 +201,15 @@ def test_a_coordinator_exports_only_the_own_units(client: Client, pacts: Pacts) 
     client.force_login(pacts.world.coordinator_a)
     url = reverse("pacts:campaign_links", args=[pacts.campaign.code])
     assert client.get(url, {"unit": pacts.world.unit_b.code}).status_code == 404
-    assert client.get(url, {"unit": pacts.world.unit_a.code}).status_code == 200
+    assert not AuditEntry.objects.filter(action="pacts.signing_link.exported").exists()
+    export = client.get(url, {"unit": pacts.world.unit_a.code})
+    assert export.status_code == 200
+    assert "no-store" in export["Cache-Control"]
+    # Each export of a unit's links (the keys to sign as its staff) is in the audit log.
+    entry = AuditEntry.objects.get(action="pacts.signing_link.exported")
+    assert entry.actor == pacts.world.coordinator_a
+    assert entry.target_code == pacts.campaign.code
+    assert entry.data == {"unit": pacts.world.unit_a.name, "count": 1}
 
 
 def test_a_coordinator_replaces_a_leaked_link(client: Client, pacts: Pacts) -> None:
