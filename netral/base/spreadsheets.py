@@ -5,9 +5,11 @@ column 50, which a reader would load as a 50-million-cell range."""
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -17,6 +19,20 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 READ_BYTES = 1 << 16
+# What reading a damaged archive raises besides BadZipFile: a broken deflate, bzip2 (OSError) or
+# LZMA stream, a member flagged encrypted (RuntimeError) or packed by an unknown method.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    lzma.LZMAError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    KeyError,
+    ValueError,
+    expat.ExpatError,
+)
 MAX_XML_BYTES = 512 * 1024 * 1024  # the first sheet's XML once unpacked
 _REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -46,7 +62,7 @@ def xlsx_size_check(path: Path, *, max_cells: int = 0) -> None:
                 raise SheetTooLarge(_too_large(budget))
             with archive.open(name) as sheet:
                 _scan(sheet, budget)
-    except (zipfile.BadZipFile, KeyError, expat.ExpatError, ValueError, EOFError):
+    except _DAMAGED:
         raise SheetDamaged(
             _("The workbook cannot be read: it may be damaged. Save it again and upload it.")
         ) from None

@@ -1,14 +1,18 @@
 """Every decoder judges a file by what its header declares before decoding: the hostile files
 of the report are refused with a clear message while the process's peak memory stays low."""
 
+import io
+import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from netral.agencies.roster_file import RosterFileError, read_roster_file
 from netral.base.spreadsheets import SheetDamaged, SheetTooLarge, xlsx_size_check
 from netral.cases.evidence import EvidenceError, evidence_prepare
 from netral.cases.models import Case
@@ -111,6 +115,34 @@ def test_a_crafted_workbook_is_refused_as_damaged(tmp_path: Path, data: bytes) -
     path.write_bytes(data)
     with pytest.raises(SheetDamaged, match="rusak"):
         xlsx_size_check(path)
+
+
+def _sheet_damaged(how: str) -> bytes:
+    """A sound archive whose sheet cannot be unpacked: its deflate stream broken (a first byte
+    0xFF opens a block of the reserved type), or the member flagged as encrypted."""
+    data = bytearray(xlsx_parts([b"<row><c><v>1</v></c></row>"]))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    if how == "deflate":
+        name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+        data[info.header_offset + 30 + name_length + extra_length] = 0xFF
+    else:
+        central = data.index(b"PK\x01\x02")  # the central directory's entries
+        while not data[central + 46 :].startswith(b"xl/worksheets/sheet1.xml"):
+            central = data.index(b"PK\x01\x02", central + 4)
+        data[central + 8] |= 0x01  # the general purpose flag's "encrypted" bit
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how", ["deflate", "encrypted"])
+def test_a_workbook_that_cannot_be_unpacked_is_refused_as_damaged(tmp_path: Path, how: str) -> None:
+    """Found by the fuzz tests: zlib.error and RuntimeError went past the refusal."""
+    path = tmp_path / "rusak.xlsx"
+    path.write_bytes(_sheet_damaged(how))
+    with pytest.raises(SheetDamaged, match="rusak"):
+        xlsx_size_check(path)
+    with pytest.raises(RosterFileError, match="rusak"):
+        read_roster_file(path, max_bytes=1_000_000, max_rows=100)
 
 
 def test_the_palette_png_is_refused_at_the_report_form(client: Client, pacts: Pacts) -> None:
