@@ -301,15 +301,18 @@ def _cell(cells: list[str], index: int | None) -> str:
     return " ".join(cells[index].split())
 
 
-_CLOCK = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
-_HOURS = re.compile(r"(\d+)\s*(?:h|hr|hrs|hour|hours|jam)\b")
-_MINUTES = re.compile(r"(\d+)\s*(?:m|min|mins|minute|minutes|menit)\b")
+# ASCII digits, a few of them: str.isdigit() and \d also take "²" or "٣", and int() refuses
+# "²" and any number of more than 4,300 digits.
+_WHOLE = re.compile(r"[0-9]{1,6}")
+_CLOCK = re.compile(r"^([0-9]{1,6}):([0-9]{1,2})(?::([0-9]{1,2}))?$")
+_HOURS = re.compile(r"(?<![0-9])([0-9]{1,4})\s*(?:h|hr|hrs|hour|hours|jam)\b")
+_MINUTES = re.compile(r"(?<![0-9])([0-9]{1,6})\s*(?:m|min|mins|minute|minutes|menit)\b")
 
 
 def _minutes(value: str) -> int | None:
     """Zoom gives whole minutes; Meet gives "1 hr 5 min", "45 min" or "0:45:12"."""
     value = value.strip().casefold()
-    if value.isdigit():
+    if _WHOLE.fullmatch(value):
         return int(value)
     if clock := _CLOCK.match(value):
         hours, minutes, seconds = clock.groups()

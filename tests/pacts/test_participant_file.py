@@ -119,6 +119,14 @@ def test_a_file_over_the_size_limit_is_refused_before_reading() -> None:
         participants_read(io.BytesIO(data), size=10)
 
 
+@pytest.mark.parametrize("duration", ["²", "1" * 5000, "1" * 5000 + " min"])
+def test_a_duration_that_is_no_number_of_minutes_is_left_unknown(duration: str) -> None:
+    """Found by the fuzz tests: "²" passes str.isdigit() and int() refuses it, as it refuses
+    more than 4,300 digits; both were a ValueError past the refusal."""
+    data = f"Name (Original Name),Duration (Minutes)\nSiti Aminah,{duration}\n".encode()
+    assert read(data) == ("zoom", [(2, "Siti Aminah", "", None, False)])
+
+
 @override_settings(NETRAL_MEETING_IMPORT_MAX_ROWS=2)
 def test_a_file_with_too_many_rows_is_refused() -> None:
     with pytest.raises(ParticipantFileError, match="lebih dari 2 baris"):
