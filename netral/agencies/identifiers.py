@@ -26,6 +26,8 @@ PPPK = "PPPK"
 
 # \s covers the no-break spaces that come with text pasted from web pages and PDFs.
 _SEPARATORS = re.compile(r"[\s.\-\u2010-\u2015\u200b\ufeff]")
+# Around the value, with the invisible characters str.strip() keeps (before the apostrophe too).
+_EDGES = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")
 # Excel shows long numbers as "1.98609E+17" ("1,98609E+17" in Indonesian locales).
 _SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?[eE]\+?\d+")
 _NOT_DIGIT = re.compile(r"[^0-9]")
@@ -72,7 +74,7 @@ _GENDERS = {"1": "M", "2": "F"}
 
 def _normalize(raw: str, *, label: str) -> str:
     prefix = label.lower()
-    value = raw.strip().removeprefix("'").strip()
+    value = _EDGES.sub("", _EDGES.sub("", raw).removeprefix("'"))
     if _SCIENTIFIC.fullmatch("".join(value.split())):
         raise IdentifierError(
             f"{prefix}_scientific",

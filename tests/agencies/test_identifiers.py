@@ -52,6 +52,9 @@ def test_it_reads_a_pns_nip_spaced_or_unspaced(raw: str) -> None:
         "19860926-201505-1-001",
         "19860926\u00a0201505\u00a01\u00a0001",
         "  19860926 201505 1 001\t",
+        # Found by the fuzz tests: an invisible character before the apostrophe kept it.
+        "\ufeff'198609262015051001",
+        " \u200b '19860926 201505 1 001",
     ],
 )
 def test_it_removes_separators_and_the_excel_apostrophe(raw: str) -> None:
