@@ -12,7 +12,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 # Names that make a PDF do something when opened, or carry other files or forms.
@@ -31,6 +30,9 @@ PDF_ACTIVE_NAMES = frozenset(
         "/GoToR",
     }
 )
+# Pillow keeps a pointer per row, so 1 x 40,000,000 pixels costs 320 MB more than its pixels;
+# JPEG itself stops at 65,535, which leaves room for a long screenshot of a chat.
+MAX_IMAGE_SIDE = 65_535
 PDF_MAX_OBJECTS = 100_000  # a scanned page is a few objects; more is someone's experiment
 # Markup a browser would run if it ever took the file for a page (a PDF/HTML polyglot).
 MARKUP = (b"<html", b"<script", b"<svg", b"<iframe", b"<body")
@@ -61,6 +63,11 @@ def image_decoded(data: bytes, *, formats: tuple[str, ...], max_pixels: int = 0)
     frames = getattr(opened, "n_frames", 1)
     if not width or not height or width * height * frames > budget:
         raise too_large
+    if max(width, height) > MAX_IMAGE_SIDE:
+        raise UploadRefused(
+            _("The image is too long: at most %(limit)s pixels on a side.")
+            % {"limit": f"{MAX_IMAGE_SIDE:,}".replace(",", ".")}
+        )
     try:
         opened.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
@@ -86,7 +93,7 @@ def pdf_check(data: bytes) -> None:
                 )
     except UploadRefused:
         raise
-    except (PdfError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+    except Exception:  # pyHanko's reader raises PdfError, but also AssertionError and others
         raise UploadRefused(_("The PDF cannot be read; it may be damaged.")) from None
 
 

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from netral.agencies.roster_file import RosterFileError, read_roster_file
 from netral.base.spreadsheets import SheetDamaged, SheetTooLarge, xlsx_size_check
+from netral.base.uploads import UploadRefused, image_decoded, pdf_check
 from netral.cases.evidence import EvidenceError, evidence_prepare
 from netral.cases.models import Case
 from tests.conftest import Pacts
-from tests.files import dense_xlsx, palette_png, sparse_xlsx, xlsx_parts
+from tests.files import bomb_png, dense_xlsx, palette_png, sparse_xlsx, xlsx_parts
 
 PEAK_BUDGET_MB = 300
 
@@ -143,6 +145,27 @@ def test_a_workbook_that_cannot_be_unpacked_is_refused_as_damaged(tmp_path: Path
         xlsx_size_check(path)
     with pytest.raises(RosterFileError, match="rusak"):
         read_roster_file(path, max_bytes=1_000_000, max_rows=100)
+
+
+def test_an_image_one_pixel_wide_and_millions_of_rows_tall_is_refused() -> None:
+    """Found by the fuzz tests: 1 x 16,777,217 pixels is within the pixel budget, but Pillow's
+    pointer per row made its decoding and conversion grow the memory by 334 MB."""
+    with pytest.raises(UploadRefused, match="piksel per sisi"):
+        image_decoded(bomb_png(1, 16_777_217), formats=("PNG",))
+    tall_screenshot = io.BytesIO()
+    Image.new("RGB", (2, 65_535)).save(tall_screenshot, format="PNG")
+    assert image_decoded(tall_screenshot.getvalue(), formats=("PNG",)).size == (2, 65_535)
+
+
+def test_a_pdf_that_breaks_the_reader_s_assumptions_is_refused_as_damaged() -> None:
+    """Found by the fuzz tests: a startxref that points at a stream other than a cross-reference
+    stream made pyHanko's reader raise AssertionError, past the refusal."""
+    data = (
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Page /Length 0 >>\nstream\n\nendstream\nendobj\n"
+        b"startxref\n9\n%%EOF\n"
+    )
+    with pytest.raises(UploadRefused, match="rusak"):
+        pdf_check(data)
 
 
 def test_the_palette_png_is_refused_at_the_report_form(client: Client, pacts: Pacts) -> None:
