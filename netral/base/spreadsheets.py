@@ -34,7 +34,7 @@ _DAMAGED = (
     expat.ExpatError,
 )
 MAX_XML_BYTES = 512 * 1024 * 1024  # the first sheet's XML once unpacked
-_REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
+_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -121,7 +121,11 @@ def _scan(sheet: IO[bytes], budget: int) -> None:
             reach["row"] = int(attributes.get("r") or reach["row"] + 1)
             reach["column"] = 0
         elif local == "c":
-            match = _REFERENCE.match(attributes.get("r", ""))
+            reference = attributes.get("r", "")
+            match = _REFERENCE.match(reference)
+            if reference and not match:
+                # The reader aborts the whole process on a reference like "DDDDDDDDDDDD1".
+                raise ValueError("a cell reference that is none")
             reach["column"] = _column_number(match.group(1)) if match else reach["column"] + 1
             reach["cells"] += 1
         else:

@@ -100,6 +100,25 @@ def test_a_sheet_is_judged_by_the_cells_it_reaches(tmp_path: Path) -> None:
         xlsx_size_check(far, max_cells=26 * 40 - 1)
 
 
+def test_a_cell_reference_past_any_column_is_refused_before_the_reader_sees_it(
+    tmp_path: Path,
+) -> None:
+    """Found by the fuzz tests: the reader (python-calamine) aborts the whole process, a worker
+    with it, on a cell reference of 12 letters; the size check now refuses it first."""
+    path = tmp_path / "rusak.xlsx"
+    path.write_bytes(xlsx_parts([b'<row r="1"><c r="DDDDDDDDDDDD1"><v>1</v></c></row>']))
+    with pytest.raises(RosterFileError, match="rusak"):
+        read_roster_file(path, max_bytes=1_000_000, max_rows=100)
+    path.write_bytes(xlsx_parts([b'<row r="1"><c r="D1"><v>1</v></c><c><v>2</v></c></row>']))
+    assert read_roster_file(path, max_bytes=1_000_000, max_rows=100).headers == [
+        "",
+        "",
+        "",
+        "1",
+        "2",
+    ]
+
+
 @pytest.mark.parametrize(
     "data",
     [
