@@ -74,7 +74,10 @@ _GENDERS = {"1": "M", "2": "F"}
 
 def _normalize(raw: str, *, label: str) -> str:
     prefix = label.lower()
-    value = _EDGES.sub("", _EDGES.sub("", raw).removeprefix("'"))
+    value = _EDGES.sub("", raw)
+    if value.startswith('="') and value.endswith('"'):
+        value = value[2:-1]  # a CSV cell written as a formula so that Excel keeps it text
+    value = _EDGES.sub("", value.lstrip("'\u2018\u2019`"))
     if _SCIENTIFIC.fullmatch("".join(value.split())):
         raise IdentifierError(
             f"{prefix}_scientific",

@@ -18,6 +18,18 @@ from netral.accounts.actors import Actor
 from netral.agencies.identifiers import IdentifierError, parse_legacy_nip, parse_nik, parse_nip
 from netral.agencies.models import Agency, Employee, Unit
 from netral.agencies.roster_file import RosterTable
+from netral.agencies.roster_values import (
+    ACCEPTED_KINDS,
+    ACCEPTED_PNS_RANKS,
+    ACCEPTED_POSITION_TYPES,
+    ACCEPTED_PPPK_RANKS,
+    STRUCTURAL,
+    parse_kind,
+    parse_phone,
+    parse_position_type,
+    parse_rank,
+    place_structural,
+)
 from netral.base.bulk import bulk_insert, bulk_update
 from netral.base.codes import new_code, new_codes
 from netral.base.models import AuditEntry
@@ -33,10 +45,18 @@ class Column:
     required: bool
     aliases: tuple[str, ...]
     help: Any
+    # Fields of other layouts (SIASN) that Netral's own template does without.
+    in_template: bool = True
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("nip", "NIP", True, (), gettext_lazy("18 digits, spaces allowed. Empty for non-ASN.")),
+    Column(
+        "nip",
+        "NIP",
+        True,
+        ("nip baru", "nip 18"),
+        gettext_lazy("18 digits, spaces allowed. Empty for non-ASN."),
+    ),
     Column("legacy_nip", "NIP Lama", False, (), gettext_lazy("The old 9-digit NIP, if any.")),
     Column("nik", "NIK", False, (), gettext_lazy("16 digits. Required for non-ASN staff.")),
     Column("name", "Nama", True, ("nama lengkap",), gettext_lazy("Full name with titles.")),
@@ -44,8 +64,8 @@ COLUMNS: tuple[Column, ...] = (
         "kind",
         "Jenis Pegawai",
         True,
-        ("status pegawai", "jenis"),
-        gettext_lazy("PNS, PPPK or Non-ASN."),
+        ("status pegawai", "jenis", "status kepegawaian", "jenis asn"),
+        gettext_lazy("PNS, CPNS, PPPK, PPPK Paruh Waktu, Honorer, THL or Non-ASN."),
     ),
     Column("position", "Jabatan", False, ("nama jabatan",), gettext_lazy("Position title.")),
     Column(
@@ -53,20 +73,34 @@ COLUMNS: tuple[Column, ...] = (
         "Jenis Jabatan",
         True,
         (),
-        gettext_lazy("JPT, Administrator, Pengawas, Fungsional, Pelaksana or Lainnya."),
+        gettext_lazy(
+            "JPT (Utama, Madya, Pratama), Administrator, Pengawas, Fungsional (JFT), "
+            "Pelaksana (JFU), Struktural or Lainnya."
+        ),
     ),
     Column(
         "rank",
         "Pangkat/Golongan",
         False,
-        ("pangkat / golongan", "pangkat", "golongan", "pangkat golongan"),
-        gettext_lazy("For example Penata Muda (III/a)."),
+        (
+            "pangkat / golongan",
+            "pangkat",
+            "golongan",
+            "pangkat golongan",
+            "gol akhir",
+            "golongan akhir",
+            "gol ruang",
+            "gol/ruang",
+            "gol",
+            "pangkat/gol",
+        ),
+        gettext_lazy("For example Penata Muda (III/a), III/a or 3A; for PPPK I to XVII."),
     ),
     Column(
         "unit",
         "Unit Kerja",
         True,
-        ("unit", "unit organisasi", "opd"),
+        ("unit", "unit organisasi", "opd", "nama unor", "unor", "satuan kerja", "nama unit kerja"),
         gettext_lazy('Units from the top down, separated by ">".'),
     ),
     Column("email", "Email", False, ("e-mail", "surel", "alamat email"), gettext_lazy("E-mail.")),
@@ -74,39 +108,85 @@ COLUMNS: tuple[Column, ...] = (
         "phone",
         "No HP",
         False,
-        ("no. hp", "nomor hp", "no hp/wa", "no. hp/wa", "nomor hp/wa", "telepon", "no telepon"),
+        (
+            "no. hp",
+            "nomor hp",
+            "no hp/wa",
+            "no. hp/wa",
+            "nomor hp/wa",
+            "telepon",
+            "no telepon",
+            "no wa",
+            "nomor wa",
+            "hp",
+        ),
         gettext_lazy("Mobile number, e.g. 081234567890."),
     ),
+    Column(
+        "title_before",
+        "Gelar Depan",
+        False,
+        (),
+        gettext_lazy("Titles before the name (SIASN)."),
+        in_template=False,
+    ),
+    Column(
+        "title_after",
+        "Gelar Belakang",
+        False,
+        (),
+        gettext_lazy("Titles after the name (SIASN)."),
+        in_template=False,
+    ),
+    Column(
+        "unit_parent",
+        "Unor Induk",
+        False,
+        ("unit kerja induk", "opd induk"),
+        gettext_lazy("The OPD above the unit (SIASN)."),
+        in_template=False,
+    ),
+    Column(
+        "status",
+        "Kedudukan Hukum",
+        False,
+        (),
+        gettext_lazy("Only active employees are imported (SIASN)."),
+        in_template=False,
+    ),
 )
+TEMPLATE_COLUMNS = tuple(column for column in COLUMNS if column.in_template)
 
-KIND_VALUES = {
-    "pns": Employee.Kind.PNS,
-    "cpns": Employee.Kind.PNS,
-    "pppk": Employee.Kind.PPPK,
-    "pppk paruh waktu": Employee.Kind.PPPK,
-    "non-asn": Employee.Kind.NON_ASN,
-    "non asn": Employee.Kind.NON_ASN,
-    "nonasn": Employee.Kind.NON_ASN,
-    "honorer": Employee.Kind.NON_ASN,
-    "thl": Employee.Kind.NON_ASN,
-    "ptt": Employee.Kind.NON_ASN,
-}
-POSITION_TYPE_VALUES = {
-    "jpt": Employee.PositionType.JPT,
-    "pimpinan tinggi": Employee.PositionType.JPT,
-    "jabatan pimpinan tinggi": Employee.PositionType.JPT,
-    "administrator": Employee.PositionType.ADMINISTRATOR,
-    "jabatan administrator": Employee.PositionType.ADMINISTRATOR,
-    "pengawas": Employee.PositionType.PENGAWAS,
-    "jabatan pengawas": Employee.PositionType.PENGAWAS,
-    "fungsional": Employee.PositionType.FUNGSIONAL,
-    "jabatan fungsional": Employee.PositionType.FUNGSIONAL,
-    "pelaksana": Employee.PositionType.PELAKSANA,
-    "jabatan pelaksana": Employee.PositionType.PELAKSANA,
-    "lainnya": Employee.PositionType.OTHER,
-    "-": Employee.PositionType.OTHER,
-}
-PHONE_PATTERN = re.compile(r"0[1-9][0-9]{7,12}")
+# SIASN's "data utama" export (docs/rosters.md): recognised when all of these are present.
+SIASN_SIGNATURE = frozenset(
+    {"nama", "nip", "jenis pegawai", "kedudukan hukum", "jenis jabatan", "nama unor", "unor induk"}
+)
+# SIASN columns Netral does not use: not warned about, and not kept (roster_imports).
+SIASN_UNUSED = frozenset(
+    {
+        "tempat lahir",
+        "tanggal lahir",
+        "jenis kelamin",
+        "agama",
+        "jenis kawin",
+        "alamat",
+        "npwp",
+        "bpjs",
+        "status cpns pns",
+        "kartu asn virtual",
+        "tmt cpns",
+        "tmt pns",
+        "gol awal",
+        "tmt golongan",
+        "mk tahun",
+        "mk bulan",
+        "tmt jabatan",
+        "tingkat pendidikan",
+        "nama pendidikan",
+    }
+)
+ACTIVE_STATUSES = ("aktif",)
+
 # The addresses rosters hold (dot-atoms at a domain name); stricter than RFC 5322, and fast.
 EMAIL_PATTERN = re.compile(
     r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -191,6 +271,9 @@ class RosterPlan:
     new_unit_paths: list[tuple[str, ...]] = field(default_factory=list)
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[RowIssue] = field(default_factory=list)
+    header_map: HeaderMap | None = None
+    # Rows left out on purpose: employees whose KEDUDUKAN HUKUM is not active.
+    skipped: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -204,6 +287,7 @@ class RosterPlan:
             "unchanged": self.unchanged,
             "absent": len(self.absent_ids),
             "new_units": len(self.new_unit_paths),
+            "skipped": self.skipped,
         }
 
 
@@ -211,27 +295,80 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def map_headers(headers: list[str]) -> tuple[dict[str, int], list[RowIssue], list[RowIssue]]:
-    """Column index per field key, or file-level errors when required headers are missing."""
+@dataclass
+class HeaderMap:
+    """Which column holds each field, and the layout recognised."""
+
+    layout: str  # LAYOUT_NETRAL, LAYOUT_SIASN or LAYOUT_MAPPING
+    positions: dict[str, int]
+    # The file's own header of each field, to name it in errors.
+    labels: dict[str, str]
+
+    def unused_columns(self, headers: list[str]) -> list[int]:
+        used = set(self.positions.values())
+        return [index for index in range(len(headers)) if index not in used]
+
+
+LAYOUT_NETRAL, LAYOUT_SIASN, LAYOUT_MAPPING = "netral", "siasn", "mapping"
+
+
+def _lookup() -> dict[str, Column]:
     lookup: dict[str, Column] = {}
     for column in COLUMNS:
         for name in (column.header, *column.aliases):
             lookup[_key(name)] = column
-    positions: dict[str, int] = {}
+    return lookup
+
+
+def map_headers(
+    headers: list[str], mapping: dict[str, str] | None = None
+) -> tuple[HeaderMap, list[RowIssue], list[RowIssue]]:
+    """Column index per field key, or file-level errors when required headers are missing.
+    A mapping (field key -> the file's header) overrides the recognised names."""
+    keys = [_key(header.rstrip("*")) for header in headers]
+    siasn = set(keys) >= SIASN_SIGNATURE
+    header_map = HeaderMap(
+        layout=LAYOUT_MAPPING if mapping else LAYOUT_SIASN if siasn else LAYOUT_NETRAL,
+        positions={},
+        labels={},
+    )
     errors: list[RowIssue] = []
     warnings: list[RowIssue] = []
-    for index, header in enumerate(headers):
-        clean = _key(header.rstrip("*"))
-        if not clean:
-            continue
-        found = lookup.get(clean)
-        if found is None:
+    if mapping:
+        index_of = {key: index for index, key in reversed(list(enumerate(keys)))}
+        for field_key, header in mapping.items():
+            if not header:
+                continue
+            if _key(header) not in index_of:
+                errors.append(
+                    RowIssue(
+                        1,
+                        header,
+                        _('The mapping names the column "%(header)s", which the file lacks.')
+                        % {"header": header},
+                    )
+                )
+                continue
+            header_map.positions[field_key] = index_of[_key(header)]
+    else:
+        lookup = _lookup()
+        ignored: list[str] = []
+        for index, (header, clean) in enumerate(zip(headers, keys, strict=True)):
+            if not clean:
+                continue
+            found = lookup.get(clean)
+            if found is None:
+                if siasn and clean in SIASN_UNUSED:
+                    continue
+                ignored.append(header)
+            elif found.key in header_map.positions:
+                errors.append(RowIssue(1, header, _("This column appears twice.")))
+            else:
+                header_map.positions[found.key] = index
+        for header in ignored:
             warnings.append(RowIssue(1, header, _("Unknown column; it is ignored.")))
-        elif found.key in positions:
-            errors.append(RowIssue(1, header, _("This column appears twice.")))
-        else:
-            positions[found.key] = index
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
+    header_map.labels = {key: headers[index] for key, index in header_map.positions.items()}
+    missing = [c.header for c in COLUMNS if c.required and c.key not in header_map.positions]
     if missing:
         errors.append(
             RowIssue(
@@ -239,24 +376,31 @@ def map_headers(headers: list[str]) -> tuple[dict[str, int], list[RowIssue], lis
                 ", ".join(missing),
                 _(
                     "Required columns are missing: %(missing)s. Download the template to see "
-                    "the expected headers."
+                    "the expected headers, or map the file's columns."
                 )
                 % {"missing": ", ".join(missing)},
             )
         )
-    return positions, errors, warnings
+    return header_map, errors, warnings
 
 
 class _RowChecker:
     """Turns one row of text into a RosterRow, or records why it cannot."""
 
-    def __init__(self, positions: dict[str, int], max_depth: int) -> None:
-        self.positions = positions
+    def __init__(self, header_map: HeaderMap, max_depth: int) -> None:
+        self.positions = header_map.positions
         self.max_depth = max_depth
         self.today = timezone.localdate()
         self.errors: list[RowIssue] = []
         self.warnings: list[RowIssue] = []
-        self.headers = {c.key: c.header for c in COLUMNS}
+        self.skipped = 0
+        self.headers = {c.key: c.header for c in COLUMNS} | header_map.labels
+        # Rosters repeat a few hundred distinct values over 100,000 rows: parse each once.
+        self.kinds: dict[str, str | None] = {}
+        self.position_types: dict[str, str | None] = {}
+        self.structural: dict[str, str | None] = {}
+        self.ranks: dict[tuple[str, str], str | None] = {}
+        self.phones: dict[str, str | None] = {}
 
     def cells_by_key(self, cells: list[str]) -> dict[str, str]:
         count = len(cells)
@@ -265,51 +409,53 @@ class _RowChecker:
     def error(self, row: int, key: str, message: object) -> None:
         self.errors.append(RowIssue(row, self.headers[key], str(message)))
 
+    def is_inactive(self, number: int, values: dict[str, str]) -> bool:
+        status = values.get("status")
+        if status is None or _key(status).startswith(ACTIVE_STATUSES):
+            return False
+        self.skipped += 1
+        self.warnings.append(
+            RowIssue(
+                number,
+                self.headers["status"],
+                _("Skipped: %(name)s is not active (%(status)s).")
+                % {"name": values.get("name", ""), "status": status or "-"},
+            )
+        )
+        return True
+
     def check(self, number: int, cells: list[str]) -> RosterRow | None:
         failures = len(self.errors)
         values = self.cells_by_key(cells)
-        name = " ".join(values.get("name", "").split())
+        if self.is_inactive(number, values):
+            return None
+        name = _full_name(values)
         if not name:
             self.error(number, "name", _("The name is empty."))
         elif len(name) > 200:
             self.error(number, "name", _("The name is longer than 200 characters."))
 
         kind_text = values.get("kind", "")
-        kind = KIND_VALUES.get(kind_text.casefold()) or KIND_VALUES.get(_key(kind_text))
+        if kind_text not in self.kinds:
+            self.kinds[kind_text] = parse_kind(kind_text)
+        kind = self.kinds[kind_text]
         if kind is None:
             self.error(
                 number,
                 "kind",
-                _('"%(value)s" is not an employee kind; use PNS, PPPK or Non-ASN.')
-                % {"value": kind_text},
+                _('"%(value)s" is not an employee kind; accepted: %(accepted)s.')
+                % {"value": kind_text, "accepted": ACCEPTED_KINDS},
             )
 
-        position_text = values.get("position_type", "")
-        position_type = POSITION_TYPE_VALUES.get(
-            position_text.casefold()
-        ) or POSITION_TYPE_VALUES.get(_key(position_text))
-        if position_type is None and not position_text and kind == Employee.Kind.NON_ASN:
-            position_type = Employee.PositionType.OTHER
-        if position_type is None and not position_text:
-            if kind is not None:
-                self.error(number, "position_type", _("The position type is empty."))
-        elif position_type is None:
-            self.error(
-                number,
-                "position_type",
-                _(
-                    '"%(value)s" is not a position type; use JPT, Administrator, Pengawas, '
-                    "Fungsional, Pelaksana or Lainnya."
-                )
-                % {"value": position_text},
-            )
-
+        position = values.get("position", "")[:200]
+        position_type = self._check_position_type(number, values, kind, position)
         nip, birth_date, gender = self._check_nip(number, values, kind)
         legacy_nip = self._check_legacy_nip(number, values)
         nik = self._check_nik(number, values, kind)
         if nik is not None and birth_date is None:
             birth_date, gender = nik.birth_date, nik.gender
 
+        rank = self._check_rank(number, values, kind)
         unit_path = self._check_unit(number, values)
         email = values.get("email", "").lower()
         if email and not EMAIL_PATTERN.fullmatch(email):
@@ -327,15 +473,70 @@ class _RowChecker:
             nik=nik.nik if nik else None,
             name=name,
             kind=kind,
-            position=values.get("position", "")[:200],
+            position=position,
             position_type=position_type,
-            rank=values.get("rank", "")[:100],
+            rank=rank,
             unit_path=unit_path,
             email=email,
             phone=phone,
             birth_date=birth_date,
             gender=gender,
         )
+
+    def _check_position_type(
+        self, number: int, values: dict[str, str], kind: str | None, position: str
+    ) -> str | None:
+        text = values.get("position_type", "")
+        if not text:
+            if kind == Employee.Kind.NON_ASN:
+                return Employee.PositionType.OTHER
+            if kind is not None:
+                self.error(number, "position_type", _("The position type is empty."))
+            return None
+        if text not in self.position_types:
+            self.position_types[text] = parse_position_type(text)
+        position_type = self.position_types[text]
+        if position_type is None:
+            self.error(
+                number,
+                "position_type",
+                _('"%(value)s" is not a position type; accepted: %(accepted)s.')
+                % {"value": text, "accepted": ACCEPTED_POSITION_TYPES},
+            )
+            return None
+        if position_type == STRUCTURAL:
+            if position not in self.structural:
+                self.structural[position] = place_structural(position)
+            position_type = self.structural[position]
+            if position_type is None:
+                self.error(
+                    number,
+                    "position_type",
+                    _(
+                        '"%(value)s" does not say the level, and the position "%(position)s" '
+                        "does not either; write JPT, Administrator or Pengawas."
+                    )
+                    % {"value": text, "position": position or "-"},
+                )
+        return position_type
+
+    def _check_rank(self, number: int, values: dict[str, str], kind: str | None) -> str:
+        text = values.get("rank", "")
+        if not text or kind is None:
+            return ""
+        if (kind, text) not in self.ranks:
+            self.ranks[(kind, text)] = parse_rank(text, kind=kind)
+        rank = self.ranks[(kind, text)]
+        if rank is None:
+            accepted = ACCEPTED_PPPK_RANKS if kind == Employee.Kind.PPPK else ACCEPTED_PNS_RANKS
+            self.error(
+                number,
+                "rank",
+                _('"%(value)s" is not a golongan of a %(kind)s; accepted: %(accepted)s.')
+                % {"value": text, "kind": kind, "accepted": accepted},
+            )
+            return ""
+        return rank
 
     def _check_nip(
         self, number: int, values: dict[str, str], kind: str | None
@@ -383,7 +584,7 @@ class _RowChecker:
             return None
 
     def _check_unit(self, number: int, values: dict[str, str]) -> tuple[str, ...]:
-        raw = values.get("unit", "")
+        raw = _unit_text(values)
         path = tuple(" ".join(part.split()) for part in raw.split(UNIT_SEPARATOR) if part.strip())
         if not path:
             self.error(number, "unit", _("The unit is empty."))
@@ -402,22 +603,45 @@ class _RowChecker:
         raw = values.get("phone", "")
         if not raw:
             return ""
-        digits = re.sub(r"[\s().-]", "", raw)
-        if digits.startswith("+62"):
-            digits = "0" + digits[3:]
-        elif digits.startswith("62"):
-            digits = "0" + digits[2:]
-        elif digits.startswith("8"):
-            digits = "0" + digits  # Excel drops the leading zero of numbers
-        if not PHONE_PATTERN.fullmatch(digits):
+        if raw not in self.phones:
+            self.phones[raw] = parse_phone(raw)
+        phone = self.phones[raw]
+        if phone is None:
             self.error(
                 number,
                 "phone",
-                _('"%(value)s" is not a phone number; write it like 081234567890.')
+                _(
+                    '"%(value)s" is not a phone number; write it like 081234567890, '
+                    "+62 812 3456 7890 or 62812 3456 7890."
+                )
                 % {"value": raw},
             )
             return ""
-        return digits
+        return phone
+
+
+def _full_name(values: dict[str, str]) -> str:
+    name = " ".join(values.get("name", "").split())
+    before = " ".join(values.get("title_before", "").split()).strip("- ")
+    after = " ".join(values.get("title_after", "").split()).strip("- ")
+    if name and before:
+        name = f"{before} {name}"
+    if name and after:
+        name = f"{name}, {after}"
+    return name
+
+
+def _unit_text(values: dict[str, str]) -> str:
+    """The unit path; SIASN gives the OPD (UNOR INDUK) and the unit within it (NAMA UNOR)."""
+    unit = values.get("unit", "")
+    parent = values.get("unit_parent", "")
+    if not parent or _key(parent) == _key(unit):
+        return unit or parent
+    if not unit:
+        return parent
+    if _key(unit).startswith(_key(parent) + " " + UNIT_SEPARATOR):
+        return unit
+    return f"{parent} {UNIT_SEPARATOR} {unit}"
 
 
 def roster_plan(
@@ -426,11 +650,13 @@ def roster_plan(
     table: RosterTable,
     max_depth: int,
     progress: Progress | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> RosterPlan:
     """Check every row and compare the file with the agency's roster, writing nothing."""
     agency.refresh_from_db(fields=["roster_version"])
     plan = RosterPlan(agency=agency, roster_version=agency.roster_version)
-    positions, errors, warnings = map_headers(table.headers)
+    header_map, errors, warnings = map_headers(table.headers, mapping)
+    plan.header_map = header_map
     plan.errors.extend(errors)
     plan.warnings.extend(warnings)
     if errors:
@@ -439,7 +665,7 @@ def roster_plan(
         plan.errors.append(RowIssue(2, "", _("The file has headers but no employees.")))
         return plan
 
-    checker = _RowChecker(positions, max_depth)
+    checker = _RowChecker(header_map, max_depth)
     step = max(1, len(table.rows) // 50)
     root_name = _root_unit(agency).name
     for index, (number, cells) in enumerate(table.rows):
@@ -455,6 +681,7 @@ def roster_plan(
             progress(0.7 * index / len(table.rows))
     plan.errors.extend(checker.errors)
     plan.warnings.extend(checker.warnings)
+    plan.skipped = checker.skipped
     _check_duplicates(plan)
     if progress:
         progress(0.75)

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from netral.agencies.roster import COLUMNS
+from netral.agencies.roster import TEMPLATE_COLUMNS
 
 EXAMPLE_ROWS = (
     (
@@ -43,7 +43,7 @@ def roster_template_xlsx() -> bytes:
     sheet = workbook.create_sheet("Pegawai")
     bold = Font(bold=True)
     header_cells = []
-    for column in COLUMNS:
+    for column in TEMPLATE_COLUMNS:
         cell = WriteOnlyCell(sheet, value=column.header)
         cell.font = bold
         header_cells.append(cell)
@@ -53,7 +53,7 @@ def roster_template_xlsx() -> bytes:
         sheet.append(list(row))
     guide = workbook.create_sheet("Petunjuk")
     guide.append(["Kolom", "Wajib", "Keterangan"])
-    for column in COLUMNS:
+    for column in TEMPLATE_COLUMNS:
         guide.append([column.header, "ya" if column.required else "tidak", str(column.help)])
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from netral.agencies.roster import COLUMNS
+from netral.agencies.roster import TEMPLATE_COLUMNS
 
-HEADERS = [column.header for column in COLUMNS]
+HEADERS = [column.header for column in TEMPLATE_COLUMNS]
 
 ROWS = [
     [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from netral.agencies.models import Employee, RosterImport, Unit
-from netral.agencies.roster import COLUMNS
+from netral.agencies.roster import TEMPLATE_COLUMNS
 from netral.base.models import AuditEntry, Job
 from tests.agencies.roster_helpers import ROWS, csv_bytes
 from tests.conftest import World
@@ -125,7 +125,7 @@ def test_the_template_has_every_column_header(client: Client, world: World) -> N
     response = client.get(reverse("agencies:roster_template"))
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     rows = workbook.get_sheet_by_index(0).to_python()
-    assert rows[0] == [column.header for column in COLUMNS]
+    assert rows[0] == [column.header for column in TEMPLATE_COLUMNS]
 
 
 def upload(client: Client, content: bytes, name: str = "pegawai.csv") -> Any:

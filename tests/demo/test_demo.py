@@ -48,10 +48,10 @@ def test_the_demo_has_an_open_campaign_with_a_link_for_everyone(db: None) -> Non
 
 
 def test_the_generator_writes_the_columns_the_import_reads() -> None:
-    from netral.agencies.roster import COLUMNS
+    from netral.agencies.roster import TEMPLATE_COLUMNS
     from netral.demo.roster import ROSTER_HEADERS
 
-    assert tuple(column.header for column in COLUMNS) == ROSTER_HEADERS
+    assert tuple(column.header for column in TEMPLATE_COLUMNS) == ROSTER_HEADERS
 
 
 @pytest.mark.files
