@@ -279,8 +279,9 @@ class RosterPlan:
     def is_valid(self) -> bool:
         return not self.errors
 
-    def summary(self) -> dict[str, int]:
+    def summary(self) -> dict[str, int | str]:
         return {
+            "layout": self.header_map.layout if self.header_map else "",
             "rows": len(self.rows),
             "new": len(self.creates),
             "changed": len(self.updates),

@@ -29,6 +29,7 @@ class RosterTable:
     headers: list[str]
     # (row number as the spreadsheet shows it, cell texts)
     rows: list[tuple[int, list[str]]]
+    header_row: int = 1
 
 
 def read_roster_file(path: Path, *, max_bytes: int, max_rows: int) -> RosterTable:
@@ -123,13 +124,14 @@ def _cell_text(value: object) -> str:
 
 def _table_from_cells(cells: Iterator[list[Any]], *, max_rows: int) -> RosterTable:
     headers: list[str] | None = None
+    header_row = 1
     rows: list[tuple[int, list[str]]] = []
     for number, raw in enumerate(cells, start=1):
         texts = [_cell_text(value) for value in raw]
         if not any(texts):
             continue
         if headers is None:
-            headers = texts
+            headers, header_row = texts, number
             continue
         if len(rows) >= max_rows:
             raise RosterFileError(
@@ -139,4 +141,18 @@ def _table_from_cells(cells: Iterator[list[Any]], *, max_rows: int) -> RosterTab
         rows.append((number, texts))
     if headers is None:
         raise RosterFileError(_("The file is empty."))
-    return RosterTable(headers=headers, rows=rows)
+    return RosterTable(headers=headers, rows=rows, header_row=header_row)
+
+
+def roster_csv_of_columns(table: RosterTable, columns: list[int]) -> bytes:
+    """The table with only the given columns, as UTF-8 CSV; blank lines keep every row at the
+    number the original file gave it, so messages still point at the right rows."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    line = 1
+    for number, cells in [(table.header_row, table.headers), *table.rows]:
+        buffer.write("\r\n" * (number - line))
+        count = len(cells)
+        writer.writerow([cells[index] if index < count else "" for index in columns])
+        line = number + 1
+    return buffer.getvalue().encode("utf-8")

@@ -23,12 +23,17 @@ from django.utils.translation import gettext as _
 from netral.accounts.actors import Actor
 from netral.agencies.models import Agency, RosterImport
 from netral.agencies.roster import MAX_REPORTED_ISSUES, RosterPlan, roster_apply, roster_plan
-from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
+from netral.agencies.roster_file import (
+    RosterFileError,
+    RosterTable,
+    read_roster_file,
+    roster_csv_of_columns,
+)
 from netral.agencies.signals import roster_imported
 from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Job
-from netral.base.storage import folder_owner, local_copy, save_stream
+from netral.base.storage import folder_owner, local_copy, save_bytes, save_stream
 
 ANALYSE_JOB = "agencies.roster_analyse"
 APPLY_JOB = "agencies.roster_apply"
@@ -144,6 +149,7 @@ def roster_import_analyse(job: Job, progress: Progress) -> None:
             max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
             progress=_percents(progress, 10, 99),
         )
+        _keep_used_columns(roster_import, table, plan)
         _record_plan(roster_import, plan)
         roster_import.status = (
             RosterImport.Status.READY if plan.is_valid else RosterImport.Status.INVALID
@@ -221,6 +227,15 @@ def _read(roster_import: RosterImport) -> RosterTable:
             )
         except RosterFileError as problem:
             raise JobFailed(str(problem)) from problem
+
+
+def _keep_used_columns(roster_import: RosterImport, table: RosterTable, plan: RosterPlan) -> None:
+    """Replace the stored upload with the columns the import reads: a SIASN export also holds
+    religion, marital status, address, NPWP and BPJS numbers, which Netral must not keep."""
+    if plan.header_map is None or not plan.header_map.unused_columns(table.headers):
+        return
+    used = sorted(plan.header_map.positions.values())
+    save_bytes(roster_import_file_name(roster_import), roster_csv_of_columns(table, used))
 
 
 def _percents(progress: Progress, start: int, end: int) -> Callable[[float], None]:
