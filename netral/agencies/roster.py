@@ -998,7 +998,7 @@ def _create_units(agency: Agency, new_paths: list[tuple[str, ...]]) -> _Units:
             )
             units[path] = unit
             level.append(unit)
-        Unit.objects.bulk_create(level)
+        Unit.objects.bulk_create(level, batch_size=1000)
         created.extend(level)
     return _Units(ids={path: unit.pk for path, unit in units.items()}, created=created)
 

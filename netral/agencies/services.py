@@ -27,6 +27,24 @@ def agency_create(
     return agency
 
 
+def agency_delete(*, actor: Actor, agency: Agency) -> None:
+    """Delete an agency made by mistake (or a trial tenant) with its units, employees, members
+    and imports. Raises ProtectedError while campaigns, signatures or cases still refer to it:
+    those are history and are never deleted this way."""
+    with transaction.atomic():
+        facts: dict[str, Any] = {"code": agency.code, "name": agency.name}
+        facts["employees"] = Employee.objects.filter(agency=agency).count()
+        Unit.objects.filter(agency=agency).update(head=None)
+        Employee.objects.filter(agency=agency).delete()
+        # Children first: a unit protects its parent.
+        depths = Unit.objects.filter(agency=agency).values_list("depth", flat=True).distinct()
+        for depth in sorted(depths, reverse=True):
+            Unit.objects.filter(agency=agency, depth=depth).delete()
+        agency.delete()
+        # Kept outside the agency, whose own log goes with it.
+        audit_log(actor=actor, action="agencies.agency.deleted", data=facts)
+
+
 def agency_for_region(*, actor: Actor, region: Region) -> Agency:
     """The regional government of a Kemendagri region, created on first use."""
     existing = Agency.objects.filter(code=region.code).first()
