@@ -206,6 +206,7 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "agencies:unit_detail": lambda w: {"code": w.unit_b.code},
     "agencies:employee_detail": lambda w: {"code": w.employee_b.code},
     "agencies:employee_edit": lambda w: {"code": w.employee_b.code},
+    "agencies:employee_release": lambda w: {"code": w.employee_b.code},
     "agencies:roster_import_detail": lambda w: {"code": home_import(w).code},
     "agencies:roster_import_confirm": lambda w: {"code": home_import(w).code},
     "agencies:membership_edit": lambda w: {"code": Membership.objects.get(user=w.viewer).code},

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -258,6 +259,19 @@ class RosterRow:
         }
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """An employee active in another agency of this instance whom the roster now lists (mutasi):
+    the import moves them, and the other agency keeps its signatures and history."""
+
+    employee_id: int
+    code: str
+    from_agency_id: int
+    from_agency_name: str
+    row: RosterRow
+    changes: dict[str, list[Any]]
+
+
 @dataclass
 class RosterPlan:
     agency: Agency
@@ -267,6 +281,7 @@ class RosterPlan:
     # (employee id, employee code, row, {field: [old, new]})
     updates: list[tuple[int, str, RosterRow, dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
+    transfers: list[Transfer] = field(default_factory=list)
     absent_ids: list[int] = field(default_factory=list)
     new_unit_paths: list[tuple[str, ...]] = field(default_factory=list)
     errors: list[RowIssue] = field(default_factory=list)
@@ -286,6 +301,7 @@ class RosterPlan:
             "new": len(self.creates),
             "changed": len(self.updates),
             "unchanged": self.unchanged,
+            "transfers": len(self.transfers),
             "absent": len(self.absent_ids),
             "new_units": len(self.new_unit_paths),
             "skipped": self.skipped,
@@ -735,7 +751,7 @@ def _chunks(values: list[str], size: int = 5000) -> Iterable[list[str]]:
 
 def _compare_with_database(plan: RosterPlan) -> None:
     agency = plan.agency
-    _report_other_agencies(plan)
+    elsewhere = _employees_elsewhere(plan)
 
     unit_paths = _unit_paths(agency)
     unit_by_key = {tuple(_key(p) for p in path): path for path in unit_paths.values()}
@@ -787,6 +803,17 @@ def _compare_with_database(plan: RosterPlan) -> None:
                         },
                     )
                 )
+        if current is None and row.nip in elsewhere:
+            plan.transfers.append(_transfer(row, elsewhere[row.nip]))
+            plan.warnings.append(
+                RowIssue(
+                    row.row,
+                    "NIP",
+                    _("Transfer from %(agency)s: %(name)s moves to this agency on import.")
+                    % {"agency": elsewhere[row.nip]["agency__name"], "name": row.name},
+                )
+            )
+            continue
         if current is None:
             plan.creates.append(row)
             continue
@@ -809,27 +836,56 @@ def _compare_with_database(plan: RosterPlan) -> None:
     plan.new_unit_paths = sorted(new_units, key=len)
 
 
-def _report_other_agencies(plan: RosterPlan) -> None:
-    for attribute, label in (("nip", "NIP"), ("legacy_nip", "NIP Lama")):
-        rows_by_value = {getattr(r, attribute): r.row for r in plan.rows if getattr(r, attribute)}
-        for chunk in _chunks(list(rows_by_value)):
-            taken = (
-                Employee.objects.filter(**{f"{attribute}__in": chunk})
-                .exclude(agency=plan.agency)
-                .values_list(attribute, flat=True)
-            )
-            for value in taken:
+def _employees_elsewhere(plan: RosterPlan) -> dict[str, dict[str, Any]]:
+    """The file's NIPs held in other agencies of this instance, by NIP; an old NIP held there
+    by someone else is an error."""
+    fields = [f for f in COMPARED_FIELDS if f != "unit"]
+    rows_by_nip = {row.nip: row for row in plan.rows if row.nip}
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(list(rows_by_nip)):
+        for values in (
+            Employee.objects.filter(nip__in=chunk)
+            .exclude(agency=plan.agency)
+            .values("id", "code", "agency_id", "agency__name", "unit__name", *fields)
+        ):
+            found[values["nip"]] = values
+    rows_by_legacy = {row.legacy_nip: row for row in plan.rows if row.legacy_nip}
+    for chunk in _chunks(list(rows_by_legacy)):
+        taken = (
+            Employee.objects.filter(legacy_nip__in=chunk)
+            .exclude(agency=plan.agency)
+            .values_list("legacy_nip", "nip")
+        )
+        for legacy_nip, nip in taken:
+            row = rows_by_legacy[str(legacy_nip)]
+            if nip != row.nip:
                 plan.errors.append(
                     RowIssue(
-                        rows_by_value[value],
-                        label,
-                        _(
-                            "%(label)s %(value)s is registered at another agency. It must be "
-                            "released there first."
-                        )
-                        % {"label": label, "value": value},
+                        row.row,
+                        "NIP Lama",
+                        _("%(label)s %(value)s is registered at another agency for another NIP.")
+                        % {"label": "NIP Lama", "value": legacy_nip},
                     )
                 )
+    return found
+
+
+def _transfer(row: RosterRow, old: dict[str, Any]) -> Transfer:
+    new = row.values()
+    changes = {
+        name: [_jsonable(old[name]), _jsonable(value)]
+        for name, value in new.items()
+        if name != "unit" and old[name] != value
+    }
+    changes["unit"] = [f"{old['agency__name']}: {old['unit__name']}", new["unit"]]
+    return Transfer(
+        employee_id=old["id"],
+        code=old["code"],
+        from_agency_id=old["agency_id"],
+        from_agency_name=old["agency__name"],
+        row=row,
+        changes=changes,
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -894,6 +950,7 @@ def roster_apply(
                 {"row": row.row, "changes": changes},
             )
         bulk_update(Employee, [*IMPORTED_FIELDS, "unit", "is_active", "updated_at"], updated)
+        _move_transfers(plan, agency, units.ids, audit, now)
 
         if deactivate_absent and plan.absent_ids:
             for start in range(0, len(plan.absent_ids), 2000):
@@ -911,6 +968,46 @@ def roster_apply(
         agency.roster_version += 1
         agency.save(update_fields=["roster_version"])
     return plan
+
+
+def _move_transfers(
+    plan: RosterPlan,
+    agency: Agency,
+    unit_ids: dict[tuple[str, ...], int],
+    audit: _AuditRows,
+    now: datetime.datetime,
+) -> None:
+    """Move transferred employees here. Their signatures keep the old agency and unit (their
+    own columns), so the old agency's campaigns and history stay as they were."""
+    if not plan.transfers:
+        return
+    moved = []
+    for transfer in plan.transfers:
+        row = transfer.row
+        unit_id = unit_ids[row.unit_path]
+        moved.append([*_fields(row).values(), unit_id, agency.pk, True, now, transfer.employee_id])
+        audit.add(
+            "agencies.employee.transferred_in",
+            Employee,
+            transfer.code,
+            row.name,
+            {"row": row.row, "from": transfer.from_agency_name, "changes": transfer.changes},
+        )
+        audit.add(
+            "agencies.employee.transferred_out",
+            Employee,
+            transfer.code,
+            row.name,
+            {"to": agency.name},
+            agency_id=transfer.from_agency_id,
+        )
+    bulk_update(Employee, [*IMPORTED_FIELDS, "unit", "agency", "is_active", "updated_at"], moved)
+    ids = [transfer.employee_id for transfer in plan.transfers]
+    Unit.objects.filter(head__in=ids).exclude(agency=agency).update(head=None)
+    # Plans of the old agencies made before the move must be made again.
+    Agency.objects.filter(pk__in={t.from_agency_id for t in plan.transfers}).update(
+        roster_version=F("roster_version") + 1
+    )
 
 
 # The employee fields an import writes, in the order of RosterRow.values().
@@ -945,14 +1042,21 @@ class _AuditRows:
         self.content_types: dict[type[Any], int] = {}
 
     def add(
-        self, action: str, model: type[Any], code: str, label: str, data: dict[str, Any]
+        self,
+        action: str,
+        model: type[Any],
+        code: str,
+        label: str,
+        data: dict[str, Any],
+        *,
+        agency_id: int | None = None,
     ) -> None:
         self.rows.append(
             [
                 self.now,
                 self.actor.user.pk if self.actor.user else None,
                 self.actor.label,
-                self.agency.pk,
+                agency_id or self.agency.pk,
                 action,
                 self._content_type(model),
                 code,

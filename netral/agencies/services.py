@@ -92,6 +92,27 @@ def employee_update(*, actor: Actor, employee: Employee, **changes: Any) -> Empl
     return employee
 
 
+def employee_release(*, actor: Actor, employee: Employee) -> Employee:
+    """The old agency's side of a transfer (mutasi): the employee is no longer asked to sign
+    here; their signatures stay, and the new agency's roster import moves them."""
+    with transaction.atomic():
+        locked = Employee.objects.select_for_update().get(pk=employee.pk)
+        if not locked.is_active:
+            return locked
+        locked.is_active = False
+        locked.save(update_fields=["is_active", "updated_at"])
+        Unit.objects.filter(head=locked).update(head=None)
+        Agency.objects.filter(pk=locked.agency_id).update(roster_version=F("roster_version") + 1)
+        audit_log(
+            actor=actor,
+            action="agencies.employee.released",
+            target=locked,
+            agency=locked.agency,
+            data={"name": locked.name},
+        )
+    return locked
+
+
 def membership_create(
     *,
     actor: Actor,

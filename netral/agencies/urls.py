@@ -20,6 +20,7 @@ urlpatterns = [
     path("pegawai/", views.employee_list_view, name="employee_list"),
     path("pegawai/<str:code>/", views.employee_detail_view, name="employee_detail"),
     path("pegawai/<str:code>/ubah/", views.employee_edit_view, name="employee_edit"),
+    path("pegawai/<str:code>/lepas/", views.employee_release_view, name="employee_release"),
     path("impor/", views.roster_import_list_view, name="roster_import_list"),
     path("impor/templat.xlsx", views.roster_template_view, name="roster_template"),
     path("impor/<str:code>/", views.roster_import_detail_view, name="roster_import_detail"),

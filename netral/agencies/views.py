@@ -101,6 +101,19 @@ def employee_edit_view(request: HttpRequest, code: str, viewer: Membership) -> H
     return render(request, "agencies/employee_form.html", {"form": form, "employee": employee})
 
 
+@require_POST
+@officer_view(is_admin)
+def employee_release_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    employee = selectors.employee_get(viewer=viewer, code=code)
+    services.employee_release(actor=Actor.from_request(request), employee=employee)
+    messages.success(
+        request,
+        _("%(name)s was released: no longer asked to sign here; the signatures stay.")
+        % {"name": employee.name},
+    )
+    return redirect("agencies:employee_detail", code=code)
+
+
 @body_limit(lambda: settings.NETRAL_ROSTER_MAX_BYTES)
 @officer_view(is_admin)
 def roster_import_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
