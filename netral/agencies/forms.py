@@ -74,6 +74,27 @@ class RosterConfirmForm(forms.Form):
     deactivate_absent = forms.BooleanField(
         label=_("Mark employees missing from this file as inactive"), required=False
     )
+    absent_count = forms.IntegerField(
+        label=_("To deactivate them, type how many they are"),
+        required=False,
+        min_value=0,
+    )
+
+    def __init__(self, *args: Any, absent: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.absent = absent
+        if not absent:
+            del self.fields["deactivate_absent"], self.fields["absent_count"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("deactivate_absent") and cleaned.get("absent_count") != self.absent:
+            self.add_error(
+                "absent_count",
+                _("Type %(count)s, the number of employees to deactivate, to confirm.")
+                % {"count": self.absent},
+            )
+        return cleaned
 
 
 class MembershipForm(forms.Form):

@@ -259,3 +259,36 @@ class RosterImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agencies:roster_import_detail", args=[self.code])
+
+
+class RosterPreviewLine(models.Model):
+    """One person of a checked roster file, for the preview: who is new, who changes and how,
+    who stays, who moves in from another agency, who would be deactivated. Written by the
+    check, removed once the import is done."""
+
+    class Change(models.TextChoices):
+        NEW = "new", _("New")
+        CHANGED = "changed", _("Changed")
+        TRANSFER = "transfer", _("Transferred in")
+        UNCHANGED = "unchanged", _("Unchanged")
+        ABSENT = "absent", _("Not in the file")
+
+    roster_import = models.ForeignKey(
+        RosterImport, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    change = models.CharField(max_length=10, choices=Change.choices)
+    row = models.PositiveIntegerField(null=True, blank=True)  # None: not in the file
+    name = models.CharField(max_length=200)
+    nip = models.CharField(max_length=18, blank=True)
+    unit = models.CharField(max_length=800, blank=True)
+    # {field: [old, new]}; for a transfer, the unit's old value names the old agency.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["row", "name"]
+        indexes = [
+            models.Index(fields=["roster_import", "change", "row"], name="preview_import_change")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.change})"

@@ -281,6 +281,7 @@ class RosterPlan:
     # (employee id, employee code, row, {field: [old, new]})
     updates: list[tuple[int, str, RosterRow, dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
+    unchanged_rows: list[RosterRow] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
     absent_ids: list[int] = field(default_factory=list)
     new_unit_paths: list[tuple[str, ...]] = field(default_factory=list)
@@ -828,6 +829,7 @@ def _compare_with_database(plan: RosterPlan) -> None:
             plan.updates.append((current["id"], current["code"], row, changes))
         else:
             plan.unchanged += 1
+            plan.unchanged_rows.append(row)
     plan.absent_ids = [
         employee_id
         for employee_id, values in existing.items()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -21,8 +21,15 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from netral.accounts.actors import Actor
-from netral.agencies.models import Agency, RosterImport
-from netral.agencies.roster import MAX_REPORTED_ISSUES, RosterPlan, roster_apply, roster_plan
+from netral.agencies.models import Agency, Employee, RosterImport, RosterPreviewLine
+from netral.agencies.roster import (
+    MAX_REPORTED_ISSUES,
+    UNIT_SEPARATOR,
+    RosterPlan,
+    RosterRow,
+    roster_apply,
+    roster_plan,
+)
 from netral.agencies.roster_file import (
     RosterFileError,
     RosterTable,
@@ -31,6 +38,7 @@ from netral.agencies.roster_file import (
 )
 from netral.agencies.signals import roster_imported
 from netral.base.audit import audit_log
+from netral.base.bulk import bulk_insert
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Job
 from netral.base.storage import folder_owner, local_copy, save_bytes, save_stream
@@ -151,6 +159,7 @@ def roster_import_analyse(job: Job, progress: Progress) -> None:
         )
         _keep_used_columns(roster_import, table, plan)
         _record_plan(roster_import, plan)
+        _record_preview(roster_import, plan)
         roster_import.status = (
             RosterImport.Status.READY if plan.is_valid else RosterImport.Status.INVALID
         )
@@ -191,6 +200,8 @@ def roster_import_apply(job: Job, progress: Progress) -> None:
         )
         roster_import.finished_at = timezone.now()
         roster_import.save()
+        if plan.is_valid:  # the audit log tells from now on what the import changed
+            RosterPreviewLine.objects.filter(roster_import=roster_import).delete()
         audit_log(
             actor=actor,
             action=f"agencies.roster_import.{'applied' if plan.is_valid else 'failed'}",
@@ -236,6 +247,40 @@ def _keep_used_columns(roster_import: RosterImport, table: RosterTable, plan: Ro
         return
     used = sorted(plan.header_map.positions.values())
     save_bytes(roster_import_file_name(roster_import), roster_csv_of_columns(table, used))
+
+
+def _record_preview(roster_import: RosterImport, plan: RosterPlan) -> None:
+    """Every person of the file and every employee it leaves out, for the paged preview."""
+    RosterPreviewLine.objects.filter(roster_import=roster_import).delete()
+    if not plan.is_valid:
+        return
+    Change = RosterPreviewLine.Change
+    lines: list[list[Any]] = []
+
+    def add(change: str, row: RosterRow, changes: dict[str, Any]) -> None:
+        unit = f" {UNIT_SEPARATOR} ".join(row.unit_path)
+        lines.append([roster_import.pk, change, row.row, row.name, row.nip or "", unit, changes])
+
+    for row in plan.creates:
+        add(Change.NEW, row, {})
+    for _id, _code, row, changes in plan.updates:
+        add(Change.CHANGED, row, changes)
+    for transfer in plan.transfers:
+        add(Change.TRANSFER, transfer.row, transfer.changes)
+    for row in plan.unchanged_rows:
+        add(Change.UNCHANGED, row, {})
+    absent = set(plan.absent_ids)
+    # Read the agency's active employees rather than send a list as long as the roster.
+    for employee_id, name, nip, unit in Employee.objects.filter(
+        agency=roster_import.agency, is_active=True
+    ).values_list("id", "name", "nip", "unit__name"):
+        if employee_id in absent:
+            lines.append([roster_import.pk, Change.ABSENT, None, name, nip or "", unit, {}])
+    bulk_insert(
+        RosterPreviewLine,
+        ["roster_import", "change", "row", "name", "nip", "unit", "changes"],
+        lines,
+    )
 
 
 def _percents(progress: Progress, start: int, end: int) -> Callable[[float], None]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from netral.accounts import selectors as account_selectors
 from netral.accounts.models import Membership
-from netral.agencies.models import Agency, Employee, RosterImport, Unit
+from netral.agencies.models import Agency, Employee, RosterImport, RosterPreviewLine, Unit
 from netral.base.messaging import Route, message_routes
 from netral.base.models import Message
 
@@ -112,6 +112,22 @@ def roster_import_get(*, viewer: Membership, code: str) -> RosterImport:
     if found is None:
         raise Http404
     return found
+
+
+def roster_preview_lines(
+    *, roster_import: RosterImport, change: str, query: str = ""
+) -> QuerySet[RosterPreviewLine]:
+    """The people of a checked file with one kind of change; the import comes from
+    roster_import_get, which checked the viewer."""
+    lines = RosterPreviewLine.objects.filter(roster_import=roster_import, change=change)
+    words = " ".join(query.split())
+    if words:
+        digits = "".join(words.split())
+        found = Q(name__icontains=words) | Q(unit__icontains=words)
+        if digits.isdigit():
+            found |= Q(nip__startswith=digits)
+        lines = lines.filter(found)
+    return lines.order_by("row", "name", "pk")
 
 
 def overseen_agencies(*, viewer: Membership, with_employee_counts: bool = True) -> QuerySet[Agency]:

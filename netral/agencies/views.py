@@ -1,9 +1,12 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from netral.accounts.access import can_view_roster, is_admin, officer_view
@@ -16,7 +19,7 @@ from netral.agencies.forms import (
     RosterConfirmForm,
     RosterUploadForm,
 )
-from netral.agencies.models import RosterImport
+from netral.agencies.models import Employee, RosterImport, RosterPreviewLine
 from netral.agencies.roster_template import roster_template_xlsx
 from netral.base.audit import audit_log
 from netral.base.middleware import body_limit
@@ -138,27 +141,101 @@ def roster_import_list_view(request: HttpRequest, viewer: Membership) -> HttpRes
     return render(request, "agencies/roster_import_list.html", {"form": form, "page": page})
 
 
-@officer_view(is_admin)
-def roster_import_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    roster_import = selectors.roster_import_get(viewer=viewer, code=code)
+# Labels of the fields a preview line may show changed.
+FIELD_LABELS = {
+    "nip": "NIP",
+    "legacy_nip": "NIP Lama",
+    "nik": "NIK",
+    "name": _lazy("Name"),
+    "kind": _lazy("Employee kind"),
+    "position": _lazy("Position"),
+    "position_type": _lazy("Position type"),
+    "rank": _lazy("Rank / grade"),
+    "email": _lazy("E-mail"),
+    "phone": _lazy("Mobile number"),
+    "birth_date": _lazy("Birth date"),
+    "gender": _lazy("Gender"),
+    "unit": _lazy("Unit"),
+    "is_active": _lazy("Active"),
+}
+
+
+# Stored codes of a preview line's values, shown by their labels.
+CHOICE_LABELS = {
+    "kind": dict(Employee.Kind.choices),
+    "position_type": dict(Employee.PositionType.choices),
+    "gender": dict(Employee.Gender.choices),
+}
+
+
+def _shown(name: str, value: object) -> object:
+    return CHOICE_LABELS.get(name, {}).get(value, value) if isinstance(value, str) else value
+
+
+# The summary's count of each kind of preview line.
+PREVIEW_COUNTS = {
+    "new": "new",
+    "changed": "changed",
+    "transfer": "transfers",
+    "unchanged": "unchanged",
+    "absent": "absent",
+}
+
+
+def _roster_import_page(
+    request: HttpRequest,
+    roster_import: RosterImport,
+    confirm_form: RosterConfirmForm,
+    status: int = 200,
+) -> HttpResponse:
+    counts = roster_import.summary
+    changes = RosterPreviewLine.Change
+    tabs = [
+        (value, label, counts.get(PREVIEW_COUNTS[value], 0)) for value, label in changes.choices
+    ]
+    show = request.GET.get("show", "")
+    if show not in changes.values:
+        show = next((value for value, _label, count in tabs if count), changes.NEW)
+    search = request.GET.get("q", "")[:100]
+    lines = selectors.roster_preview_lines(roster_import=roster_import, change=show, query=search)
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    for line in page:
+        line.change_list = [  # type: ignore[attr-defined]
+            (FIELD_LABELS.get(name, name), _shown(name, old), _shown(name, new))
+            for name, (old, new) in line.changes.items()
+        ]
     return render(
         request,
         "agencies/roster_import_detail.html",
         {
             "roster_import": roster_import,
             "job": roster_import.job,
-            "confirm_form": RosterConfirmForm(),
+            "confirm_form": confirm_form,
             "Status": RosterImport.Status,
+            "tabs": tabs,
+            "show": show,
+            "search": search,
+            "query": urlencode({"show": show, "q": search}),
+            "page": page,
         },
+        status=status,
     )
+
+
+@officer_view(is_admin)
+def roster_import_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    roster_import = selectors.roster_import_get(viewer=viewer, code=code)
+    absent = roster_import.summary.get("absent", 0)
+    return _roster_import_page(request, roster_import, RosterConfirmForm(absent=absent))
 
 
 @require_POST
 @officer_view(is_admin)
 def roster_import_confirm_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     roster_import = selectors.roster_import_get(viewer=viewer, code=code)
-    form = RosterConfirmForm(request.POST)
-    form.is_valid()
+    form = RosterConfirmForm(request.POST, absent=roster_import.summary.get("absent", 0))
+    if not form.is_valid():
+        return _roster_import_page(request, roster_import, form, status=400)
     job = roster_imports.roster_import_confirm(
         actor=Actor.from_request(request),
         roster_import=roster_import,

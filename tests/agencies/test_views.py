@@ -165,7 +165,9 @@ def test_an_import_is_previewed_then_applied_on_confirmation(
     confirm = reverse("agencies:roster_import_confirm", args=[roster_import.code])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            confirm, {"deactivate_absent": "on"}, HTTP_USER_AGENT="Chrome di ponsel Android"
+            confirm,
+            {"deactivate_absent": "on", "absent_count": "2"},
+            HTTP_USER_AGENT="Chrome di ponsel Android",
         )
     roster_import.refresh_from_db()
     work = roster_import.job
