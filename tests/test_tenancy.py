@@ -209,6 +209,7 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "agencies:employee_release": lambda w: {"code": w.employee_b.code},
     "agencies:roster_import_detail": lambda w: {"code": home_import(w).code},
     "agencies:roster_import_confirm": lambda w: {"code": home_import(w).code},
+    "agencies:roster_import_mapping": lambda w: {"code": home_import(w).code},
     "agencies:membership_edit": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
     "agencies:membership_delete": lambda w: {"code": Membership.objects.get(user=w.viewer).code},
     "agencies:audit_object": lambda w: {"kind": "employee", "code": w.employee_b.code},

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.accounts.models import Membership, User
 from netral.agencies.models import Employee, Unit
+from netral.agencies.roster import COLUMNS
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -94,6 +95,35 @@ class RosterConfirmForm(forms.Form):
                 _("Type %(count)s, the number of employees to deactivate, to confirm.")
                 % {"count": self.absent},
             )
+        return cleaned
+
+
+class RosterMappingForm(forms.Form):
+    """One choice of the file's columns per roster field."""
+
+    def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(not in the file)")), *((header, header) for header in headers)]
+        for column in COLUMNS:
+            self.fields[column.key] = forms.ChoiceField(
+                label=column.header,
+                choices=choices,
+                required=column.required,
+                help_text=column.help,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: dict[str, str] = {}
+        for key, header in list(cleaned.items()):
+            if header and header in seen:
+                self.add_error(
+                    key,
+                    _('The column "%(header)s" is already chosen for %(field)s.')
+                    % {"header": header, "field": self.fields[seen[header]].label},
+                )
+            elif header:
+                seen[header] = key
         return cleaned
 
 

@@ -250,6 +250,10 @@ class RosterImport(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     deactivate_absent = models.BooleanField(default=False)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The file's headers, for mapping them when they are not recognised.
+    headers = models.JSONField(default=list, blank=True)
+    # Field key -> the file's header, chosen by the administrator; {} when recognised.
+    mapping = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -292,3 +296,16 @@ class RosterPreviewLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.change})"
+
+
+class RosterMapping(models.Model):
+    """The columns of an agency's own roster layout (a regional SIMPEG export), as last mapped,
+    so that the next file in that layout is read without asking again."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="+")
+    # Field key -> the file's header.
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {len(self.columns)} columns"

@@ -288,6 +288,7 @@ class RosterPlan:
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[RowIssue] = field(default_factory=list)
     header_map: HeaderMap | None = None
+    mapping: dict[str, str] | None = None
     # Rows left out on purpose: employees whose KEDUDUKAN HUKUM is not active.
     skipped: int = 0
 
@@ -321,6 +322,8 @@ class HeaderMap:
     positions: dict[str, int]
     # The file's own header of each field, to name it in errors.
     labels: dict[str, str]
+    # Every required field found, no column twice.
+    complete: bool = False
 
     def unused_columns(self, headers: list[str]) -> list[int]:
         used = set(self.positions.values())
@@ -399,7 +402,81 @@ def map_headers(
                 % {"missing": ", ".join(missing)},
             )
         )
+    header_map.complete = not errors
     return header_map, errors, warnings
+
+
+# Words of common SIMPEG headers, per field, for guessing a mapping; the more specific fields
+# first, so that "NAMA JABATAN" goes to the position before "NAMA" is looked for.
+GUESS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("legacy_nip", ("nip lama",)),
+    ("nip", ("nip",)),
+    ("nik", ("nik", "no ktp", "nomor ktp")),
+    ("title_before", ("gelar depan",)),
+    ("title_after", ("gelar belakang",)),
+    ("status", ("kedudukan",)),
+    ("position_type", ("jenis jabatan", "eselon", "tipe jabatan", "kategori jabatan")),
+    ("position", ("jabatan",)),
+    ("unit_parent", ("unor induk", "opd induk", "unit induk", "induk")),
+    ("unit", ("unit kerja", "unor", "satker", "satuan kerja", "skpd", "opd", "unit")),
+    ("kind", ("jenis pegawai", "status kepegawaian", "status pegawai", "jenis asn", "status")),
+    ("rank", ("gol akhir", "golongan", "gol", "pangkat")),
+    ("email", ("email", "e mail", "surel")),
+    ("phone", ("hp", "handphone", "telepon", "telp", "whatsapp", "wa", "ponsel")),
+    ("name", ("nama",)),
+)
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """A first mapping of an unknown layout: each field to the first free header containing
+    one of its words."""
+    keys = [" ".join(re.sub(r"[^0-9a-z]+", " ", _key(header)).split()) for header in headers]
+    taken: set[int] = set()
+    mapping: dict[str, str] = {}
+    for field_key, words in GUESS_WORDS:
+        for word in words:
+            pattern = re.compile(rf"\b{re.escape(word)}\b")
+            found = next(
+                (i for i, key in enumerate(keys) if i not in taken and pattern.search(key)), None
+            )
+            if found is not None:
+                mapping[field_key] = headers[found]
+                taken.add(found)
+                break
+    return mapping
+
+
+def choose_mapping(
+    headers: list[str], *, chosen: dict[str, str], remembered: dict[str, str]
+) -> dict[str, str] | None:
+    """The mapping to read a file with: the administrator's for this file, else None when the
+    headers are recognised, else the agency's remembered one when the file has its columns."""
+    if chosen:
+        return chosen
+    if map_headers(headers)[0].complete:
+        return None
+    if remembered and map_headers(headers, remembered)[0].complete:
+        return remembered
+    return None
+
+
+def mapping_check(mapping: dict[str, str]) -> dict[str, str]:
+    """A mapping from a file or a form, with field keys or Netral's headers as keys; raises
+    ValueError naming what is wrong."""
+    by_name = {}
+    for column in COLUMNS:
+        by_name[column.key] = column.key
+        by_name[_key(column.header)] = column.key
+    checked: dict[str, str] = {}
+    for name, header in mapping.items():
+        if not isinstance(header, str):
+            raise ValueError(f"the column for {name!r} must be text")
+        key = by_name.get(name) or by_name.get(_key(name))
+        if key is None:
+            raise ValueError(f"{name!r} is not a roster field; use one of {', '.join(by_name)}")
+        if header.strip():
+            checked[key] = header.strip()
+    return checked
 
 
 class _RowChecker:
@@ -672,7 +749,7 @@ def roster_plan(
 ) -> RosterPlan:
     """Check every row and compare the file with the agency's roster, writing nothing."""
     agency.refresh_from_db(fields=["roster_version"])
-    plan = RosterPlan(agency=agency, roster_version=agency.roster_version)
+    plan = RosterPlan(agency=agency, roster_version=agency.roster_version, mapping=mapping)
     header_map, errors, warnings = map_headers(table.headers, mapping)
     plan.header_map = header_map
     plan.errors.extend(errors)
@@ -919,7 +996,9 @@ def roster_apply(
                 cursor.execute("SET LOCAL synchronous_commit = off")
         agency = Agency.objects.select_for_update().get(pk=plan.agency.pk)
         if agency.roster_version != plan.roster_version:
-            plan = roster_plan(agency=agency, table=table, max_depth=max_depth)
+            plan = roster_plan(
+                agency=agency, table=table, max_depth=max_depth, mapping=plan.mapping
+            )
         if not plan.is_valid:
             return plan
         now = timezone.now()

@@ -21,12 +21,19 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from netral.accounts.actors import Actor
-from netral.agencies.models import Agency, Employee, RosterImport, RosterPreviewLine
+from netral.agencies.models import (
+    Agency,
+    Employee,
+    RosterImport,
+    RosterMapping,
+    RosterPreviewLine,
+)
 from netral.agencies.roster import (
     MAX_REPORTED_ISSUES,
     UNIT_SEPARATOR,
     RosterPlan,
     RosterRow,
+    choose_mapping,
     roster_apply,
     roster_plan,
 )
@@ -44,6 +51,7 @@ from netral.base.models import Job
 from netral.base.storage import folder_owner, local_copy, save_bytes, save_stream
 
 ANALYSE_JOB = "agencies.roster_analyse"
+MAX_HEADERS = 200
 APPLY_JOB = "agencies.roster_apply"
 
 
@@ -144,6 +152,37 @@ def roster_import_confirm(
     return job
 
 
+def roster_import_remap(
+    *, actor: Actor, roster_import: RosterImport, mapping: dict[str, str]
+) -> Job | None:
+    """Check the file again with the administrator's mapping of its columns, and remember the
+    mapping for the agency's next file; None when the import is past its check."""
+    with transaction.atomic():
+        locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
+        if locked.status not in (RosterImport.Status.READY, RosterImport.Status.INVALID):
+            return None
+        locked.mapping = mapping
+        locked.status = RosterImport.Status.ANALYSING
+        locked.job = job_start(
+            kind=ANALYSE_JOB,
+            title=_("Checking the roster %(file)s") % {"file": locked.file_name},
+            actor=actor,
+            agency=locked.agency,
+            params={"import": locked.code},
+            next_url=locked.get_absolute_url(),
+        )
+        locked.save()
+        RosterMapping.objects.update_or_create(agency=locked.agency, defaults={"columns": mapping})
+        audit_log(
+            actor=actor,
+            action="agencies.roster_import.mapped",
+            target=locked,
+            agency=locked.agency,
+            data={"mapping": mapping},
+        )
+    return locked.job
+
+
 @job_kind(ANALYSE_JOB)
 def roster_import_analyse(job: Job, progress: Progress) -> None:
     """Check the stored file and record the preview: counts, errors and warnings."""
@@ -151,11 +190,20 @@ def roster_import_analyse(job: Job, progress: Progress) -> None:
     with _stops_recorded(roster_import, refused=RosterImport.Status.INVALID):
         table = _read(roster_import)
         progress(10)
+        remembered = RosterMapping.objects.filter(agency=roster_import.agency).first()
+        mapping = choose_mapping(
+            table.headers,
+            chosen=roster_import.mapping,
+            remembered=remembered.columns if remembered else {},
+        )
+        roster_import.mapping = mapping or {}
+        roster_import.headers = [header[:200] for header in table.headers[:MAX_HEADERS]]
         plan = roster_plan(
             agency=roster_import.agency,
             table=table,
             max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
             progress=_percents(progress, 10, 99),
+            mapping=mapping,
         )
         _keep_used_columns(roster_import, table, plan)
         _record_plan(roster_import, plan)
@@ -184,6 +232,7 @@ def roster_import_apply(job: Job, progress: Progress) -> None:
             table=table,
             max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
             progress=_percents(progress, 5, 60),
+            mapping=roster_import.mapping or None,
         )
         if plan.is_valid:
             plan = roster_apply(
@@ -243,9 +292,15 @@ def _read(roster_import: RosterImport) -> RosterTable:
 def _keep_used_columns(roster_import: RosterImport, table: RosterTable, plan: RosterPlan) -> None:
     """Replace the stored upload with the columns the import reads: a SIASN export also holds
     religion, marital status, address, NPWP and BPJS numbers, which Netral must not keep."""
-    if plan.header_map is None or not plan.header_map.unused_columns(table.headers):
+    header_map = plan.header_map
+    # An unrecognised layout keeps its columns until they are mapped.
+    if (
+        header_map is None
+        or not header_map.complete
+        or not header_map.unused_columns(table.headers)
+    ):
         return
-    used = sorted(plan.header_map.positions.values())
+    used = sorted(header_map.positions.values())
     save_bytes(roster_import_file_name(roster_import), roster_csv_of_columns(table, used))
 
 

@@ -138,6 +138,11 @@ _POSITION_TYPE_NAMES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 _POSITION_TYPES = {name: kind for names, kind in _POSITION_TYPE_NAMES for name in names}
 for _letter in "ab":
+    # An ESELON column holds just "II.b" or "IV.a".
+    _POSITION_TYPES[f"i {_letter}"] = PositionType.JPT
+    _POSITION_TYPES[f"ii {_letter}"] = PositionType.JPT
+    _POSITION_TYPES[f"iii {_letter}"] = PositionType.ADMINISTRATOR
+    _POSITION_TYPES[f"iv {_letter}"] = PositionType.PENGAWAS
     _POSITION_TYPES[f"eselon i {_letter}"] = PositionType.JPT
     _POSITION_TYPES[f"eselon ii {_letter}"] = PositionType.JPT
     _POSITION_TYPES[f"eselon iii {_letter}"] = PositionType.ADMINISTRATOR

@@ -24,6 +24,7 @@ urlpatterns = [
     path("impor/", views.roster_import_list_view, name="roster_import_list"),
     path("impor/templat.xlsx", views.roster_template_view, name="roster_template"),
     path("impor/<str:code>/", views.roster_import_detail_view, name="roster_import_detail"),
+    path("impor/<str:code>/kolom/", views.roster_import_mapping_view, name="roster_import_mapping"),
     path(
         "impor/<str:code>/konfirmasi/",
         views.roster_import_confirm_view,

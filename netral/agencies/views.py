@@ -17,9 +17,11 @@ from netral.agencies.forms import (
     EmployeeFilterForm,
     EmployeeForm,
     RosterConfirmForm,
+    RosterMappingForm,
     RosterUploadForm,
 )
 from netral.agencies.models import Employee, RosterImport, RosterPreviewLine
+from netral.agencies.roster import guess_mapping
 from netral.agencies.roster_template import roster_template_xlsx
 from netral.base.audit import audit_log
 from netral.base.middleware import body_limit
@@ -244,6 +246,29 @@ def roster_import_confirm_view(request: HttpRequest, code: str, viewer: Membersh
     if job is None:  # not ready (already confirmed, or with errors): nothing started
         return redirect("agencies:roster_import_detail", code=code)
     return redirect("accounts:job", code=job.code)
+
+
+@officer_view(is_admin)
+def roster_import_mapping_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    roster_import = selectors.roster_import_get(viewer=viewer, code=code)
+    mappable = (RosterImport.Status.READY, RosterImport.Status.INVALID)
+    if roster_import.status not in mappable or not roster_import.headers:
+        return redirect("agencies:roster_import_detail", code=code)
+    initial = roster_import.mapping or guess_mapping(roster_import.headers)
+    form = RosterMappingForm(request.POST or None, headers=roster_import.headers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        mapping = {key: header for key, header in form.cleaned_data.items() if header}
+        job = roster_imports.roster_import_remap(
+            actor=Actor.from_request(request), roster_import=roster_import, mapping=mapping
+        )
+        if job is not None:
+            return redirect("accounts:job", code=job.code)
+        return redirect("agencies:roster_import_detail", code=code)
+    return render(
+        request,
+        "agencies/roster_import_mapping.html",
+        {"roster_import": roster_import, "form": form},
+    )
 
 
 @officer_view(is_admin)

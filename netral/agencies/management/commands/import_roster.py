@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 from typing import Any
 
@@ -6,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from netral.accounts.actors import Actor
 from netral.agencies.models import Agency
-from netral.agencies.roster import RosterPlan, roster_apply, roster_plan
+from netral.agencies.roster import RosterPlan, mapping_check, roster_apply, roster_plan
 from netral.agencies.roster_file import RosterFileError, read_roster_file
 from netral.base.audit import audit_log
 
@@ -18,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--agency", required=True, help="Agency code, e.g. 33.26")
         parser.add_argument("--dry-run", action="store_true", help="Check and compare only.")
+        parser.add_argument(
+            "--mapping",
+            type=Path,
+            help="A JSON file mapping roster fields to the file's headers, for a layout that is "
+            'not recognised: {"nip": "NIP BARU", "name": "NAMA PEGAWAI", ...} (docs/rosters.md).',
+        )
         parser.add_argument(
             "--deactivate-absent",
             action="store_true",
@@ -40,7 +47,8 @@ class Command(BaseCommand):
         except RosterFileError as problem:
             raise CommandError(str(problem)) from problem
         depth = settings.NETRAL_MAX_UNIT_DEPTH
-        plan = roster_plan(agency=agency, table=table, max_depth=depth)
+        mapping = self._mapping(options["mapping"]) if options["mapping"] else None
+        plan = roster_plan(agency=agency, table=table, max_depth=depth, mapping=mapping)
         if plan.is_valid and not options["dry_run"]:
             actor = Actor.command("import_roster")
             plan = roster_apply(
@@ -61,6 +69,18 @@ class Command(BaseCommand):
         self._report(plan, dry_run=options["dry_run"])
         if not plan.is_valid:
             raise CommandError(f"{len(plan.errors)} error(s); nothing was imported.")
+
+    def _mapping(self, path: Path) -> dict[str, str]:
+        try:
+            mapping = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError) as problem:
+            raise CommandError(f"The mapping file {path} cannot be read: {problem}") from problem
+        if not isinstance(mapping, dict):
+            raise CommandError("The mapping file must hold one JSON object: field -> header.")
+        try:
+            return mapping_check(mapping)
+        except ValueError as problem:
+            raise CommandError(f"The mapping file {path}: {problem}.") from problem
 
     def _report(self, plan: RosterPlan, *, dry_run: bool) -> None:
         for issue in plan.errors:
