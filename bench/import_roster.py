@@ -1,18 +1,22 @@
 """Import a generated 100,000-row roster, compared with merely reading the same file.
 
 usage: python bench/import_roster.py [--rows 100000] [--reps 3] [--format csv|xlsx]
+                                   [--layout netral|siasn]
 SQLite in a temporary data folder by default; set DATABASE_URL for PostgreSQL (the database is
 created and dropped by Django's test runner machinery).
 Prints rows/s for reading and for the whole import (check + compare + write, in one
 transaction), and their ratio."""
 
 import argparse
+import csv
 import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("NETRAL_DATA_DIR", tempfile.mkdtemp(prefix="netral-bench-"))
@@ -24,6 +28,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument(
+        "--layout",
+        choices=["netral", "siasn"],
+        default="netral",
+        help="Netral's template, or SIASN's data utama export with all its columns",
+    )
     args = parser.parse_args()
 
     import django
@@ -48,7 +58,10 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix="netral-roster-"))
         path = folder / f"roster.{args.format}"
         rows = generate_roster(size=args.rows)
-        (write_roster_csv if args.format == "csv" else write_roster_xlsx)(rows, path)
+        if args.layout == "siasn":
+            write_siasn(rows, path, args.format)
+        else:
+            (write_roster_csv if args.format == "csv" else write_roster_xlsx)(rows, path)
         limits = {"max_bytes": 500 * 1024 * 1024, "max_rows": args.rows + 1}
         actor = Actor.command("bench")
         depth = settings.NETRAL_MAX_UNIT_DEPTH
@@ -96,7 +109,7 @@ def main() -> None:
         read, full = statistics.median(read_times), statistics.median(import_times)
         vendor = connection.vendor
         print(
-            f"{vendor:10s} {args.format}: {args.rows} rows | read {read:.2f} s "
+            f"{vendor:10s} {args.layout} {args.format}: {args.rows} rows | read {read:.2f} s "
             f"({args.rows / read:,.0f} rows/s) | import {full:.2f} s "
             f"({args.rows / full:,.0f} rows/s)"
             f" | of which writing {statistics.median(write_times):.2f} s"
@@ -105,6 +118,59 @@ def main() -> None:
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+SIASN_HEADERS = (  # noqa: SIM905  (easier to read than a list)
+    "NAMA, NIP, GELAR DEPAN, GELAR BELAKANG, TEMPAT LAHIR, TANGGAL LAHIR, JENIS KELAMIN, AGAMA, "
+    "JENIS KAWIN, NIK, NOMOR HP, EMAIL, ALAMAT, NPWP, BPJS, JENIS PEGAWAI, KEDUDUKAN HUKUM, "
+    "STATUS CPNS PNS, KARTU ASN VIRTUAL, TMT CPNS, TMT PNS, GOL AWAL, GOL AKHIR, TMT GOLONGAN, "
+    "MK TAHUN, MK BULAN, JENIS JABATAN, NAMA JABATAN, TMT JABATAN, TINGKAT PENDIDIKAN, "
+    "NAMA PENDIDIKAN, NAMA UNOR, UNOR INDUK"
+).split(", ")
+
+
+def write_siasn(rows: list[dict[str, str]], path: Path, file_format: str) -> None:
+    """The generated roster in SIASN's layout, with its unused (and sensitive) columns filled."""
+    lines = []
+    for row in rows:
+        units = [part.strip() for part in row["Unit Kerja"].split(">")]
+        kind = {"PNS": "PNS DAERAH", "PPPK": "PPPK"}.get(row["Jenis Pegawai"], "Non-ASN")
+        values = dict.fromkeys(SIASN_HEADERS, "")
+        values.update(
+            {
+                "NAMA": row["Nama"],
+                "NIP": row["NIP"],
+                "TEMPAT LAHIR": "Kajen",
+                "AGAMA": "Islam",
+                "JENIS KAWIN": "Kawin",
+                "NIK": row["NIK"],
+                "NOMOR HP": row["No HP"],
+                "EMAIL": row["Email"],
+                "ALAMAT": "Jl. Merdeka No. 1 RT 01/RW 02",
+                "NPWP": "09.254.294.3-407.000",
+                "BPJS": "0001234567891",
+                "JENIS PEGAWAI": kind,
+                "KEDUDUKAN HUKUM": "AKTIF",
+                "GOL AKHIR": row["Pangkat/Golongan"],
+                "JENIS JABATAN": row["Jenis Jabatan"],
+                "NAMA JABATAN": row["Jabatan"],
+                "NAMA UNOR": " > ".join(units[1:]) or units[0],
+                "UNOR INDUK": units[0],
+            }
+        )
+        lines.append([values[header] for header in SIASN_HEADERS])
+    if file_format == "csv":
+        with open(path, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(SIASN_HEADERS)
+            writer.writerows(lines)
+        return
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Data Utama")
+    sheet.append(SIASN_HEADERS)
+    for line in lines:
+        sheet.append(line)
+    workbook.save(path)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from netral.accounts.actors import Actor
 from netral.agencies.identifiers import IdentifierError, parse_legacy_nip, parse_nik, parse_nip
 from netral.agencies.models import Agency, Employee, Unit
-from netral.agencies.roster_file import RosterTable
+from netral.agencies.roster_file import RosterTable, cell_text
 from netral.agencies.roster_values import (
     ACCEPTED_KINDS,
     ACCEPTED_PNS_RANKS,
@@ -497,9 +497,9 @@ class _RowChecker:
         self.ranks: dict[tuple[str, str], str | None] = {}
         self.phones: dict[str, str | None] = {}
 
-    def cells_by_key(self, cells: list[str]) -> dict[str, str]:
+    def cells_by_key(self, cells: list[Any]) -> dict[str, str]:
         count = len(cells)
-        return {key: cells[i].strip() if i < count else "" for key, i in self.positions.items()}
+        return {key: cell_text(cells[i]) if i < count else "" for key, i in self.positions.items()}
 
     def error(self, row: int, key: str, message: object) -> None:
         self.errors.append(RowIssue(row, self.headers[key], str(message)))
@@ -519,7 +519,7 @@ class _RowChecker:
         )
         return True
 
-    def check(self, number: int, cells: list[str]) -> RosterRow | None:
+    def check(self, number: int, cells: list[Any]) -> RosterRow | None:
         failures = len(self.errors)
         values = self.cells_by_key(cells)
         if self.is_inactive(number, values):

@@ -27,8 +27,9 @@ class RosterFileError(Exception):
 @dataclass
 class RosterTable:
     headers: list[str]
-    # (row number as the spreadsheet shows it, cell texts)
-    rows: list[tuple[int, list[str]]]
+    # (row number as the spreadsheet shows it, cell values as read): turned into text by
+    # cell_text() only for the columns an import reads (SIASN's export has 33, 14 of them used).
+    rows: list[tuple[int, list[Any]]]
     header_row: int = 1
 
 
@@ -106,7 +107,9 @@ def _read_csv(data: bytes) -> Iterator[list[Any]]:
         ) from error
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -125,23 +128,26 @@ def _cell_text(value: object) -> str:
 def _table_from_cells(cells: Iterator[list[Any]], *, max_rows: int) -> RosterTable:
     headers: list[str] | None = None
     header_row = 1
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, list[Any]]] = []
     for number, raw in enumerate(cells, start=1):
-        texts = [_cell_text(value) for value in raw]
-        if not any(texts):
+        if not any(_has_content(value) for value in raw):
             continue
         if headers is None:
-            headers, header_row = texts, number
+            headers, header_row = [cell_text(value) for value in raw], number
             continue
         if len(rows) >= max_rows:
             raise RosterFileError(
                 _("The file has more than %(limit)s rows. Split it into smaller files.")
                 % {"limit": max_rows}
             )
-        rows.append((number, texts))
+        rows.append((number, raw))
     if headers is None:
         raise RosterFileError(_("The file is empty."))
     return RosterTable(headers=headers, rows=rows, header_row=header_row)
+
+
+def _has_content(value: object) -> bool:
+    return value is not None and value != "" and (type(value) is not str or not value.isspace())
 
 
 def roster_csv_of_columns(table: RosterTable, columns: list[int]) -> bytes:
@@ -153,6 +159,6 @@ def roster_csv_of_columns(table: RosterTable, columns: list[int]) -> bytes:
     for number, cells in [(table.header_row, table.headers), *table.rows]:
         buffer.write("\r\n" * (number - line))
         count = len(cells)
-        writer.writerow([cells[index] if index < count else "" for index in columns])
+        writer.writerow([cell_text(cells[index]) if index < count else "" for index in columns])
         line = number + 1
     return buffer.getvalue().encode("utf-8")
