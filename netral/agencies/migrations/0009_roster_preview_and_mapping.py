@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0006_roster_import_job'),
+        ('agencies', '0008_agency_message_channels'),
     ]
 
     operations = [
