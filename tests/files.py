@@ -153,3 +153,44 @@ def dense_xlsx(rows: int = 200_000, columns: int = 50) -> bytes:
     """Ten million small cells without references, a few hundred KB once packed."""
     row = b"<row>" + b"<c><v>1</v></c>" * columns + b"</row>"
     return xlsx_parts(row for _ in range(rows))
+
+
+def ods_parts(table_rows: Iterable[bytes]) -> bytes:
+    """A minimal OpenDocument spreadsheet whose first table holds `table_rows`."""
+    import io
+    import zipfile
+
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        b'<office:body><office:spreadsheet><table:table table:name="Data">'
+        + b"".join(table_rows)
+        + b"</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        b'"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        b'<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        b'"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        b'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "mimetype", b"application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def ods_row(*values: str, repeat: int = 1) -> bytes:
+    cells = b"".join(
+        b'<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>'
+        % value.encode()
+        for value in values
+    )
+    attribute = b' table:number-rows-repeated="%d"' % repeat if repeat > 1 else b""
+    return b"<table:table-row%s>%s</table:table-row>" % (attribute, cells)

@@ -57,15 +57,72 @@ def xlsx_size_check(path: Path, *, max_cells: int = 0) -> None:
     budget = max_cells or settings.NETRAL_SHEET_MAX_CELLS
     try:
         with zipfile.ZipFile(path) as archive:
-            name = _first_sheet(archive)
+            # An OpenDocument spreadsheet (ODS) keeps every sheet in content.xml.
+            is_ods = "content.xml" in archive.namelist() and not _is_xlsx(archive)
+            name = "content.xml" if is_ods else _first_sheet(archive)
             if archive.getinfo(name).file_size > MAX_XML_BYTES:
                 raise SheetTooLarge(_too_large(budget))
             with archive.open(name) as sheet:
-                _scan(sheet, budget)
+                (_scan_ods if is_ods else _scan)(sheet, budget)
     except _DAMAGED:
         raise SheetDamaged(
             _("The workbook cannot be read: it may be damaged. Save it again and upload it.")
         ) from None
+
+
+def _is_xlsx(archive: zipfile.ZipFile) -> bool:
+    return "xl/workbook.xml" in archive.namelist()
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_REPEAT = re.compile(r"[0-9]{1,7}$")
+
+
+def _repeat(attributes: dict[str, str], name: str) -> int:
+    value = attributes.get(f"{_TABLE} {name}", "1")
+    if not _REPEAT.match(value):
+        raise ValueError("a repeat count that is none")
+    return max(int(value), 1)
+
+
+def _scan_ods(content: IO[bytes], budget: int) -> None:
+    """The first table of an ODS, as readers expand it: a row or cell repeated N times
+    (`number-rows-repeated`, `number-columns-repeated`) counts N times when it holds a value;
+    empty repeated rows and cells (how LibreOffice pads a sheet) reach nothing."""
+    state = {"tables": 0, "row": 0, "row_repeat": 1, "column": 0, "row_reach": 0}
+    reach = {"rows": 0, "columns": 0, "cells": 0}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if state["tables"] > 1:
+            return
+        if tag == f"{_TABLE} table":
+            state["tables"] += 1
+        elif tag == f"{_TABLE} table-row":
+            state["row_repeat"] = _repeat(attributes, "number-rows-repeated")
+            state["column"] = state["row_reach"] = 0
+        elif tag in (f"{_TABLE} table-cell", f"{_TABLE} covered-table-cell"):
+            repeat = _repeat(attributes, "number-columns-repeated")
+            state["column"] += repeat
+            if f"{_OFFICE} value-type" in attributes:
+                state["row_reach"] = state["column"]
+                reach["cells"] += repeat * state["row_repeat"]
+
+    def end(tag: str) -> None:
+        if state["tables"] > 1 or tag != f"{_TABLE} table-row":
+            return
+        state["row"] += state["row_repeat"]
+        if state["row_reach"]:
+            reach["rows"] = state["row"]
+            reach["columns"] = max(reach["columns"], state["row_reach"])
+        if reach["rows"] * reach["columns"] > budget or reach["cells"] > budget:
+            raise SheetTooLarge(_too_large(budget))
+
+    parser = _parser(start)
+    parser.EndElementHandler = end
+    while chunk := content.read(READ_BYTES):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def _too_large(budget: int) -> str:

@@ -19,7 +19,15 @@ from netral.base.uploads import UploadRefused, image_decoded, pdf_check
 from netral.cases.evidence import EvidenceError, evidence_prepare
 from netral.cases.models import Case
 from tests.conftest import Pacts
-from tests.files import bomb_png, dense_xlsx, palette_png, sparse_xlsx, xlsx_parts
+from tests.files import (
+    bomb_png,
+    dense_xlsx,
+    ods_parts,
+    ods_row,
+    palette_png,
+    sparse_xlsx,
+    xlsx_parts,
+)
 
 PEAK_BUDGET_MB = 300
 
@@ -197,3 +205,36 @@ def test_the_palette_png_is_refused_at_the_report_form(client: Client, pacts: Pa
     assert not Case.objects.exists()
     with pytest.raises(EvidenceError):
         evidence_prepare(file_name="foto.png", data=palette_png(7_000, 7_000))
+
+
+def test_an_ods_sheet_is_judged_as_its_reader_expands_it(tmp_path: Path) -> None:
+    path = tmp_path / "pegawai.ods"
+    padding = (
+        b'<table:table-row table:number-rows-repeated="1048570">'
+        b'<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    path.write_bytes(ods_parts([ods_row("NIP", "Nama"), ods_row("1", "Siti"), padding]))
+    # LibreOffice's empty padding reaches nothing: the two rows are read.
+    xlsx_size_check(path, max_cells=4)
+    with pytest.raises(SheetTooLarge):
+        xlsx_size_check(path, max_cells=3)
+    bomb = tmp_path / "bom.ods"
+    bomb.write_bytes(ods_parts([ods_row("NIP", "Nama"), ods_row("1", "x", repeat=3_000_000)]))
+    with pytest.raises(SheetTooLarge, match="terlalu besar"):
+        xlsx_size_check(bomb)
+    broken = tmp_path / "rusak.ods"
+    broken.write_bytes(
+        ods_parts([b'<table:table-row table:number-rows-repeated="99999999999"></table:table-row>'])
+    )
+    with pytest.raises(SheetDamaged):
+        xlsx_size_check(broken)
+
+
+def test_an_ods_roster_is_read_again(tmp_path: Path) -> None:
+    """The size check takes an OpenDocument file for what it is, not for a damaged XLSX."""
+    from netral.agencies.roster_file import read_roster_file
+
+    path = tmp_path / "pegawai.ods"
+    path.write_bytes(ods_parts([ods_row("NIP", "Nama"), ods_row("198703142010012004", "Siti")]))
+    table = read_roster_file(path, max_bytes=1_000_000, max_rows=10)
+    assert [cells for _number, cells in table.rows] == [["198703142010012004", "Siti"]]
