@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from netral.accounts.models import User
 from netral.base.audit import client_ip
+from netral.base.models import Job
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ class Actor:
             ip=client_ip(request),
             user_agent=request.headers.get("user-agent", "")[:300],
         )
+
+    @classmethod
+    def for_job(cls, job: Job) -> Actor:
+        """The officer who started a background job, acting through it."""
+        user = job.created_by
+        return cls(user=user, label=user.get_username() if user else f"job:{job.code}")
 
     @classmethod
     def command(cls, name: str) -> Actor:

@@ -333,8 +333,7 @@ def reminder_send_run(job: Job, progress: Progress) -> None:
         code=job.params["campaign"], agency=job.agency_id
     )
     unit = Unit.objects.get(code=job.params["unit"], agency=job.agency_id)
-    user = job.created_by
-    actor = Actor(user=user, label=user.get_username() if user else f"job:{job.code}")
+    actor = Actor.for_job(job)
     try:
         reminder = reminder_round_create(actor=actor, campaign=campaign, unit=unit)
     except ReminderError as problem:

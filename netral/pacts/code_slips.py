@@ -55,8 +55,7 @@ def code_slips_build(job: Job, progress: Progress) -> None:
         code=job.params["campaign"], agency=job.agency_id
     )
     unit = Unit.objects.get(code=job.params["unit"], agency=job.agency_id)
-    user = job.created_by
-    actor = Actor(user=user, label=user.get_username() if user else f"job:{job.code}")
+    actor = Actor.for_job(job)
     try:
         printed = ceremony_slips_print(
             actor=actor,
