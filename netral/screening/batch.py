@@ -31,7 +31,12 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies.identifiers import PNS, PPPK, IdentifierError, parse_nip
 from netral.agencies.models import Agency
-from netral.agencies.roster_file import RosterFileError, RosterTable, read_roster_file
+from netral.agencies.roster_file import (
+    RosterFileError,
+    RosterTable,
+    cell_text,
+    read_roster_file,
+)
 from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Election, Job
@@ -299,8 +304,9 @@ def posts_read(table: RosterTable, *, today: datetime.date | None = None) -> Rea
     posts: list[PostRow] = []
     errors: list[dict[str, Any]] = []
     for row_number, texts in table.rows:
+        # Cells come as read (a date cell as a date): turned into text here, as imports do.
         cells = {
-            column: texts[positions[column]]
+            column: cell_text(texts[positions[column]])
             if column in positions and positions[column] < len(texts)
             else ""
             for column in COLUMNS
