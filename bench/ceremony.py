@@ -38,10 +38,11 @@ from __future__ import annotations
 import argparse
 import html
 import http.client
+import io
 import json
 import math
 import os
-import queue
+import pstats
 import random
 import re
 import runpy
@@ -51,7 +52,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,21 +85,50 @@ class Response:
     body: bytes
 
 
+class Pool:
+    """Connections handed out first come, first served, as the kernel's listen backlog does:
+    with a plain queue a phone between two requests of its walk would take a freed connection
+    before the newcomers that were waiting for one."""
+
+    def __init__(self, size: int) -> None:
+        self.lock = threading.Lock()
+        self.idle: list[http.client.HTTPConnection | None] = [None] * size
+        self.waiting: deque[tuple[threading.Event, list[http.client.HTTPConnection | None]]]
+        self.waiting = deque()
+
+    def take(self) -> http.client.HTTPConnection | None:
+        with self.lock:
+            if self.idle and not self.waiting:
+                return self.idle.pop()
+            turn: tuple[threading.Event, list[http.client.HTTPConnection | None]]
+            turn = (threading.Event(), [])
+            self.waiting.append(turn)
+        turn[0].wait()
+        return turn[1][0]
+
+    def give(self, connection: http.client.HTTPConnection | None) -> None:
+        with self.lock:
+            if self.waiting:
+                event, slot = self.waiting.popleft()
+                slot.append(connection)
+                event.set()
+            else:
+                self.idle.append(connection)
+
+
 class Proxy:
     """The reverse proxy's keep-alive connections to gunicorn: every phone's request takes one
-    (waiting while all are busy), with the phone's public address in X-Forwarded-For."""
+    (waiting its turn while all are busy), with the phone's public address in X-Forwarded-For."""
 
     def __init__(self, port: int, size: int) -> None:
         self.port = port
-        self.idle: queue.LifoQueue[http.client.HTTPConnection | None] = queue.LifoQueue()
-        for _ in range(size):
-            self.idle.put(None)
+        self.pool = Pool(size)
 
     def _connection(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
 
     def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple:
-        connection = self.idle.get()
+        connection = self.pool.take()
         try:
             for attempt in (1, 2):
                 if connection is None:
@@ -121,7 +151,7 @@ class Proxy:
             connection = None
             raise
         finally:
-            self.idle.put(connection)
+            self.pool.give(connection)
 
 
 @dataclass
@@ -367,6 +397,33 @@ def timeline_table(figures: Figures, started: float, every: float = 30.0) -> lis
     return lines
 
 
+def profile_report(folder: Path) -> list[str]:
+    """CPU per request of each step, from bench/profiled_wsgi.py's files, and the functions
+    that take the most time over the ceremony's requests (all of them in ceremony.txt)."""
+    steps: dict[str, list[float]] = {}
+    for file in folder.glob("*-steps.json"):
+        for step, (requests, seconds) in json.loads(file.read_text()).items():
+            total = steps.setdefault(step, [0, 0.0])
+            total[0] += requests
+            total[1] += seconds
+    lines = [
+        "CPU per request, profiled (the profiler slows Python down: compare, do not add up):",
+        "| step | requests | CPU per request |",
+        "|---|---:|---:|",
+    ]
+    for step, (requests, seconds) in sorted(steps.items(), key=lambda item: -item[1][1]):
+        lines.append(f"| {step} | {requests:.0f} | {seconds / requests * 1000:.1f} ms |")
+    ceremony = [str(file) for file in folder.glob("*_k_code*.pstats")]
+    if ceremony:
+        out = io.StringIO()
+        stats = pstats.Stats(*ceremony, stream=out)
+        stats.sort_stats("cumulative").print_stats(80)
+        stats.sort_stats("tottime").print_stats(60)
+        (folder / "ceremony.txt").write_text(out.getvalue())
+        lines.append(f"profile of the ceremony's requests: {folder / 'ceremony.txt'}")
+    return lines
+
+
 def run_phase(
     people: list[Person],
     walk: Callable[[Person, Phone], None],
@@ -487,6 +544,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
     parser.add_argument("--verbose", action="store_true", help="latencies every 30 s")
+    parser.add_argument(
+        "--profile", type=Path, help="profile gunicorn's requests into this folder (slower)"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="netral-ceremony-"))
@@ -649,7 +709,16 @@ def bench(
     with patch.dict(os.environ, server_env):  # what the server's config will read
         config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     python = sys.executable
-    processes.start("gunicorn", [python, "-m", "gunicorn", "netral.wsgi:application"], server_env)
+    serve = [python, "-m", "gunicorn", "netral.wsgi:application"]
+    if args.profile:
+        server_env["NETRAL_BENCH_PROFILE"] = str(args.profile.resolve())
+        serve = [
+            *serve[:-1],
+            "--config",
+            "bench/profile_gunicorn.conf.py",
+            "bench.profiled_wsgi:application",
+        ]
+    processes.start("gunicorn", serve, server_env)
     worker = [python, "-m", "netral", "db_worker", "--interval", "0.5"]
     processes.start("messages", [*worker, "--queue-name", "messages"], server_env)
     processes.start("worker", worker, server_env)
@@ -773,6 +842,9 @@ def bench(
     lines.append(
         f"all but the phones | {ours * 1000:.1f} ms | {theirs * 1000:.1f} ms | {ours / theirs:.2f}"
     )
+    if args.profile:
+        processes.kill("gunicorn")  # its workers write their profiles as they stop
+        lines += ["", *profile_report(args.profile)]
     if args.verbose:
         lines += ["", "ceremony, every 30 s:", *timeline_table(ceremony, ceremony.started)]
         lines += ["personal links:", *timeline_table(link_figures, link_figures.started)]
