@@ -2,7 +2,8 @@
 behind NAT, then as many sign through their personal links, to compare the CPU per signature.
 
 usage: python bench/ceremony.py [--employees 8100] [--minutes 10] [--scale 1] [--link-scale S]
-       [--connections 64] [--phones 400] [--pg-port 54481] [--seed 13] [--keep]
+       [--connections 64] [--phones 400] [--pg-port 54481] [--seed 13] [--keep] [--verbose]
+       [--profile FOLDER]       (figures and the defaults of the recorded run: docs/benchmarks.md)
 
 It starts a private PostgreSQL with fsync on (scripts/pg.sh, PG_FAST=0, in a folder of its own
 on --pg-port), migrates, seeds the demo agency with --employees employees and deletes the
@@ -19,8 +20,9 @@ NETRAL_TRUSTED_PROXIES=127.0.0.1). Each opens the ceremony page, gives the NIP (
 staff; 5 % mistype it first), opens the code page, waits for the code in the outbox (or reads
 the printed slip), types it (2 % mistype it once), opens the pact, signs and sees the thank-you
 page. Every request goes through a pool of --connections keep-alive connections, as a proxy's to
-gunicorn; the time a request waits for one counts in its latency. Each phone keeps its own
-cookies (session, CSRF, the device cookie `netral_device`).
+gunicorn, handed out first come, first served; the time a request waits for one counts in its
+latency. At most --phones people walk at once; the others wait to start (the start lag). Each
+phone keeps its own cookies (session, CSRF, the device cookie `netral_device`).
 
 The personal links: a second campaign of the same agency, opened for the same employees, each of
 whom opens the personal link, signs and sees the thank-you page, on the same arrival curve

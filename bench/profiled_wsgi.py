@@ -19,8 +19,8 @@ from typing import Any
 
 from netral.wsgi import application as netral_application
 
-# A code has a digit or a capital somewhere; the pages' own words (tanda-tangan) have none.
-CODE = re.compile(r"/(?=[^/]*[0-9A-Z])[A-Za-z0-9_-]{8,}(?=/)")
+# Codes and tokens are left out of a step's name; the pages' own words are kept.
+CODE = re.compile(r"/(?!(?:tanda-tangan|kirim-ulang|selesai)/)[A-Za-z0-9_-]{8,}(?=/)")
 _local = threading.local()
 _profiles: list[tuple[str, cProfile.Profile]] = []
 _steps: dict[str, list[float]] = {}  # step: [requests, CPU seconds]
