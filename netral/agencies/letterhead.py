@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from netral.agencies.models import Agency
 from netral.base.storage import folder_owner
-from netral.base.uploads import UploadRefused, image_decoded
+from netral.base.uploads import UploadRefused, image_converted, image_decoded
 
 LOGO_MAX_BYTES = 1_048_576
 LOGO_MAX_PIXELS = 4_000_000  # judged from the header, before anything is decoded
@@ -34,9 +34,9 @@ def logo_normalise(data: bytes) -> bytes:
     logo_size_check(len(data))
     try:
         image = image_decoded(data, formats=("PNG", "JPEG"), max_pixels=LOGO_MAX_PIXELS)
+        image = image_converted(image, "RGBA")
     except UploadRefused as refusal:
         raise LogoError(str(refusal)) from refusal
-    image = image.convert("RGBA")
     image.thumbnail((LOGO_SIDE, LOGO_SIDE))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)

@@ -75,6 +75,15 @@ def image_decoded(data: bytes, *, formats: tuple[str, ...], max_pixels: int = 0)
     return opened
 
 
+def image_converted(image: Image.Image, mode: str) -> Image.Image:
+    """The image in another mode, or UploadRefused: a palette with more transparency entries
+    than colours decodes, then fails here (found by fuzzing)."""
+    try:
+        return image.convert(mode)
+    except (OSError, ValueError):
+        raise UploadRefused(_("The image cannot be read; it may be damaged.")) from None
+
+
 def pdf_check(data: bytes) -> None:
     """Refuse (UploadRefused) a PDF that does not parse, or that carries scripts, actions,
     attached files or forms, or markup a browser could run."""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from netral.accounts.actors import Actor
 from netral.base.audit import audit_log
 from netral.base.storage import folder_owner, read_bytes, save_bytes
-from netral.base.uploads import UploadRefused, image_decoded, pdf_check
+from netral.base.uploads import UploadRefused, image_converted, image_decoded, pdf_check
 from netral.cases import crypto
 from netral.cases.models import Case, Evidence
 
@@ -64,10 +64,10 @@ def _without_metadata(data: bytes, content_type: str) -> bytes:
     """Decode and encode the pixels again: nothing of the original file's metadata survives."""
     image_format = IMAGE_TYPES[content_type]
     image = image_decoded(data, formats=(image_format,))
-    pixels = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+    pixels = image_converted(image, "RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
     del image
     if image_format == "JPEG" and pixels.mode == "RGBA":
-        pixels = pixels.convert("RGB")
+        pixels = image_converted(pixels, "RGB")
     # Only the pixels are written: the converted image carries no info, EXIF, XMP, ICC or text
     # chunks into the encoder, which takes them from what it is given.
     pixels.info = {}

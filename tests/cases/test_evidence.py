@@ -8,7 +8,7 @@ from PIL import Image
 from netral.base.models import AuditEntry
 from netral.base.storage import read_bytes
 from netral.cases import services
-from netral.cases.evidence import EvidenceError, evidence_read
+from netral.cases.evidence import EvidenceError, evidence_prepare, evidence_read
 from netral.cases.models import Case, ViolationType
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, evidence_put
@@ -95,3 +95,24 @@ def test_a_pdf_is_kept_as_it_is(case: Case) -> None:
     )
     assert not evidence.has_clean_copy
     assert evidence_read(actor=SYSTEM, evidence=evidence) == pdf
+
+
+def test_a_palette_with_more_transparency_than_colours_is_refused() -> None:
+    """Found by an hour of fuzzing: it decodes, then Pillow's conversion raises ValueError."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 1, 3, 0, 0, 0))
+        + chunk(b"PLTE", b"\0\0\0")
+        + chunk(b"tRNS", b"\0" * 260)
+        + chunk(b"IDAT", zlib.compress(b"\0\0"))
+        + chunk(b"IEND", b"")
+    )
+    with pytest.raises(EvidenceError, match="rusak"):
+        evidence_prepare(file_name="bukti.png", data=png)
