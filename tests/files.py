@@ -1,5 +1,7 @@
 """What the file storage holds, for tests on either backend (NETRAL_STORAGE)."""
 
+import struct
+import zlib
 from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
@@ -45,46 +47,30 @@ def pdf_with_root_entry(key: str, value: object) -> bytes:
     return out.getvalue()
 
 
+def png_made(*chunks: tuple[bytes, bytes]) -> bytes:
+    """A PNG of the given (kind, data) chunks, each with its length and checksum."""
+    out = [b"\x89PNG\r\n\x1a\n"]
+    for kind, data in chunks:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        out.append(struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc))
+    return b"".join(out)
+
+
 def bomb_png(width: int, height: int) -> bytes:
     """A valid PNG header claiming huge dimensions over a tiny body."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
     body = zlib.compress(b"\0" * 1024)
-    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
+    return png_made((b"IHDR", header), (b"IDAT", body), (b"IEND", b""))
 
 
 def palette_png(width: int, height: int) -> bytes:
     """A palette PNG of one colour: a few hundred KB that decode to width x height bytes and
     more once converted (13,000 x 13,000 is the 165 KB file of the hostile-input report)."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
     compressor = zlib.compressobj(9)
     row = b"\0" * (width + 1)  # filter byte, then palette index 0
     body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"PLTE", b"\xff\x00\x00")
-        + chunk(b"IDAT", body)
-        + chunk(b"IEND", b"")
-    )
+    return png_made((b"IHDR", header), (b"PLTE", b"\xff\x00\x00"), (b"IDAT", body), (b"IEND", b""))
 
 
 def xlsx_parts(sheet_rows: Iterable[bytes], *, doctype: bytes = b"") -> bytes:

@@ -226,21 +226,33 @@ def _recently_reconfirmed(request: HttpRequest) -> bool:
 def _totp_reconfirm(request: HttpRequest, user: User) -> HttpResponse:
     form = ReconfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        throttle, keys = services.login_throttle(), _login_keys(request, user.username)
-        if not throttle.attempt(**keys):
-            return _throttled(request)
-        if factor := _password_and_second_factor(request, user, form):
-            throttle.succeeded(**keys)
-            if factor.recovery_codes_left is not None:
-                _say_recovery_codes_left(request, factor.recovery_codes_left)
+        outcome = _reconfirmed(request, user, form)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        if outcome:
             request.session[SESSION_RECONFIRMED] = time.time()
             return redirect("accounts:totp_enrol")
-        form.add_error(None, _("The password or the code is wrong."))
     return render(
         request,
         "accounts/totp_reconfirm.html",
         {"form": form, "recovery_codes_left": services.recovery_codes_left(user=user)},
     )
+
+
+def _reconfirmed(request: HttpRequest, user: User, form: ReconfirmForm) -> HttpResponse | bool:
+    """Check the password and a second factor, counted by the login throttle: True when both
+    are right, False with the form's error when not, the throttled page when limited."""
+    throttle, keys = services.login_throttle(), _login_keys(request, user.username)
+    if not throttle.attempt(**keys):
+        return _throttled(request)
+    factor = _password_and_second_factor(request, user, form)
+    if factor is None:
+        form.add_error(None, _("The password or the code is wrong."))
+        return False
+    throttle.succeeded(**keys)
+    if factor.recovery_codes_left is not None:
+        _say_recovery_codes_left(request, factor.recovery_codes_left)
+    return True
 
 
 def _password_and_second_factor(
@@ -277,15 +289,11 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:totp_enrol")
     form = ReconfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        throttle, keys = services.login_throttle(), _login_keys(request, user.username)
-        if not throttle.attempt(**keys):
-            return _throttled(request)
-        if factor := _password_and_second_factor(request, user, form):
-            throttle.succeeded(**keys)
-            if factor.recovery_codes_left is not None:
-                _say_recovery_codes_left(request, factor.recovery_codes_left)
+        outcome = _reconfirmed(request, user, form)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        if outcome:
             return _recovery_codes_show(request, user)
-        form.add_error(None, _("The password or the code is wrong."))
     return render(
         request,
         "accounts/recovery_codes.html",

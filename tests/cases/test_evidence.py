@@ -1,6 +1,8 @@
 """Evidence at rest: encrypted, typed by content, images cleaned of their metadata."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image
@@ -12,7 +14,7 @@ from netral.cases.evidence import EvidenceError, evidence_prepare, evidence_read
 from netral.cases.models import Case, ViolationType
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, evidence_put
-from tests.files import pdf_bytes, stored_files
+from tests.files import pdf_bytes, png_made, stored_files
 
 pytestmark = pytest.mark.files
 
@@ -99,20 +101,12 @@ def test_a_pdf_is_kept_as_it_is(case: Case) -> None:
 
 def test_a_palette_with_more_transparency_than_colours_is_refused() -> None:
     """Found by an hour of fuzzing: it decodes, then Pillow's conversion raises ValueError."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 1, 3, 0, 0, 0))
-        + chunk(b"PLTE", b"\0\0\0")
-        + chunk(b"tRNS", b"\0" * 260)
-        + chunk(b"IDAT", zlib.compress(b"\0\0"))
-        + chunk(b"IEND", b"")
+    png = png_made(
+        (b"IHDR", struct.pack(">IIBBBBB", 1, 1, 1, 3, 0, 0, 0)),
+        (b"PLTE", b"\0\0\0"),
+        (b"tRNS", b"\0" * 260),
+        (b"IDAT", zlib.compress(b"\0\0")),
+        (b"IEND", b""),
     )
     with pytest.raises(EvidenceError, match="rusak"):
         evidence_prepare(file_name="bukti.png", data=png)
