@@ -40,23 +40,19 @@ class Throttle:
         scope is within its limit over this window and the one before (so a guesser gains
         nothing when a window turns, and waits one quiet window). Call `succeeded` with the
         same keys when the attempt succeeds."""
-        period, keyed = self._period(), self._keys(keys)
-        # The previous window's counts, read once for every scope.
-        before = dict(
-            ThrottleCount.objects.filter(
-                purpose=self.purpose, key__in=[key for key, _limit in keyed], period=period - 1
-            ).values_list("key", "count")
+        keyed = self._keys(keys)
+        if not keyed:
+            return True
+        counts = _count(
+            self.purpose, [key for key, _limit in keyed], self._period(), self.window, +1
         )
-        allowed = True
-        for key, limit in keyed:
-            now = _increment(self.purpose, key, period, self.window, +1)
-            allowed &= now + before.get(key, 0) <= limit
-        return allowed
+        return all(sum(counts[key]) <= limit for key, limit in keyed)
 
     def succeeded(self, **keys: str | None) -> None:
         """Give back a successful attempt: only failures (and refused tries) stay counted."""
-        for key, _limit in self._keys(keys):
-            _increment(self.purpose, key, self._period(), self.window, -1)
+        keyed = self._keys(keys)
+        if keyed:
+            _count(self.purpose, [key for key, _limit in keyed], self._period(), self.window, -1)
 
     def _period(self) -> int:
         return int(time.time()) // self.window
@@ -78,25 +74,51 @@ def _hashed(purpose: str, scope: str, value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def _increment(purpose: str, key: str, period: int, window: int, step: int) -> int:
+def _count(
+    purpose: str, keys: list[str], period: int, window: int, step: int
+) -> dict[str, tuple[int, int]]:
+    """Add `step` to this window's count of each key (never below 0); per key, its count in
+    this window and in the one before. On PostgreSQL one statement does it all; the rows are
+    locked in the keys' order, the same in every request, so two requests never wait on each
+    other in a circle."""
+    keys = sorted(set(keys))
     table = connection.ops.quote_name(ThrottleCount._meta.db_table)
-    names = ("purpose", "key", "period", "count", "expires")
-    columns = ", ".join(connection.ops.quote_name(name) for name in names)
-    conflict = ", ".join(connection.ops.quote_name(c) for c in ("purpose", "key", "period"))
-    count = connection.ops.quote_name("count")
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in ("purpose", "key", "period", "count", "expires"))
+    conflict = ", ".join(quote(name) for name in ("purpose", "key", "period"))
+    key, count, period_column = quote("key"), quote("count"), quote("period")
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's MAX(a, b)
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
     # Only table and column names are formatted in; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
+    upsert = (
+        f"INSERT INTO {table} ({names}) VALUES {rows} "  # noqa: S608
         f"ON CONFLICT ({conflict}) DO UPDATE SET {count} = {greatest}({table}.{count} + %s, 0) "
-        f"RETURNING {count}"
+        f"RETURNING {key}, {count}"
     )
+    # A window's count is read until the next one ends.
+    expires = (period + 2) * window
+    values: list[str | int] = []
+    for value in keys:
+        values += [purpose, value, period, max(step, 0), expires]
+    values.append(step)
     with connection.cursor() as cursor:
-        # A window's count is read until the next one ends.
-        expires = (period + 2) * window
-        cursor.execute(sql, [purpose, key, period, max(step, 0), expires, step])
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH counted AS ({upsert}) SELECT counted.{key}, counted.{count}, "  # noqa: S608
+                f"COALESCE(previous.{count}, 0) FROM counted LEFT JOIN {table} previous "
+                f"ON previous.{quote('purpose')} = %s AND previous.{key} = counted.{key} "
+                f"AND previous.{period_column} = %s",
+                [*values, purpose, period - 1],
+            )
+            return {row[0]: (int(row[1]), int(row[2])) for row in cursor.fetchall()}
+        cursor.execute(upsert, values)
+        now = {row[0]: int(row[1]) for row in cursor.fetchall()}
+        before = dict(
+            ThrottleCount.objects.filter(
+                purpose=purpose, key__in=keys, period=period - 1
+            ).values_list("key", "count")
+        )
+    return {value: (now.get(value, 0), before.get(value, 0)) for value in keys}
 
 
 def throttle_counts_purge(*, now: float | None = None) -> int:

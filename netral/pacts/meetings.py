@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 from django.db import transaction
@@ -69,17 +70,40 @@ def meeting_rows(
     return [(unit, meetings.get(unit.pk), unit.pk in managed) for unit in units]
 
 
+# A signing page shows the room of the employee's OPD: each process keeps a campaign's rooms
+# for a few seconds (most campaigns have none), instead of a query per page.
+ROOMS_SECONDS = 10.0
+_rooms: dict[tuple[int, str], tuple[float, dict[str, CampaignMeeting]]] = {}
+
+
+def _campaign_rooms(campaign: Campaign) -> dict[str, CampaignMeeting]:
+    key = (campaign.pk, campaign.code)
+    cached = _rooms.get(key)
+    if cached is not None and time.monotonic() - cached[0] <= ROOMS_SECONDS:
+        return cached[1]
+    rooms = {
+        meeting.unit.path: meeting
+        for meeting in CampaignMeeting.objects.filter(campaign=campaign).select_related("unit")
+    }
+    _rooms[key] = (time.monotonic(), rooms)
+    return rooms
+
+
+def rooms_forget(campaign_id: int) -> None:
+    """A room was set or removed: this process reads them again (others within ROOMS_SECONDS)."""
+    for key in list(_rooms):  # a copy made at once: other threads may add meanwhile
+        if key[0] == campaign_id:
+            _rooms.pop(key, None)
+
+
 def meeting_for_employee(campaign: Campaign, employee: Employee) -> CampaignMeeting | None:
     """The room of the employee's OPD: the nearest unit above (or at) the employee's that has
-    one. One indexed query, on the signing page."""
-    return (
-        CampaignMeeting.objects.filter(
-            campaign=campaign, unit__path__in=_ancestor_paths(employee.unit.path)
-        )
-        .select_related("unit")
-        .order_by("-unit__depth")
-        .first()
-    )
+    one."""
+    rooms = _campaign_rooms(campaign)
+    for path in reversed(_ancestor_paths(employee.unit.path)):
+        if path in rooms:
+            return rooms[path]
+    return None
 
 
 def meeting_save(

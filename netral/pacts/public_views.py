@@ -76,7 +76,7 @@ def _signing_page(
 ) -> HttpResponse:
     """The pact and its form, or after signing the thank-you page: the same for every way in.
     On a kiosk the thank-you page offers no PDF and no link to the signer's record."""
-    signature = Signature.objects.filter(campaign=campaign, employee=employee).first()
+    signature = services.signature_of(campaign, employee)
     # The online room of the employee's own OPD, for the hybrid ceremony.
     meeting = meetings.meeting_for_employee(campaign, employee)
     if signature is not None:
@@ -148,11 +148,7 @@ CEREMONY_AFTER_SIGNING_SECONDS = 3 * 60
 
 
 def _open_campaign_or_404(code: str) -> Campaign:
-    campaign = (
-        Campaign.objects.filter(code=code, status=Campaign.Status.OPEN)
-        .select_related("agency", "pact_version")
-        .first()
-    )
+    campaign = services.open_campaign(code)
     if campaign is None:
         raise Http404
     return campaign
@@ -272,9 +268,7 @@ def _pending_employee(request: HttpRequest, campaign: Campaign, key: str) -> Emp
     pending = request.session.get(key)
     if not pending or pending[0] != campaign.code:
         return None
-    return (
-        services.campaign_employees(campaign).filter(code=pending[1]).select_related("unit").first()
-    )
+    return services.ceremony_employee_get(campaign=campaign, code=pending[1])
 
 
 @never_cache
@@ -381,8 +375,7 @@ def ceremony_sign_view(request: HttpRequest, code: str) -> HttpResponse:
         employee=employee,
         pdf_url=reverse("pacts:ceremony_pdf", kwargs={"code": code}),
         finish_url=reverse("pacts:ceremony_finish", kwargs={"code": code}),
-        check_in=Attendance.objects.filter(campaign=campaign, employee=employee).first()
-        or campaign,
+        check_in=services.attendance_of(campaign, employee) or campaign,
         kiosk_code=kiosk_code,
     )
 

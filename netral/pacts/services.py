@@ -28,6 +28,7 @@ from netral.base.audit import audit_entry_build, audit_log
 from netral.base.bulk import bulk_insert, insert_values
 from netral.base.messaging import message_queue
 from netral.base.models import AuditEntry, Election, Message
+from netral.base.rows import RowReader
 from netral.base.storage import save_bytes
 from netral.base.throttle import Throttle
 from netral.base.uploads import UploadRefused, image_decoded, pdf_check
@@ -161,6 +162,40 @@ def campaign_employees(campaign: Campaign) -> QuerySet[Employee]:
             subtree |= Q(unit__path__startswith=path)
         employees = employees.filter(subtree)
     return employees
+
+
+# The ceremony's pages read their campaign on every request, tens a second in a hall: each
+# process keeps an open campaign for a few seconds, with its agency, pact version and units.
+OPEN_CAMPAIGN_SECONDS = 5.0
+_open_campaigns: dict[str, tuple[float, Campaign]] = {}
+
+
+def open_campaign(code: str) -> Campaign | None:
+    """The open campaign with this code, or None. A change saved in this process is seen at
+    once (`open_campaign_forget`); one saved on another server within OPEN_CAMPAIGN_SECONDS.
+    The instance is shared by the process's threads: read it, never change it."""
+    cached = _open_campaigns.get(code)
+    if cached is not None and time.monotonic() - cached[0] <= OPEN_CAMPAIGN_SECONDS:
+        return cached[1]
+    campaign = (
+        Campaign.objects.filter(code=code, status=Campaign.Status.OPEN)
+        .select_related("agency", "pact_version")
+        .prefetch_related("units")
+        .first()
+    )
+    if campaign is None:
+        _open_campaigns.pop(code, None)
+    else:
+        _open_campaigns[code] = (time.monotonic(), campaign)
+    return campaign
+
+
+def open_campaign_forget(code: str | None = None) -> None:
+    """Read this campaign (with None: every campaign) again on its next request."""
+    if code is None:
+        _open_campaigns.clear()
+    else:
+        _open_campaigns.pop(code, None)
 
 
 @dataclass(frozen=True)
@@ -406,11 +441,13 @@ def signing_link_find(token: str) -> SigningLink | None:
     """The link of a token, with `campaign`, `employee` and `employee.unit` loaded."""
     if not token or len(token) > 64:
         return None
-    return (
-        SigningLink.objects.select_related("campaign", "employee__unit")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    link: SigningLink | None = _LINK_READER.get([token_hash(token)])
+    return link
+
+
+_LINK_READER = RowReader(
+    SigningLink, ["campaign", "employee", "employee__unit"], where="{token_hash} = %s"
+)
 
 
 # What signing through a personal link reads, in the order of Signer's fields: one statement
@@ -500,6 +537,23 @@ def signing_link_revoke(*, actor: Actor, link: SigningLink) -> SigningLink:
             data={"campaign": link.campaign.code, "generation": link.generation},
         )
     return link
+
+
+_SIGNATURE_READER = RowReader(Signature, [], where="{campaign} = %s AND {employee} = %s")
+_ATTENDANCE_READER = RowReader(Attendance, [], where="{campaign} = %s AND {employee} = %s")
+
+
+def signature_of(campaign: Campaign, employee: Employee) -> Signature | None:
+    """The employee's signature of the campaign's pact, if any (a signing page's question)."""
+    signature: Signature | None = _SIGNATURE_READER.get([campaign.pk, employee.pk])
+    if signature is not None:
+        signature.campaign, signature.employee = campaign, employee
+    return signature
+
+
+def attendance_of(campaign: Campaign, employee: Employee) -> Attendance | None:
+    attendance: Attendance | None = _ATTENDANCE_READER.get([campaign.pk, employee.pk])
+    return attendance
 
 
 def signature_create(
@@ -658,12 +712,32 @@ def ceremony_employee_find(*, campaign: Campaign, identifier: str) -> Employee |
     digits = "".join(ch for ch in identifier if ch.isdigit())
     if len(digits) not in (16, 18):
         return None
-    return (
-        campaign_employees(campaign)
-        .filter(Q(nip=digits) | Q(nik=digits))
-        .select_related("unit")
-        .first()
-    )
+    reader = _BY_NIP_READER if len(digits) == 18 else _BY_NIK_READER
+    employee: Employee | None = reader.get([campaign.agency_id, digits])
+    if employee is None or not employee_in_scope(campaign, employee):
+        return None
+    employee.agency = campaign.agency  # the campaign's, read with it: no query
+    return employee
+
+
+_BY_NIP_READER = RowReader(
+    Employee, ["unit"], where="{agency} = %s AND {nip} = %s AND {is_active}"
+)
+_BY_NIK_READER = RowReader(
+    Employee, ["unit"], where="{agency} = %s AND {nik} = %s AND {is_active}"
+)
+
+
+_EMPLOYEE_READER = RowReader(Employee, ["unit"], where="{agency} = %s AND {code} = %s")
+
+
+def ceremony_employee_get(*, campaign: Campaign, code: str) -> Employee | None:
+    """The employee a ceremony session names (by their opaque code), while they must sign."""
+    employee: Employee | None = _EMPLOYEE_READER.get([campaign.agency_id, code])
+    if employee is None or not employee_in_scope(campaign, employee):
+        return None
+    employee.agency = campaign.agency
+    return employee
 
 
 class CeremonyCodeLimited(Exception):

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
@@ -192,3 +193,69 @@ def test_two_submits_at_once_keep_one_signature(pacts: Pacts) -> None:
     assert len({signature.pk for signature, _ in results}) == 1
     assert Signature.objects.count() == 1
     assert AuditEntry.objects.filter(action="pacts.signature.created").count() == 1
+
+
+def test_the_row_reader_builds_what_the_orm_builds(pacts: Pacts) -> None:
+    found = services.signing_link_find(url_token(pacts))
+    link = SigningLink.objects.select_related("campaign", "employee__unit").get(
+        campaign=pacts.campaign, employee=pacts.world.employee_a
+    )
+    assert found is not None
+    for ours, theirs in (
+        (found, link),
+        (found.campaign, link.campaign),
+        (found.employee, link.employee),
+        (found.employee.unit, link.employee.unit),
+    ):
+        assert type(ours) is type(theirs)
+        assert field_values(ours) == field_values(theirs)
+    assert found.campaign.opens_at.tzinfo is not None  # SQLite's text converted
+    assert services.signing_link_find("a" * 32) is None
+
+
+def test_the_signing_page_reads_the_signature_with_its_json_and_bytes(pacts: Pacts) -> None:
+    employee = pacts.world.employee_a
+    assert services.signature_of(pacts.campaign, employee) is None
+    signature, _created = services.signature_create(
+        actor=SIGNER,
+        campaign=pacts.campaign,
+        employee=employee,
+        channel=Signature.Channel.LINK,
+        typed_name="Siti Aminah",
+        drawn_signature=None,
+    )
+    found = services.signature_of(pacts.campaign, employee)
+    assert found is not None
+    assert field_values(found) == field_values(Signature.objects.get(pk=signature.pk))
+    assert found.signer_details["name"] == employee.name  # JSON, decoded
+
+
+def test_an_employee_is_found_at_the_ceremony_only_while_they_must_sign(pacts: Pacts) -> None:
+    employee = pacts.world.employee_a
+    found = services.ceremony_employee_find(campaign=pacts.campaign, identifier=employee.nip)
+    assert found is not None and found.pk == employee.pk
+    assert found.unit.path == employee.unit.path
+    by_code = services.ceremony_employee_get(campaign=pacts.campaign, code=employee.code)
+    assert by_code is not None and by_code.pk == employee.pk
+    employee.is_active = False
+    employee.save()
+    assert services.ceremony_employee_find(campaign=pacts.campaign, identifier=employee.nip) is None
+    assert services.ceremony_employee_get(campaign=pacts.campaign, code=employee.code) is None
+
+
+def test_a_closed_campaign_is_closed_at_once_in_this_process(pacts: Pacts) -> None:
+    assert services.open_campaign(pacts.campaign.code) is not None
+    services.campaign_close(actor=Actor.command("test"), campaign=pacts.campaign)
+    assert services.open_campaign(pacts.campaign.code) is None
+
+
+def test_a_cycled_session_key_leaves_no_old_session(client: Client, pacts: Pacts) -> None:
+    session = client.session
+    session["x"] = 1
+    session.save()
+    old = session.session_key
+    session.cycle_key()
+    session.save()
+    assert session.session_key != old
+    assert not Session.objects.filter(session_key=old).exists()
+    assert Session.objects.filter(session_key=session.session_key).exists()

@@ -1,0 +1,273 @@
+"""The ceremony's requests one at a time: CPU and SQL statements per step, in process.
+
+usage: python bench/ceremony_steps.py [--employees 400] [--signers 200] [--pg-port 54491]
+       [--profile FILE]
+
+`bench/ceremony.py` measures the day (a hall's arrivals against gunicorn); this measures what
+each of its requests costs on its own, with nothing else running, so a change to the request
+shows in a minute instead of half an hour, and with less of the machine's noise. It starts a
+private PostgreSQL (scripts/pg.sh, fsync on), seeds the demo agency with --employees employees,
+and walks --signers of them through the ceremony's eight requests (page, NIP, code page, code,
+sign page, sign, thank-you page; the code read from the queued message) and as many through
+their personal links (page, sign, thank-you page), each with its own cookies and CSRF checks on,
+from one of four addresses. Per step: the process's CPU time (median and total) and the
+statements sent. The figure to watch is the ratio of a ceremony signer's CPU to a link signer's,
+measured in the same run. --profile writes a cProfile of the ceremony's requests to FILE."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ADDRESSES = ["203.0.113.10", "203.0.113.20", "198.51.100.7", "192.0.2.44"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CODE = re.compile(r"\b(\d{6})\b")
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise Failed(message)
+
+
+class Steps:
+    """CPU seconds and statements per step."""
+
+    def __init__(self, profile: cProfile.Profile | None, sql: bool = False) -> None:
+        self.sql = sql
+        self.cpu: dict[str, list[float]] = defaultdict(list)
+        self.statements: dict[str, list[int]] = defaultdict(list)
+        self.profile = profile
+        self._count = 0
+        self.show = False
+
+    def counter(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self._count += 1
+        if self.show:
+            print(f"    {sql[:150]}")
+        return execute(sql, params, many, context)
+
+    def run(self, step: str, call, profiled: bool):  # type: ignore[no-untyped-def]
+        self._count = 0
+        self.show = self.sql and len(self.cpu[step]) == 0
+        if self.show:
+            print(f"{step}:")
+        if profiled and self.profile is not None:
+            self.profile.enable()
+        started = time.process_time()
+        response = call()
+        self.cpu[step].append(time.process_time() - started)
+        if profiled and self.profile is not None:
+            self.profile.disable()
+        self.statements[step].append(self._count)
+        return response
+
+
+def csrf(response) -> str:  # type: ignore[no-untyped-def]
+    found = CSRF.search(response.content.decode())
+    check(found is not None, f"no CSRF token on {response.request['PATH_INFO']}")
+    assert found is not None
+    return found.group(1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--employees", type=int, default=400)
+    parser.add_argument("--signers", type=int, default=200)
+    parser.add_argument("--pg-port", type=int, default=54491)
+    parser.add_argument("--profile", type=Path)
+    parser.add_argument("--sql", action="store_true", help="print the statements of one signer")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="netral-steps-"))
+    pg_dir = Path(tempfile.mkdtemp(prefix="netral-steps-pg-"))
+    pg_env = dict(
+        os.environ, NETRAL_PG_DIR=str(pg_dir), NETRAL_PG_PORT=str(args.pg_port), PG_FAST="0"
+    )
+    try:
+        started = subprocess.run(
+            ["scripts/pg.sh", "start"], cwd=ROOT, env=pg_env, capture_output=True, text=True
+        )
+        if started.returncode != 0:
+            raise Failed(f"PostgreSQL did not start: {started.stderr}")
+        os.environ.update(
+            DATABASE_URL=started.stdout.strip(),
+            DJANGO_SETTINGS_MODULE="netral.settings",
+            NETRAL_DATA_DIR=str(work / "data"),
+            NETRAL_DEBUG="false",
+            ALLOWED_HOSTS="testserver",
+            NETRAL_WHATSAPP_BACKEND="outbox",
+            NETRAL_SMS_BACKEND="outbox",
+            NETRAL_MAIL_BACKEND="outbox",
+            NETRAL_MESSAGE_OUTBOX=str(work / "outbox"),
+        )
+        return bench(args)
+    except Failed as failure:
+        print(f"FAILED: {failure}", file=sys.stderr)
+        return 1
+    finally:
+        subprocess.run(["scripts/pg.sh", "destroy"], cwd=ROOT, env=pg_env, capture_output=True)
+        shutil.rmtree(pg_dir, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from netral.accounts.actors import Actor
+    from netral.agencies.selectors import employee_message_routes
+    from netral.base.models import Message
+    from netral.demo.seed import demo_seed
+    from netral.pacts import services
+    from netral.pacts.models import Campaign, Signature, SigningLink
+
+    call_command("migrate", verbosity=0)
+    agency = demo_seed(size=args.employees)
+    campaign = Campaign.objects.get(agency=agency, status=Campaign.Status.OPEN)
+    Signature.objects.filter(campaign=campaign).delete()
+    actor = Actor.command("bench")
+    links_campaign = services.campaign_open(
+        actor=actor,
+        campaign=services.campaign_create(
+            actor=actor,
+            agency=agency,
+            election=campaign.election,
+            pact_version=campaign.pact_version,
+            units=[],
+            title=campaign.title + " (tautan pribadi)",
+            opens_at=campaign.opens_at,
+            closes_at=campaign.closes_at,
+        ),
+    )
+    links = {
+        link.employee_id: f"/t/{services.signing_link_url_token(link)}/"
+        for link in SigningLink.objects.filter(campaign=links_campaign).select_related(
+            "employee", "campaign"
+        )
+    }
+    people = [
+        employee
+        for employee in services.campaign_employees(campaign).order_by("pk")
+        if employee_message_routes(employee)
+    ][: args.signers]
+    check(len(people) == args.signers, f"only {len(people)} employees with a channel")
+    profile = cProfile.Profile(time.process_time) if args.profile else None
+    steps = Steps(profile, args.sql)
+    start = f"/k/{campaign.code}/"
+    if True:
+        for number, employee in enumerate(people):
+            # The first few warm the caches of the process, as a server's first requests do.
+            warm = profiled = number >= 10
+            record = steps if warm else Steps(None)
+            phone = Client(enforce_csrf_checks=True, REMOTE_ADDR=ADDRESSES[number % 4])
+            with connection.execute_wrapper(record.counter):
+                page = record.run("page", lambda: phone.get(start), profiled)
+                check(page.status_code == 200, f"page: {page.status_code}")
+                given = record.run(
+                    "nip",
+                    lambda: phone.post(
+                        start, {"csrfmiddlewaretoken": csrf(page), "identifier": employee.nip
+                                or employee.nik}
+                    ),
+                    profiled,
+                )
+                check(given.status_code == 302, f"nip: {given.status_code}")
+                code_page = record.run("code page", lambda: phone.get(given.url), profiled)
+                recipient = employee_message_routes(employee)[0].recipient
+                text = Message.objects.filter(recipient=recipient).latest("pk").text
+                code = CODE.search(text)
+                check(code is not None, f"no code in {text!r}")
+                assert code is not None
+                accepted = record.run(
+                    "code",
+                    lambda: phone.post(
+                        given.url,
+                        {"csrfmiddlewaretoken": csrf(code_page), "code": code.group(1)},
+                    ),
+                    profiled,
+                )
+                check(accepted.status_code == 302, f"code: {accepted.status_code}")
+                pact = record.run("sign page", lambda: phone.get(accepted.url), profiled)
+                signed = record.run(
+                    "sign",
+                    lambda: phone.post(
+                        accepted.url,
+                        {
+                            "csrfmiddlewaretoken": csrf(pact),
+                            "typed_name": employee.name,
+                            "consent": "on",
+                        },
+                    ),
+                    profiled,
+                )
+                check(signed.status_code == 302, f"sign: {signed.status_code}")
+                thanks = record.run("thank-you page", lambda: phone.get(signed.url), profiled)
+                check(b'data-testid="signed"' in thanks.content, "no thank-you page")
+                link = links[employee.pk]
+                other = Client(enforce_csrf_checks=True, REMOTE_ADDR=ADDRESSES[number % 4])
+                link_page = record.run("link page", lambda: other.get(link), profiled)
+                link_signed = record.run(
+                    "link sign",
+                    lambda: other.post(
+                        link,
+                        {
+                            "csrfmiddlewaretoken": csrf(link_page),
+                            "typed_name": employee.name,
+                            "consent": "on",
+                        },
+                    ),
+                    profiled,
+                )
+                check(link_signed.status_code == 302, f"link sign: {link_signed.status_code}")
+                record.run("link thank-you page", lambda: other.get(link), profiled)
+    check(
+        Signature.objects.filter(campaign=campaign).count() == args.signers,
+        "not everyone signed the ceremony",
+    )
+    ceremony = ["page", "nip", "code page", "code", "sign page", "sign", "thank-you page"]
+    link_steps = ["link page", "link sign", "link thank-you page"]
+    print(f"{len(steps.cpu['page'])} signers measured (of {args.signers}; 10 warm the process)")
+    print(f"{'step':<22}{'CPU median':>12}{'CPU mean':>10}{'statements':>12}")
+    totals = {}
+    for name, names in (("ceremony", ceremony), ("link", link_steps)):
+        total_cpu = total_statements = 0.0
+        for step in names:
+            cpu, statements = steps.cpu[step], steps.statements[step]
+            mean = sum(cpu) / len(cpu)
+            total_cpu += mean
+            total_statements += sum(statements) / len(statements)
+            print(
+                f"{step:<22}{statistics.median(cpu) * 1000:>10.2f}ms{mean * 1000:>8.2f}ms"
+                f"{sum(statements) / len(statements):>12.1f}"
+            )
+        totals[name] = total_cpu
+        print(f"{'= ' + name + ' signer':<22}{'':>12}{total_cpu * 1000:>8.2f}ms{total_statements:>12.1f}")
+    print(f"ratio ceremony / link: {totals['ceremony'] / totals['link']:.2f}")
+    if profile is not None:
+        profile.dump_stats(str(args.profile))
+        print(f"profile: {args.profile}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
