@@ -63,17 +63,18 @@ class Steps:
             print(f"    {sql[:150]}")
         return execute(sql, params, many, context)
 
-    def run(self, step: str, call, profiled: bool):  # type: ignore[no-untyped-def]
+    def run(self, step: str, phone, path: str, data: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        """One request, GET or (with data) POST, measured under `step`."""
         self._count = 0
         self.show = self.sql and len(self.cpu[step]) == 0
         if self.show:
             print(f"{step}:")
-        if profiled and self.profile is not None:
+        if self.profile is not None:
             self.profile.enable()
         started = time.process_time()
-        response = call()
+        response = phone.get(path) if data is None else phone.post(path, data)
         self.cpu[step].append(time.process_time() - started)
-        if profiled and self.profile is not None:
+        if self.profile is not None:
             self.profile.disable()
         self.statements[step].append(self._count)
         return response
@@ -174,72 +175,39 @@ def bench(args: argparse.Namespace) -> int:
     profile = cProfile.Profile(time.process_time) if args.profile else None
     steps = Steps(profile, args.sql)
     start = f"/k/{campaign.code}/"
-    if True:
-        for number, employee in enumerate(people):
-            # The first few warm the caches of the process, as a server's first requests do.
-            warm = profiled = number >= 10
-            record = steps if warm else Steps(None)
-            phone = Client(enforce_csrf_checks=True, REMOTE_ADDR=ADDRESSES[number % 4])
-            with connection.execute_wrapper(record.counter):
-                page = record.run("page", lambda: phone.get(start), profiled)
-                check(page.status_code == 200, f"page: {page.status_code}")
-                given = record.run(
-                    "nip",
-                    lambda: phone.post(
-                        start, {"csrfmiddlewaretoken": csrf(page), "identifier": employee.nip
-                                or employee.nik}
-                    ),
-                    profiled,
-                )
-                check(given.status_code == 302, f"nip: {given.status_code}")
-                code_page = record.run("code page", lambda: phone.get(given.url), profiled)
-                recipient = employee_message_routes(employee)[0].recipient
-                text = Message.objects.filter(recipient=recipient).latest("pk").text
-                code = CODE.search(text)
-                check(code is not None, f"no code in {text!r}")
-                assert code is not None
-                accepted = record.run(
-                    "code",
-                    lambda: phone.post(
-                        given.url,
-                        {"csrfmiddlewaretoken": csrf(code_page), "code": code.group(1)},
-                    ),
-                    profiled,
-                )
-                check(accepted.status_code == 302, f"code: {accepted.status_code}")
-                pact = record.run("sign page", lambda: phone.get(accepted.url), profiled)
-                signed = record.run(
-                    "sign",
-                    lambda: phone.post(
-                        accepted.url,
-                        {
-                            "csrfmiddlewaretoken": csrf(pact),
-                            "typed_name": employee.name,
-                            "consent": "on",
-                        },
-                    ),
-                    profiled,
-                )
-                check(signed.status_code == 302, f"sign: {signed.status_code}")
-                thanks = record.run("thank-you page", lambda: phone.get(signed.url), profiled)
-                check(b'data-testid="signed"' in thanks.content, "no thank-you page")
-                link = links[employee.pk]
-                other = Client(enforce_csrf_checks=True, REMOTE_ADDR=ADDRESSES[number % 4])
-                link_page = record.run("link page", lambda: other.get(link), profiled)
-                link_signed = record.run(
-                    "link sign",
-                    lambda: other.post(
-                        link,
-                        {
-                            "csrfmiddlewaretoken": csrf(link_page),
-                            "typed_name": employee.name,
-                            "consent": "on",
-                        },
-                    ),
-                    profiled,
-                )
-                check(link_signed.status_code == 302, f"link sign: {link_signed.status_code}")
-                record.run("link thank-you page", lambda: other.get(link), profiled)
+    for number, employee in enumerate(people):
+        # The first few warm the caches of the process, as a server's first requests do.
+        record = steps if number >= 10 else Steps(None)
+        phone = Client(enforce_csrf_checks=True, REMOTE_ADDR=ADDRESSES[number % 4])
+        with connection.execute_wrapper(record.counter):
+            page = record.run("page", phone, start)
+            check(page.status_code == 200, f"page: {page.status_code}")
+            identifier = employee.nip or employee.nik
+            given = record.run(
+                "nip", phone, start, {"csrfmiddlewaretoken": csrf(page), "identifier": identifier}
+            )
+            check(given.status_code == 302, f"nip: {given.status_code}")
+            code_page = record.run("code page", phone, given.url)
+            recipient = employee_message_routes(employee)[0].recipient
+            text = Message.objects.filter(recipient=recipient).latest("pk").text
+            code = CODE.search(text)
+            check(code is not None, f"no code in {text!r}")
+            assert code is not None
+            fields = {"csrfmiddlewaretoken": csrf(code_page), "code": code.group(1)}
+            accepted = record.run("code", phone, given.url, fields)
+            check(accepted.status_code == 302, f"code: {accepted.status_code}")
+            pact = record.run("sign page", phone, accepted.url)
+            fields = {"csrfmiddlewaretoken": csrf(pact), "typed_name": employee.name}
+            signed = record.run("sign", phone, accepted.url, {**fields, "consent": "on"})
+            check(signed.status_code == 302, f"sign: {signed.status_code}")
+            thanks = record.run("thank-you page", phone, signed.url)
+            check(b'data-testid="signed"' in thanks.content, "no thank-you page")
+            link, other = links[employee.pk], Client(enforce_csrf_checks=True)
+            link_page = record.run("link page", other, link)
+            fields = {"csrfmiddlewaretoken": csrf(link_page), "typed_name": employee.name}
+            link_signed = record.run("link sign", other, link, {**fields, "consent": "on"})
+            check(link_signed.status_code == 302, f"link sign: {link_signed.status_code}")
+            record.run("link thank-you page", other, link)
     check(
         Signature.objects.filter(campaign=campaign).count() == args.signers,
         "not everyone signed the ceremony",
@@ -261,7 +229,8 @@ def bench(args: argparse.Namespace) -> int:
                 f"{sum(statements) / len(statements):>12.1f}"
             )
         totals[name] = total_cpu
-        print(f"{'= ' + name + ' signer':<22}{'':>12}{total_cpu * 1000:>8.2f}ms{total_statements:>12.1f}")
+        label = f"= {name} signer"
+        print(f"{label:<22}{'':>12}{total_cpu * 1000:>8.2f}ms{total_statements:>12.1f}")
     print(f"ratio ceremony / link: {totals['ceremony'] / totals['link']:.2f}")
     if profile is not None:
         profile.dump_stats(str(args.profile))
