@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from netral.base.findings import case_desk_register
-        from netral.cases import evidence  # noqa: F401 (the owner of stored evidence)
+        from netral.cases import (
+            evidence,  # noqa: F401 (the owner of stored evidence)
+            package,  # noqa: F401 (registers the referral package job)
+        )
         from netral.cases.desk import CaseDesk
 
         case_desk_register(CaseDesk())

@@ -237,7 +237,8 @@ SANCTION_TYPES: list[tuple[str, str, str, str, int | None, int]] = [
     ),
 ]
 
-# The BKN flow of 2024-2026 (domain.md): key, name, responsible, days, day kind. The examination
+# The BKN flow of 2024-2026 (domain.md): key, name, responsible, days, day kind. The stage
+# whose key is in RECOMMENDATION_STAGES ends with that body's written recommendation. The examination
 # and decision periods are not fixed by a text we could see: UNCONFIRMED, change per election.
 DEFAULT_RECEIVING_BODY = "Badan Kepegawaian Negara (BKN)"
 DEFAULT_STAGES: list[tuple[str, str, str, int, str]] = [
@@ -246,6 +247,7 @@ DEFAULT_STAGES: list[tuple[str, str, str, int, str]] = [
     ("pemeriksaan", "Pemeriksaan oleh tim pemeriksa", "Tim pemeriksa", 14, "working"),
     ("keputusan", "Keputusan PPK", "PPK", 10, "calendar"),
 ]
+RECOMMENDATION_STAGES = {"kajian-bawaslu": "Bawaslu"}
 
 
 def catalogue_load(violation_type: Any, sanction_type: Any) -> None:

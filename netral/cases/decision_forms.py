@@ -115,6 +115,16 @@ class SanctionFields(forms.Form):
         widget=DateInput(),
         help_text=_("For a sanction with a duration the end date is computed from it."),
     )
+    departure_reason = forms.CharField(
+        label=_("Reason to depart from the catalogue"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed only when the sanction's level differs from the level the catalogue gives "
+            "the act; it is shown in the register."
+        ),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,6 +160,7 @@ class SanctionFields(forms.Form):
                 decree_number=data.get("decree_number", ""),
                 decree_date=decree_date,
                 starts_on=data.get("starts_on"),
+                departure_reason=data.get("departure_reason", ""),
             )
         except decisions.DecisionError as error:
             self.add_error(None, str(error))
@@ -194,6 +205,7 @@ class DecisionForm(SanctionFields):
             # A sanction belongs to a proven case only; what was typed is dropped.
             for name in ("sanction_type", "decree_number", "decree_date", "starts_on"):
                 data[name] = None if name != "decree_number" else ""
+            data["departure_reason"] = ""
             return data
         if data.get("sanction_type") and not (data.get("decree_number") or "").strip():
             self.add_error("decree_number", _("Give the decree number."))

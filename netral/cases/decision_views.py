@@ -141,6 +141,7 @@ def decision_view(request: HttpRequest, code: str, viewer: Membership) -> HttpRe
                         decree_number=data["decree_number"] or "",
                         decree_date=data["decree_date"],
                         starts_on=data["starts_on"],
+                        departure_reason=data["departure_reason"],
                     )
                 else:
                     sanction_type = form.chosen_sanction()
@@ -153,6 +154,7 @@ def decision_view(request: HttpRequest, code: str, viewer: Membership) -> HttpRe
                         decree_number=data["decree_number"],
                         decree_date=data["decree_date"],
                         starts_on=data["starts_on"],
+                        departure_reason=data["departure_reason"],
                     )
             except decisions.DecisionError as error:
                 form.add_error(None, str(error))
@@ -189,6 +191,7 @@ def _confirm_context(case: Case, form: DecisionForm | SanctionForm) -> dict[str,
         "reason": data.get("reason", ""),
         "sanction_type": sanction_type,
         "ends_on": ends_on,
+        "departs": bool(sanction_type and decisions.sanction_departs(case, sanction_type)),
     }
 
 

@@ -181,6 +181,31 @@ def suggested_sanction_kind(case: Case) -> str:
     return ""
 
 
+# The catalogue's discipline level of an act, as the kind of sanction it calls for.
+LEVEL_KINDS: dict[str, str] = {
+    "sedang": SanctionType.Kind.MODERATE,
+    "berat": SanctionType.Kind.SEVERE,
+    "ptdh": SanctionType.Kind.DISMISSAL,
+}
+
+
+def expected_sanction_kind(case: Case) -> str:
+    """The kind of discipline sanction the catalogue gives the act; "" when it gives none (the
+    task force decides, no discipline track) or the case is on the ethics track."""
+    if case.track == "ethics":
+        return ""
+    return LEVEL_KINDS.get(case.violation_type.discipline_level, "")
+
+
+def sanction_departs(case: Case, sanction_type: SanctionType) -> bool:
+    """A discipline sanction of another level than the act's in the catalogue. A moral sanction
+    on a case whose phase is unknown is left to the track rule."""
+    expected = expected_sanction_kind(case)
+    if not expected or sanction_type.kind == SanctionType.Kind.MORAL:
+        return False
+    return sanction_type.kind != expected
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -211,6 +236,7 @@ def sanction_check(
     decree_number: str,
     decree_date: datetime.date,
     starts_on: datetime.date | None,
+    departure_reason: str = "",
 ) -> None:
     """The rules of a sanction, also run by the form before the confirmation page."""
     if not sanction_type.is_active:
@@ -222,6 +248,14 @@ def sanction_check(
             )
         raise DecisionError(
             _("A discipline case (after the candidates were set) takes a discipline sanction.")
+        )
+    if sanction_departs(case, sanction_type) and not departure_reason.strip():
+        raise DecisionError(
+            _(
+                "The catalogue gives this act a sanction of the level “%(level)s”. Choose a "
+                "sanction of that level, or give the reason to depart from it."
+            )
+            % {"level": SanctionType.Kind(expected_sanction_kind(case)).label}
         )
     if not decree_number.strip():
         raise DecisionError(_("Give the decree number."))
@@ -240,6 +274,7 @@ def sanction_record(
     decree_number: str,
     decree_date: datetime.date,
     starts_on: datetime.date | None = None,
+    departure_reason: str = "",
 ) -> Sanction:
     """Record the decision maker's sanction of a case closed as proven."""
     if not can_decide(viewer=viewer, case=case):
@@ -253,8 +288,11 @@ def sanction_record(
         decree_number=decree_number,
         decree_date=decree_date,
         starts_on=starts_on,
+        departure_reason=departure_reason,
     )
     decree_number = decree_number.strip()
+    # A reason given where none is needed is not kept: the register shows real departures only.
+    departure_reason = departure_reason.strip() if sanction_departs(case, sanction_type) else ""
     ends_on = None
     if starts_on and sanction_type.duration_months:
         ends_on = sanction_end(starts_on, sanction_type.duration_months)
@@ -267,6 +305,7 @@ def sanction_record(
             starts_on=starts_on,
             ends_on=ends_on,
             decided_by=actor.user,
+            departure_reason=departure_reason,
         )
         sanction.full_clean(exclude=["decided_by"])  # None when a command records it
         sanction.save()
@@ -282,6 +321,7 @@ def sanction_record(
                 "decree_date": decree_date.isoformat(),
                 "starts_on": starts_on.isoformat() if starts_on else None,
                 "ends_on": ends_on.isoformat() if ends_on else None,
+                "departure_reason": departure_reason,
             },
         )
     return sanction
@@ -298,6 +338,7 @@ def decision_record(
     decree_number: str = "",
     decree_date: datetime.date | None = None,
     starts_on: datetime.date | None = None,
+    departure_reason: str = "",
 ) -> Case:
     """The decision page in one step: the outcome and, for a proven case with its decree, the
     sanction. Either both are recorded or neither."""
@@ -316,6 +357,7 @@ def decision_record(
                 decree_number=decree_number,
                 decree_date=decree_date,
                 starts_on=starts_on,
+                departure_reason=departure_reason,
             )
     return closed
 
@@ -337,6 +379,7 @@ REGISTER_COLUMNS = [
     "Mulai",
     "Selesai",
     "Nomor kasus",
+    "Alasan menyimpang dari katalog",
 ]
 REGISTER_LEVELS: dict[str, str] = {
     SanctionType.Kind.MORAL: "Sanksi moral",
@@ -364,6 +407,7 @@ class RegisterRow:
     starts_on: datetime.date | None
     ends_on: datetime.date | None
     case_number: str
+    departure_reason: str = ""
 
     def values(self) -> list[object]:
         return [
@@ -382,6 +426,7 @@ class RegisterRow:
             self.starts_on,
             self.ends_on,
             self.case_number,
+            self.departure_reason,
         ]
 
 
@@ -420,6 +465,7 @@ def sanction_register_rows(*, viewer: Membership) -> list[RegisterRow]:
                 starts_on=sanction.starts_on,
                 ends_on=sanction.ends_on,
                 case_number=case.number,
+                departure_reason=sanction.departure_reason,
             )
         )
     return rows

@@ -25,7 +25,7 @@ from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency
 from netral.base.audit import audit_log
 from netral.base.models import Election
-from netral.cases import crypto, services
+from netral.cases import crypto, notifications, services
 from netral.cases.evidence import evidence_add, evidence_prepare
 from netral.cases.intake import message_context, message_text
 from netral.cases.models import (
@@ -252,13 +252,16 @@ def case_message_send(*, actor: Actor, case: Case, text: str) -> CaseMessage:
     """A message the reporter reads with the receipt."""
     if not can_message_reporter(case):
         raise HandlingError(_("Only a public report with a receipt can receive messages."))
-    return _message_add(
-        actor=actor,
-        case=case,
-        kind=CaseMessage.Kind.TO_REPORTER,
-        text=text,
-        action="cases.message.sent",
-    )
+    with transaction.atomic():
+        message = _message_add(
+            actor=actor,
+            case=case,
+            kind=CaseMessage.Kind.TO_REPORTER,
+            text=text,
+            action="cases.message.sent",
+        )
+        notifications.reporter_notify(case=case)
+    return message
 
 
 # Duplicates
@@ -549,12 +552,11 @@ def _digest_message(
         due = timezone.localdate(case.stage_due_at) if case.stage_due_at else today
         lines.append(
             _(
-                "- %(number)s · %(act)s\n  Stage: %(stage)s · deadline %(due)s · "
+                "- %(number)s\n  Stage: %(stage)s · deadline %(due)s · "
                 "%(days)s days overdue\n  %(url)s"
             )
             % {
                 "number": case.number,
-                "act": case.violation_type.name,
                 "stage": case.stage.name if case.stage else "—",
                 "due": formats.date_format(due, "j F Y"),
                 "days": (today - due).days,

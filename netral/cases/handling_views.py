@@ -23,7 +23,7 @@ from netral.accounts.models import Membership
 from netral.base.audit import audit_log
 from netral.base.middleware import body_limit
 from netral.base.models import Election
-from netral.cases import handling, selectors, services
+from netral.cases import handling, outside, reported, selectors, services
 from netral.cases.evidence import (
     IMAGE_TYPES,
     EvidenceError,
@@ -47,6 +47,7 @@ from netral.cases.handling_forms import (
 )
 from netral.cases.intake import phase_for
 from netral.cases.models import Case, Evidence, HandlingProcedure
+from netral.cases.outside_forms import ReferralAnswerForm
 from netral.pacts.selectors import election_get, election_list
 
 QUEUE_PAGE_SIZE = 50
@@ -126,6 +127,13 @@ def _render_case(
         "viewer": viewer,
         "can_manage": can_manage,
         "is_open": is_open,
+        "can_link": reported.can_link_employee(viewer=viewer, case=case),
+        "can_act_outside": outside.can_act_outside(viewer=viewer, case=case),
+        "needs_recommendation": _recommendations(case),
+        "referrals": _referrals(case),
+        "transfers_in": case.transfers.filter(to_agency_id=case.agency_id).select_related(
+            "from_agency"
+        ),
         "identity": identity,
         "can_read_identity": can_read_identity,
         "can_read_evidence": can_read_evidence,
@@ -152,6 +160,31 @@ def _render_case(
     return render(request, "cases/case_detail.html", context, status=status)
 
 
+def _recommendations(case: Case) -> list[tuple[Any, Any]]:
+    """Each stage that needs an outside recommendation, with the latest one recorded."""
+    recorded = {
+        recommendation.stage_id: recommendation
+        for recommendation in case.recommendations.order_by("created_at")
+    }
+    return [
+        (stage, recorded.get(stage.pk)) for stage in outside.stages_needing_recommendation(case)
+    ]
+
+
+def _referrals(case: Case) -> list[Any]:
+    referrals = list(case.outward_referrals.select_related("job"))
+    for referral in referrals:
+        referral.answer_form = ReferralAnswerForm(  # type: ignore[attr-defined]
+            initial={
+                "reference_number": referral.reference_number,
+                "answer": referral.answer,
+                "answered_on": referral.answered_on,
+            },
+            prefix=referral.code,
+        )
+    return referrals
+
+
 def handling_procedure_stages(case: Case) -> Any:
     assert case.election is not None
     return services.procedure_for(case.election).stages.order_by("order")
@@ -175,6 +208,15 @@ def case_move_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
         stage = form.cleaned_data["stage"]
         services.case_move(actor=Actor.from_request(request), case=case, stage=stage)
         messages.success(request, _("The case is now at the stage “%(stage)s”.") % {"stage": stage})
+    except services.RecommendationMissing as missing:
+        messages.error(
+            request,
+            _(
+                "The stage “%(stage)s” needs the recommendation of %(body)s: record its letter "
+                "(number, date and file) before the case moves on."
+            )
+            % {"stage": missing.stage.name, "body": missing.stage.recommendation_from},
+        )
     except services.CaseStateError:
         messages.error(request, _("A closed case cannot move."))
     return redirect("cases:case", code=code)

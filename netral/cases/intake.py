@@ -17,7 +17,7 @@ from netral.accounts.actors import Actor
 from netral.agencies.models import Agency, Employee
 from netral.base.audit import audit_log
 from netral.base.models import Election
-from netral.cases import crypto, services
+from netral.cases import crypto, notifications, services
 from netral.cases.evidence import (
     EvidenceError,
     PreparedFile,
@@ -198,6 +198,7 @@ def reporter_message_add(*, case: Case, text: str) -> CaseMessage:
             agency=locked.agency,
             data={"case": locked.code, "kind": message.kind},
         )
+        notifications.handlers_notify(case=locked, event=notifications.Event.REPORTER_MESSAGE)
     return message
 
 

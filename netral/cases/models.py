@@ -93,6 +93,9 @@ class ProcedureStage(models.Model):
     responsible = models.CharField(max_length=200, blank=True)
     days = models.PositiveSmallIntegerField()
     day_kind = models.CharField(max_length=10, choices=DayKind.choices)
+    # The outside body whose written recommendation ends the stage (Bawaslu's study): a case
+    # cannot move on past the stage until it is recorded. Empty when none is needed.
+    recommendation_from = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["procedure", "order"]
@@ -336,6 +339,9 @@ class Sanction(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Why the decision maker departs from the level the catalogue gives the act (shown in the
+    # register); empty when the sanction's level matches it.
+    departure_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -373,3 +379,88 @@ class DeadlineDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.date}"
+
+
+class StageRecommendation(models.Model):
+    """The outside body's recommendation a stage needs (Bawaslu's letter), with its file."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
+    stage = models.ForeignKey(ProcedureStage, on_delete=models.PROTECT, related_name="+")
+    letter_number = models.CharField(max_length=100)
+    letter_date = models.DateField()
+    letter = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.letter_number}"
+
+
+class CaseTransfer(models.Model):
+    """A case passed to another agency of the instance (the employee works there). The case
+    moves with its history; the sending agency keeps this record, with what the case was when
+    it left, and sees nothing the receiving agency adds later."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers")
+    from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    from_number = models.CharField(max_length=30)
+    to_number = models.CharField(max_length=30)
+    reason = models.TextField()
+    # The facts and stages as they were when the case left: the sender's read-only record.
+    snapshot = models.JSONField(default=dict)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_number} → {self.to_number}"
+
+
+class OutwardReferral(models.Model):
+    """A case referred to a body outside Netral (Bawaslu, Gakkumdu, BKN) with an evidence
+    package built in the background; the body's reference number and answer are kept here."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outward_referrals")
+    body = models.CharField(max_length=200)
+    reason = models.TextField(blank=True)
+    job = models.ForeignKey(
+        "base.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    package_sha256 = models.CharField(max_length=64, blank=True)
+    reference_number = models.CharField(max_length=100, blank=True)
+    answer = models.TextField(blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.body}"
+
+
+class DigestOversight(models.Model):
+    """Where an agency's overdue digest also goes: an oversight agency of the instance (the
+    province, the national body), whose supervisors and decision makers get the counts."""
+
+    agency = models.OneToOneField("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    oversight = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} → {self.oversight_id}"

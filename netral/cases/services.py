@@ -17,16 +17,47 @@ from netral.accounts.actors import Actor
 from netral.agencies.models import Agency
 from netral.base.audit import audit_log
 from netral.base.models import Election
-from netral.cases import crypto
-from netral.cases.catalogue import DEFAULT_RECEIVING_BODY, DEFAULT_STAGES
+from netral.cases import crypto, notifications
+from netral.cases.catalogue import (
+    DEFAULT_RECEIVING_BODY,
+    DEFAULT_STAGES,
+    RECOMMENDATION_STAGES,
+)
 from netral.cases.models import Case, CaseStageRecord, HandlingProcedure, ProcedureStage
 from netral.cases.workdays import stage_due_at
 
 RECEIPT_DIGITS = 16
+# Reports from outside reach the supervisors by message; the cases they open themselves do not.
+NOTIFIED_SOURCES = {Case.Source.PUBLIC, Case.Source.SCREENING}
 
 
 class CaseStateError(Exception):
     """The case cannot make this move (closed already, or a stage of another procedure)."""
+
+
+class RecommendationMissing(CaseStateError):
+    """A stage the case would leave or pass over needs an outside body's recommendation."""
+
+    def __init__(self, stage: ProcedureStage) -> None:
+        super().__init__(f"the stage {stage.key} needs a recommendation")
+        self.stage = stage
+
+
+def recommendation_missing(case: Case, target: ProcedureStage) -> ProcedureStage | None:
+    """The first stage from the current one up to (not including) `target` that needs an outside
+    recommendation the case does not have; moving back never needs one."""
+    if case.stage is None or target.order <= case.stage.order:
+        return None
+    needing = ProcedureStage.objects.filter(
+        procedure_id=target.procedure_id,
+        order__gte=case.stage.order,
+        order__lt=target.order,
+    ).exclude(recommendation_from="")
+    recorded = set(case.recommendations.values_list("stage_id", flat=True))
+    for stage in needing.order_by("order"):
+        if stage.pk not in recorded:
+            return stage
+    return None
 
 
 def procedure_for(election: Election) -> HandlingProcedure:
@@ -45,6 +76,7 @@ def procedure_for(election: Election) -> HandlingProcedure:
                     responsible=responsible,
                     days=days,
                     day_kind=kind,
+                    recommendation_from=RECOMMENDATION_STAGES.get(key, ""),
                 )
                 for order, (key, name, responsible, days, kind) in enumerate(DEFAULT_STAGES, 1)
             )
@@ -64,7 +96,7 @@ def receipt_hash(receipt: str) -> str:
     return hashlib.scrypt(digits.encode(), salt=pepper, n=2**14, r=8, p=1, dklen=32).hex()
 
 
-def _next_number(agency: Agency, year: int) -> str:
+def next_number(agency: Agency, year: int) -> str:
     prefix = f"NTR-{year}-"
     last = (
         Case.objects.filter(agency=agency, number__startswith=prefix)
@@ -104,7 +136,7 @@ def case_create(
                     agency=agency,
                     source=source,
                     election=election,
-                    number=_next_number(agency, timezone.localtime(now).year),
+                    number=next_number(agency, timezone.localtime(now).year),
                     receipt_hash=receipt_hash(receipt) if receipt else None,
                     is_anonymous=not reporter_identity,
                     created_by=actor.user,
@@ -128,6 +160,8 @@ def case_create(
                     agency=agency,
                     data={"source": source, "number": case.number},
                 )
+                if source in NOTIFIED_SOURCES:
+                    notifications.handlers_notify(case=case, event=notifications.Event.NEW_REPORT)
                 return case
         except IntegrityError:
             if attempt == 4:
@@ -146,6 +180,9 @@ def case_move(
             raise CaseStateError("the case is closed")
         if locked.election_id is None or stage.procedure.election_id != locked.election_id:
             raise CaseStateError("the stage belongs to another procedure")
+        missing = recommendation_missing(locked, stage)
+        if missing is not None:
+            raise RecommendationMissing(missing)
         previous = locked.stage.name if locked.stage else ""
         due = _enter_stage(locked, stage, now)
         locked.save(update_fields=["stage", "stage_due_at"])
@@ -156,6 +193,7 @@ def case_move(
             agency=locked.agency,
             data={"from": previous, "to": stage.name, "due": due.isoformat()},
         )
+        notifications.reporter_notify(case=locked)
     return locked
 
 
@@ -187,6 +225,7 @@ def case_close(
             agency=locked.agency,
             data={"outcome": outcome, "reason": reason},
         )
+        notifications.reporter_notify(case=locked)
     return locked
 
 

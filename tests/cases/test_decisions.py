@@ -34,8 +34,9 @@ REPORT_PDF = pdf_bytes("Berita acara pemeriksaan: terbukti")
 
 
 def make_case(
-    pacts: Pacts, *, phase: str = Case.Phase.AFTER, act: int = 4, **extra: object
+    pacts: Pacts, *, phase: str = Case.Phase.AFTER, act: int = 8, **extra: object
 ) -> Case:
+    """Act 8 is a moderate (sedang) discipline matter in the catalogue."""
     return services.case_create(
         actor=SYSTEM,
         agency=pacts.world.agency,
@@ -315,7 +316,7 @@ def test_the_track_decides_the_kind_of_sanction(pacts: Pacts) -> None:
     discipline = close_proven(pacts, make_case(pacts, phase=Case.Phase.AFTER))
     with pytest.raises(decisions.DecisionError):
         record(pacts, discipline, "pp42-2004-terbuka")
-    assert record(pacts, discipline, "pp94-2021-teguran-tertulis").pk
+    assert record(pacts, discipline, "pp94-2021-tukin-9").pk
 
     ethics = close_proven(pacts, make_case(pacts, phase=Case.Phase.BEFORE))
     with pytest.raises(decisions.DecisionError):
@@ -370,11 +371,17 @@ def test_the_end_date_follows_from_the_duration(pacts: Pacts) -> None:
         "pp94-2021-turun-jabatan",
         decree_date=decreed,
         starts_on=datetime.date(2025, 8, 31),
+        departure_reason="Pengulangan pelanggaran",
     )
     assert twelve.ends_on == datetime.date(2026, 8, 30)
     assert decisions.sanction_end(datetime.date(2029, 8, 31), 6) == datetime.date(2030, 2, 28)
     warning = record(
-        pacts, case, "pp94-2021-teguran-tertulis", decree_date=decreed, starts_on=decreed
+        pacts,
+        case,
+        "pp94-2021-teguran-tertulis",
+        decree_date=decreed,
+        starts_on=decreed,
+        departure_reason="Peran yang sangat kecil",
     )
     assert warning.ends_on is None
     assert AuditEntry.objects.filter(action="cases.sanction.recorded").count() == 3
@@ -392,8 +399,14 @@ def test_party_membership_suggests_dismissal(pacts: Pacts) -> None:
 
 def test_the_export_lists_exactly_this_agencys_sanctions(client: Client, pacts: Pacts) -> None:
     world = pacts.world
-    case = close_proven(pacts, make_case(pacts))
-    record(pacts, case, "pp94-2021-tukin-6", starts_on=timezone.localdate())
+    case = close_proven(pacts, make_case(pacts, act=4))
+    record(
+        pacts,
+        case,
+        "pp94-2021-tukin-6",
+        starts_on=timezone.localdate(),
+        departure_reason="Peran yang kecil dalam kegiatan",
+    )
     # Another agency's sanction, recorded by its own decision maker.
     other_case = services.case_create(
         actor=SYSTEM,
@@ -438,6 +451,7 @@ def test_the_export_lists_exactly_this_agencys_sanctions(client: Client, pacts: 
     assert row["Tanggal SK"] == timezone.localdate()
     assert row["Selesai"] == decisions.sanction_end(timezone.localdate(), 6)
     assert row["Nomor kasus"] == case.number
+    assert row["Alasan menyimpang dari katalog"] == "Peran yang kecil dalam kegiatan"
     assert AuditEntry.objects.filter(action="cases.sanction.exported").exists()
 
     client.force_login(world.decision_maker)

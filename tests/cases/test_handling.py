@@ -410,9 +410,9 @@ def test_moving_and_closing_through_the_page(client: Client, pacts: Pacts) -> No
     assert client.post(case_url("case_move", case), {"stage": "pemeriksaan"}).status_code == 403
     client.force_login(pacts.world.supervisor)
     assert client.post(case_url("case_move", case), {"stage": "nope"}).status_code == 400
-    assert client.post(case_url("case_move", case), {"stage": "pemeriksaan"}).status_code == 302
+    assert client.post(case_url("case_move", case), {"stage": "kajian-bawaslu"}).status_code == 302
     case.refresh_from_db()
-    assert case.stage is not None and case.stage.key == "pemeriksaan"
+    assert case.stage is not None and case.stage.key == "kajian-bawaslu"
     assert AuditEntry.objects.filter(action="cases.case.stage_changed").count() == 1
 
     url = case_url("case_close", case)

@@ -69,6 +69,8 @@ def cases(pacts: Pacts) -> Cases:
     decision_maker = member(world.decision_maker)
 
     a = open_case(pacts, 4, at(3, 2), employee=world.employee_b)
+    # A procedure whose Bawaslu stage needs no written recommendation (tested in test_outside).
+    ProcedureStage.objects.filter(procedure__election=pacts.election).update(recommendation_from="")
     services.case_move(actor=SYSTEM, case=a, stage=stage(pacts, "kajian-bawaslu"), now=at(3, 4))
     services.case_move(actor=SYSTEM, case=a, stage=stage(pacts, "pemeriksaan"), now=at(3, 7))
 
@@ -82,6 +84,7 @@ def cases(pacts: Pacts) -> Cases:
         sanction_type=SanctionType.objects.get(code="pp94-2021-tukin-6"),
         decree_number="800/9/2026",
         decree_date=datetime.date(2026, 3, 25),
+        departure_reason="Peran yang kecil",
     )
 
     c = open_case(pacts, 9, at(4, 1), reported_name="Orang Luar Roster")
