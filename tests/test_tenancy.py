@@ -19,7 +19,7 @@ from netral.agencies.services import letterhead_update
 from netral.base.jobs import job_result_save
 from netral.base.models import AuditEntry, Election, Job
 from netral.cases import services as case_services
-from netral.cases.models import Case, Examination, ViolationType
+from netral.cases.models import Case, CaseTransfer, Examination, OutwardReferral, ViolationType
 from netral.pacts import services
 from netral.pacts.models import Campaign, PactVersion
 from netral.screening.models import Contestant, ScreenedPost, ScreeningBatch
@@ -140,6 +140,27 @@ def home_decided_case(world: World) -> Case:
     )
     Examination.objects.create(case=case, team=[], report=report)
     return case
+
+
+def home_referral(world: World) -> OutwardReferral:
+    case = home_decided_case(world)
+    return case.outward_referrals.first() or OutwardReferral.objects.create(
+        case=case, body="Bawaslu"
+    )
+
+
+def home_transfer(world: World) -> CaseTransfer:
+    """A record the home agency keeps of a case it passed on."""
+    case = home_second_case(world)
+    return case.transfers.first() or CaseTransfer.objects.create(
+        case=case,
+        from_agency=world.agency,
+        to_agency=world.province,
+        from_number="NTR-2029-09999",
+        to_number=case.number,
+        reason="rahasia",
+        snapshot={"reported_name": world.employee_b.name},
+    )
 
 
 def home_second_case(world: World) -> Case:
@@ -266,6 +287,20 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
         "code": home_decided_case(w).code,
         "evidence_code": home_evidence_code(w),
     },
+    "cases:reported_search": lambda w: {"code": home_second_case(w).code},
+    "cases:reported_unlink": lambda w: {"code": home_second_case(w).code},
+    "cases:reported_link": lambda w: {
+        "code": home_second_case(w).code,
+        "employee_code": w.employee_b.code,
+    },
+    "cases:case_recommendation": lambda w: {"code": home_second_case(w).code},
+    "cases:case_transfer": lambda w: {"code": home_second_case(w).code},
+    "cases:case_referral": lambda w: {"code": home_decided_case(w).code},
+    "cases:case_referral_answer": lambda w: {
+        "code": home_decided_case(w).code,
+        "referral_code": home_referral(w).code,
+    },
+    "cases:transfer_record": lambda w: {"code": home_transfer(w).code},
     "cases:procedure": lambda w: {"code": home_election(w).code},
     "cases:procedure_stage_add": lambda w: {"code": home_election(w).code},
     "cases:procedure_stage_remove": lambda w: {"code": home_election(w).code},

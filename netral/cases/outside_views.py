@@ -20,7 +20,7 @@ from netral.base.middleware import body_limit
 from netral.cases import outside
 from netral.cases.evidence import EvidenceError
 from netral.cases.handling_views import CASE, case_for_user
-from netral.cases.models import Case
+from netral.cases.models import Case, CaseTransfer
 from netral.cases.outside_forms import (
     RecommendationForm,
     ReferralAnswerForm,
@@ -114,11 +114,15 @@ def transfer_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse
     )
 
 
-@officer_view(can_handle_cases)
+@officer_view()
 def transfer_record_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """Another agency's record is not found; a member of the agency who does not handle cases
+    is refused."""
+    if not CaseTransfer.objects.filter(code=code, from_agency=viewer.agency).exists():
+        raise Http404
     transfer = outside.transfer_get(viewer=viewer, code=code)
     if transfer is None:
-        raise Http404
+        raise PermissionDenied
     return render(request, "cases/outside_transfer_record.html", {"transfer": transfer})
 
 
