@@ -45,6 +45,16 @@ def test_a_supervisor_takes_a_case_to_a_sanction_and_the_statistics_show_it(
     panel = supervisor.get_by_test_id("decision-panel")
     expect(panel).to_be_visible()
     for key in ["kajian-bawaslu", "pemeriksaan", "keputusan"]:
+        if key == "pemeriksaan":
+            # Bawaslu's study ends its stage: the letter is recorded before the case moves on.
+            supervisor.goto(f"{base}/kasus/{case.code}/rekomendasi/")
+            supervisor.locator("#id_letter_number").fill("045/PM.00.02/K.JT-19/2026")
+            supervisor.locator("#id_letter_date").fill(today)
+            supervisor.locator("#id_file").set_input_files(
+                {"name": "kajian.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Kajian")}
+            )
+            supervisor.get_by_test_id("recommendation-save").click()
+            expect(supervisor.get_by_test_id("recommendations")).to_contain_text("045/PM.00.02")
         move = supervisor.locator('form[action$="/tahap/"]')
         move.locator("select[name=stage]").select_option(key)
         move.locator("button").click()
@@ -73,7 +83,8 @@ def test_a_supervisor_takes_a_case_to_a_sanction_and_the_statistics_show_it(
     decision_maker.get_by_test_id("decision-panel").locator('a[href$="/keputusan/"]').click()
     form = decision_maker.get_by_test_id("decision-form")
     form.locator('input[name=outcome][value="proven"]').check()
-    sanction = SanctionType.objects.get(code="pp94-2021-tukin-6")
+    # Act 4 is a severe (berat) matter in the catalogue: a sanction of that level.
+    sanction = SanctionType.objects.get(code="pp94-2021-turun-jabatan")
     form.locator("#id_sanction_type").select_option(str(sanction.pk))
     form.locator("#id_decree_number").fill("800/77/BKPSDM/2026")
     form.locator("#id_decree_date").fill(today)
