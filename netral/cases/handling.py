@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, F, Max, Prefetch, Q, QuerySet, Value, When
@@ -24,6 +25,7 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership, User
 from netral.agencies.models import Agency
 from netral.base.audit import audit_log
+from netral.base.messaging import message_queue
 from netral.base.models import Election
 from netral.cases import crypto, notifications, services
 from netral.cases.evidence import evidence_add, evidence_prepare
@@ -34,6 +36,7 @@ from netral.cases.models import (
     CaseMessage,
     CaseStageRecord,
     DeadlineDigest,
+    DigestOversight,
     Evidence,
     HandlingProcedure,
     ProcedureStage,
@@ -633,4 +636,72 @@ def deadline_digests_send(*, now: datetime.datetime | None = None) -> list[Diges
         results.append(
             DigestResult(agency, len(cases), len(recipients), sent=not error, error=error)
         )
+        oversight_digest_send(agency=agency, count=len(cases), today=today)
     return results
+
+
+def oversight_digest_send(*, agency: Agency, count: int, today: datetime.date) -> int:
+    """Where the agency has named an oversight agency, its supervisors and decision makers get
+    the count of overdue cases (no case, no number): the number of messages queued."""
+    link = DigestOversight.objects.filter(agency=agency).select_related("oversight").first()
+    if link is None:
+        return 0
+    oversight = link.oversight
+    officers = User.objects.filter(
+        memberships__agency=oversight, memberships__role__in=HANDLING_ROLES, is_active=True
+    ).distinct()
+    queued = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Overdue cases of %(agency)s: %(count)s") % {
+            "agency": agency.name,
+            "count": count,
+        }
+        text = _(
+            "On %(date)s, %(count)s cases of %(agency)s are past the deadline of their stage."
+        ) % {"date": formats.date_format(today, "j F Y"), "count": count, "agency": agency.name}
+        for officer in officers:
+            message = message_queue(
+                routes=notifications.officer_routes(officer, oversight),
+                purpose="cases.oversight_digest",
+                agency=oversight,
+                subject=subject,
+                text=text,
+            )
+            queued += message is not None
+    return queued
+
+
+def digest_oversight_choices(*, agency: Agency) -> QuerySet[Agency]:
+    """The agencies that may receive another's digest: the oversight kinds."""
+    return Agency.objects.filter(
+        kind__in=[Agency.Kind.NATIONAL, Agency.Kind.PROVINCE, Agency.Kind.CENTRAL]
+    ).exclude(pk=agency.pk)
+
+
+def digest_oversight_set(
+    *, actor: Actor, viewer: Membership, oversight: Agency | None
+) -> DigestOversight | None:
+    """The agency's administrator names the oversight agency that also gets the digest."""
+    if not viewer.is_admin or viewer.unit_id is not None:
+        raise PermissionDenied
+    agency = viewer.agency
+    if (
+        oversight is not None
+        and not digest_oversight_choices(agency=agency).filter(pk=oversight.pk).exists()
+    ):
+        raise HandlingError(_("Choose an oversight agency."))
+    with transaction.atomic():
+        DigestOversight.objects.filter(agency=agency).delete()
+        link = (
+            DigestOversight.objects.create(agency=agency, oversight=oversight)
+            if oversight is not None
+            else None
+        )
+        audit_log(
+            actor=actor,
+            action="cases.digest_oversight.set",
+            target=agency,
+            agency=agency,
+            data={"oversight": oversight.code if oversight else None},
+        )
+    return link

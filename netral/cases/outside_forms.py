@@ -82,3 +82,23 @@ class ReferralAnswerForm(forms.Form):
     answered_on = forms.DateField(
         label=_("Date of the answer"), required=False, widget=_date_input()
     )
+
+
+class DigestOversightForm(forms.Form):
+    oversight = forms.ModelChoiceField(
+        label=_("Oversight agency"),
+        queryset=Agency.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("None"),
+        help_text=_(
+            "Its supervisors and decision makers get the daily count of this agency's overdue "
+            "cases, without any case."
+        ),
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["oversight"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices

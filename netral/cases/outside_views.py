@@ -12,16 +12,17 @@ from django.urls import URLPattern, path, re_path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from netral.accounts.access import can_handle_cases, can_manage_cases, officer_view
+from netral.accounts.access import can_handle_cases, can_manage_cases, is_admin, officer_view
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.base.jobs import job_start
 from netral.base.middleware import body_limit
-from netral.cases import outside
+from netral.cases import handling, outside
 from netral.cases.evidence import EvidenceError
 from netral.cases.handling_views import CASE, case_for_user
-from netral.cases.models import Case, CaseTransfer
+from netral.cases.models import Case, CaseTransfer, DigestOversight
 from netral.cases.outside_forms import (
+    DigestOversightForm,
     RecommendationForm,
     ReferralAnswerForm,
     ReferralOutForm,
@@ -194,7 +195,32 @@ def referral_answer_view(
     return redirect(f"{reverse('cases:case', kwargs={'code': case.code})}#rujukan")
 
 
+@officer_view(is_admin)
+def digest_oversight_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
+    """The agency's administrator names who else gets the daily count of overdue cases."""
+    current = DigestOversight.objects.filter(agency=viewer.agency).first()
+    form = DigestOversightForm(
+        request.POST or None,
+        choices=handling.digest_oversight_choices(agency=viewer.agency),
+        initial={"oversight": current.oversight.code if current else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            handling.digest_oversight_set(
+                actor=Actor.from_request(request),
+                viewer=viewer,
+                oversight=form.cleaned_data["oversight"],
+            )
+        except handling.HandlingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The oversight agency is saved."))
+            return redirect("cases:digest_oversight")
+    return render(request, "cases/digest_oversight.html", {"form": form})
+
+
 urlpatterns: list[URLPattern] = [
+    path("kasus/pengawasan-tenggat/", digest_oversight_view, name="digest_oversight"),
     path("kasus/diteruskan/", transfer_list_view, name="transfers"),
     path("kasus/diteruskan/<str:code>/", transfer_record_view, name="transfer_record"),
     re_path(CASE + r"rekomendasi/$", recommendation_view, name="case_recommendation"),

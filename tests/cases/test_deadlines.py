@@ -4,16 +4,19 @@ decision makers, without the reporter or the description."""
 import datetime
 import io
 import threading
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from netral.accounts.models import Membership, User
+from netral.base.messaging import outbox_read
 from netral.base.models import AuditEntry
 from netral.cases import handling, services
-from netral.cases.models import Case, DeadlineDigest, ViolationType
+from netral.cases.models import Case, DeadlineDigest, DigestOversight, ViolationType
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, officer_make
 
@@ -119,3 +122,38 @@ def test_two_runs_at_once_send_the_digest_once(pacts: Pacts) -> None:
     assert problems == []
     assert len(mail.outbox) == 2
     assert DeadlineDigest.objects.count() == 1
+
+
+def test_an_oversight_agency_gets_the_count_only(
+    client: Any, pacts: Pacts, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.NETRAL_MESSAGE_OUTBOX = str(tmp_path / "outbox")
+    settings.NETRAL_MAIL_BACKEND = "outbox"
+    with_emails(pacts)
+    world = pacts.world
+    inspector = officer_make(world.province, Membership.Role.DECISION_MAKER)
+    User.objects.filter(pk=inspector.pk).update(email="inspektorat@jatengprov.go.id")
+    late = late_case(pacts)
+    with django_capture_on_commit_callbacks(execute=True):
+        run("2029-01-20")
+    assert outbox_read() == []  # none named yet
+
+    client.force_login(world.admin)
+    client.post(reverse("cases:digest_oversight"), {"oversight": world.province.code})
+    assert DigestOversight.objects.get(agency=world.agency).oversight == world.province
+    with django_capture_on_commit_callbacks(execute=True):
+        run("2029-01-21")
+    [sent] = outbox_read()
+    assert sent["to"] == "inspektorat@jatengprov.go.id" and "1" in sent["text"]
+    assert late.number not in sent["text"] and "Rahasia" not in sent["text"]
+    assert "Budi" not in sent["text"] and late.violation_type.name not in sent["text"]
+
+
+def test_only_the_agencys_administrator_names_the_oversight_agency(
+    client: Any, pacts: Pacts
+) -> None:
+    world = pacts.world
+    for user in (world.supervisor, world.other_admin):
+        client.force_login(user)
+        client.post(reverse("cases:digest_oversight"), {"oversight": world.province.code})
+    assert not DigestOversight.objects.filter(agency=world.agency).exists()
