@@ -166,7 +166,7 @@ def case_transfer(
         raise OutsideError(_("Give the reason the case is passed on."))
     with transaction.atomic():
         locked = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("violation_type", "stage", "employee", "employee__unit", "agency")
             .get(pk=case.pk)
         )
