@@ -408,6 +408,7 @@ class StageValues:
     responsible: str
     days: int
     day_kind: str
+    recommendation_from: str = ""
 
 
 def _check_stage(values: StageValues) -> None:
@@ -450,6 +451,7 @@ def procedure_update(
                     ("responsible", values.responsible.strip()),
                     ("days", values.days),
                     ("day_kind", values.day_kind),
+                    ("recommendation_from", values.recommendation_from.strip()),
                 )
                 if getattr(stage, field) != new
             }
@@ -491,6 +493,7 @@ def procedure_stage_add(
             responsible=values.responsible.strip(),
             days=values.days,
             day_kind=values.day_kind,
+            recommendation_from=values.recommendation_from.strip(),
         )
         audit_log(
             actor=actor,

@@ -263,6 +263,12 @@ class StageForm(forms.Form):
     responsible = forms.CharField(label=_("Responsible"), max_length=200, required=False)
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=STAGE_DAYS_MAX)
     day_kind = forms.ChoiceField(label=_("Counted in"), choices=ProcedureStage.DayKind.choices)
+    recommendation_from = forms.CharField(
+        label=_("Ends with the recommendation of"),
+        max_length=200,
+        required=False,
+        help_text=_("An outside body (Bawaslu) whose letter must be recorded to pass the stage."),
+    )
 
 
 StageFormSet = forms.formset_factory(StageForm, extra=0)

@@ -483,6 +483,7 @@ def _stage_values(data: dict[str, Any]) -> handling.StageValues:
         responsible=data.get("responsible", ""),
         days=data["days"],
         day_kind=data["day_kind"],
+        recommendation_from=data.get("recommendation_from", ""),
     )
 
 
@@ -497,6 +498,7 @@ def procedure_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
             "responsible": stage.responsible,
             "days": stage.days,
             "day_kind": stage.day_kind,
+            "recommendation_from": stage.recommendation_from,
         }
         for stage in stages
     ]

@@ -204,3 +204,28 @@ def test_only_the_agencys_supervisors_record_a_letter(
             file_name="a.pdf",
             data=LETTER,
         )
+
+
+def test_the_admin_marks_which_stage_needs_a_recommendation(client: Client, pacts: Pacts) -> None:
+    case = severe_case(pacts)
+    stages = list(services.procedure_for(pacts.election).stages.order_by("order"))
+    post: dict[str, object] = {
+        "receiving_body": "BKN",
+        "tahap-TOTAL_FORMS": len(stages),
+        "tahap-INITIAL_FORMS": len(stages),
+    }
+    for index, each in enumerate(stages):
+        for field in ("key", "name", "responsible", "days", "day_kind"):
+            post[f"tahap-{index}-{field}"] = getattr(each, field)
+        # The Bawaslu stage no longer needs a letter; the examination needs the inspectorate's.
+        post[f"tahap-{index}-recommendation_from"] = (
+            "Inspektorat" if each.key == "pemeriksaan" else ""
+        )
+    client.force_login(pacts.world.admin)
+    url = reverse("cases:procedure", kwargs={"code": pacts.election.code})
+    assert client.post(url, post).status_code == 302
+    assert stage(pacts, "kajian-bawaslu").recommendation_from == ""
+    services.case_move(actor=SYSTEM, case=case, stage=stage(pacts, "pemeriksaan"))
+    with pytest.raises(services.RecommendationMissing) as missing:
+        services.case_move(actor=SYSTEM, case=case, stage=stage(pacts, "keputusan"))
+    assert missing.value.stage.recommendation_from == "Inspektorat"

@@ -447,6 +447,7 @@ def stage_post(stages: list[ProcedureStage], body: str, **changes: object) -> di
                 f"tahap-{index}-responsible": stage.responsible,
                 f"tahap-{index}-days": stage.days,
                 f"tahap-{index}-day_kind": stage.day_kind,
+                f"tahap-{index}-recommendation_from": stage.recommendation_from,
             }
         )
     data.update({f"tahap-0-{field}": value for field, value in changes.items()})
