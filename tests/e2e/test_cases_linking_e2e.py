@@ -62,3 +62,9 @@ def test_a_handler_links_the_reported_person_from_a_phone(
     fits(page)
     assert Case.objects.get(pk=case.pk).employee == world.employee_b
     assert AuditEntry.objects.filter(action="cases.case.employee_linked").count() == 1
+
+    # The other new pages of a case fit the phone as well.
+    for path in ("rekomendasi/", "teruskan/", "rujuk/", "terlapor/?q=bambang"):
+        page.goto(f"{base}/kasus/{case.code}/{path}")
+        expect(page.locator("h1")).to_be_visible()
+        fits(page)
