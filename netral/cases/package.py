@@ -11,7 +11,9 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 import zipfile
+from typing import IO
 from xml.sax.saxutils import escape
 
 from django.contrib.contenttypes.models import ContentType
@@ -147,54 +149,50 @@ def manifest_check(archive: zipfile.ZipFile) -> list[str]:
     return problems
 
 
-def package_build(*, actor: Actor, referral: OutwardReferral, progress: Progress) -> bytes:
+def package_build(
+    *, actor: Actor, referral: OutwardReferral, progress: Progress, output: IO[bytes]
+) -> None:
+    """Write the package into `output`, one evidence file in memory at a time: a case may hold
+    many files of up to NETRAL_EVIDENCE_MAX_BYTES each."""
     case = Case.objects.select_related("agency", "violation_type", "employee__unit").get(
         pk=referral.case_id
     )
-    files: list[tuple[str, bytes, dict[str, object]]] = [
-        (SUMMARY, summary_pdf(case, referral), {"kind": "summary"})
-    ]
-    evidence = list(case.evidence.select_related("case__agency").order_by("created_at", "pk"))
-    for index, item in enumerate(evidence, 1):
-        data = evidence_read(actor=actor, evidence=item)
-        files.append(
-            (
-                f"bukti/{index:02d}-{safe_name(item.file_name)}",
-                data,
-                {
-                    "kind": "evidence",
-                    "evidence": item.code,
-                    "origin": item.origin,
-                    "without_metadata": item.has_clean_copy,
-                    "original_sha256": item.sha256,
-                },
-            )
-        )
-        progress(10 + 80 * index // max(len(evidence), 1))
-    files.append((CUSTODY, custody_csv(case), {"kind": "custody"}))
-    entries = [
-        {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), **extra}
-        for path, data, extra in files
-    ]
-    manifest = {
-        "case": case.number,
-        "agency": case.agency.name,
-        "referred_to": referral.body,
-        "referral": referral.code,
-        "created_at": timezone.now().isoformat(),
-        "algorithm": "sha256",
-        "files": entries,
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, data, _extra in files:
+    entries: list[dict[str, object]] = []
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def add(path: str, data: bytes, **extra: object) -> None:
             archive.writestr(path, data)
+            digest = hashlib.sha256(data).hexdigest()
+            entries.append({"path": path, "sha256": digest, "size": len(data), **extra})
+
+        add(SUMMARY, summary_pdf(case, referral), kind="summary")
+        evidence = list(case.evidence.select_related("case__agency").order_by("created_at", "pk"))
+        for index, item in enumerate(evidence, 1):
+            add(
+                f"bukti/{index:02d}-{safe_name(item.file_name)}",
+                evidence_read(actor=actor, evidence=item),
+                kind="evidence",
+                evidence=item.code,
+                origin=item.origin,
+                without_metadata=item.has_clean_copy,
+                original_sha256=item.sha256,
+            )
+            progress(10 + 80 * index // max(len(evidence), 1))
+        # Last, so that it lists the reads of this very package.
+        add(CUSTODY, custody_csv(case), kind="custody")
+        manifest = {
+            "case": case.number,
+            "agency": case.agency.name,
+            "referred_to": referral.body,
+            "referral": referral.code,
+            "created_at": timezone.now().isoformat(),
+            "algorithm": "sha256",
+            "files": entries,
+        }
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         archive.writestr(
-            CHECKSUMS,
-            "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries),
+            CHECKSUMS, "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries)
         )
-    return buffer.getvalue()
 
 
 @job_kind(PACKAGE_JOB)
@@ -206,13 +204,19 @@ def package_job(job: Job, progress: Progress) -> None:
     )
     if referral is None or referral.case.agency_id != job.agency_id:
         raise JobFailed(_("The referral no longer exists."))
-    content = package_build(actor=Actor.for_job(job), referral=referral, progress=progress)
-    referral.package_sha256 = hashlib.sha256(content).hexdigest()
+    with tempfile.TemporaryFile() as output:
+        package_build(actor=Actor.for_job(job), referral=referral, progress=progress, output=output)
+        output.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: output.read(1 << 20), b""):
+            digest.update(chunk)
+        output.seek(0)
+        job_result_save(
+            job,
+            content=output,
+            file_name=f"paket-{referral.case.number}.zip",
+            content_type="application/zip",
+        )
+    referral.package_sha256 = digest.hexdigest()
     referral.job = job
     referral.save(update_fields=["package_sha256", "job"])
-    job_result_save(
-        job,
-        content=content,
-        file_name=f"paket-{referral.case.number}.zip",
-        content_type="application/zip",
-    )
