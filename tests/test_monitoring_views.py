@@ -59,7 +59,7 @@ def test_the_unit_view_lists_who_has_not_signed_with_contacts(
     page = client.get(_url("monitoring:unit", counted, unit_code=world.unit_b.code))
     assert page.status_code == 200
     text = page.content.decode()
-    assert world.employee_b.name in text and "081234567890" in text
+    assert world.employee_b.name in text and "https://wa.me/6281234567890?text=" in text
     assert "B Satu" not in text  # signed
     assert "A Tiga" not in text  # another unit
 

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from netral.accounts.actors import Actor
 from netral.agencies.models import Employee
 from netral.base.jobs import job_run
+from netral.base.messaging import messages_resume, outbox_read
 from netral.base.models import AuditEntry, Job
 from netral.monitoring import reminders
 from netral.monitoring.models import ReminderDelivery, ReminderRound
@@ -51,8 +52,15 @@ def due_round(campaign: Campaign, *, include_digest: bool = False) -> ReminderRo
     )
 
 
+def outbox() -> list[Any]:
+    """The mails sent: the messages queued in the test's transaction go out first, as the
+    worker would send them once it commits."""
+    messages_resume()
+    return mail.outbox
+
+
 def recipients() -> list[str]:
-    return sorted(address for message in mail.outbox for address in message.to)
+    return sorted(address for message in outbox() for address in message.to)
 
 
 def schedule_post(client: Client, campaign: Campaign, **data: str) -> object:
@@ -132,7 +140,7 @@ def test_a_due_round_mails_each_non_signer_with_an_email_once(pacts: Pacts) -> N
 
     call_command("send_reminders", stdout=io.StringIO())
     assert recipients() == ["bambang@example.go.id", "siti@example.go.id"]
-    message = next(m for m in mail.outbox if m.to == ["siti@example.go.id"])
+    message = next(m for m in outbox() if m.to == ["siti@example.go.id"])
     link = SigningLink.objects.get(campaign=campaign, employee=world.employee_a)
     token = services.signing_link_url_token(link)
     assert f"/t/{token}/" in message.body
@@ -141,7 +149,7 @@ def test_a_due_round_mails_each_non_signer_with_an_email_once(pacts: Pacts) -> N
     assert ReminderRound.objects.get().status == ReminderRound.Status.DONE
 
     call_command("send_reminders", stdout=io.StringIO())
-    assert len(mail.outbox) == 2
+    assert len(outbox()) == 2
 
 
 def test_the_mail_is_written_in_indonesian_whatever_the_language_of_the_run(
@@ -153,19 +161,19 @@ def test_the_mail_is_written_in_indonesian_whatever_the_language_of_the_run(
     due_round(pacts.campaign)
     with translation.override("en"):
         reminders.reminders_send_due()
-    assert "14 Maret 2099, 23:00 WIB" in mail.outbox[0].body
+    assert "14 Maret 2099, 23:00 WIB" in outbox()[0].body
 
 
 def test_an_employee_who_signed_in_the_meantime_is_skipped(pacts: Pacts) -> None:
     employee = with_email(pacts.world.employee_a, "siti@example.go.id")
     reminder = due_round(pacts.campaign)
     ReminderDelivery.objects.create(
-        round=reminder, recipient=employee.code, email=employee.email, kind="employee"
+        round=reminder, recipient=employee.code, address=employee.email, kind="employee"
     )
     sign(pacts.campaign, employee)
     result = reminders.reminder_round_run(reminder)
     assert (result.sent, result.skipped, result.finished) == (0, 1, True)
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_nothing_due_sends_nothing_and_exits_quietly(pacts: Pacts) -> None:
@@ -177,7 +185,7 @@ def test_nothing_due_sends_nothing_and_exits_quietly(pacts: Pacts) -> None:
         due_at=pacts.campaign.closes_at - datetime.timedelta(days=1),
     )
     call_command("send_reminders")
-    assert mail.outbox == []
+    assert outbox() == []
     assert ReminderRound.objects.get().status == ReminderRound.Status.PENDING
 
 
@@ -192,7 +200,7 @@ def test_of_several_missed_rounds_only_the_latest_is_sent(pacts: Pacts) -> None:
         due_at=campaign.opens_at + datetime.timedelta(minutes=5),
     )
     reminders.reminders_send_due()
-    assert len(mail.outbox) == 1
+    assert len(outbox()) == 1
     early.refresh_from_db()
     late.refresh_from_db()
     assert (early.status, late.status) == ("cancelled", "done")
@@ -205,7 +213,7 @@ def test_rounds_of_a_closed_campaign_are_cancelled(pacts: Pacts) -> None:
     assert reminders.reminders_send_due() == []
     reminder.refresh_from_db()
     assert reminder.status == ReminderRound.Status.CANCELLED
-    assert mail.outbox == []
+    assert outbox() == []
 
 
 def test_digests_list_exactly_the_non_signers_of_the_coordinator_and_the_head(
@@ -223,11 +231,11 @@ def test_digests_list_exactly_the_non_signers_of_the_coordinator_and_the_head(
     due_round(campaign, include_digest=True)
 
     reminders.reminders_send_due()
-    coordinator = next(m.body for m in mail.outbox if m.to == ["koordinator@example.go.id"])
+    coordinator = next(m.body for m in outbox() if m.to == ["koordinator@example.go.id"])
     assert world.employee_a.name in coordinator and str(world.employee_a.nip) in coordinator
     assert world.unit_a_child.name in coordinator
     assert world.employee_b.name not in coordinator and head.name not in coordinator
-    head_mails = [m.body for m in mail.outbox if m.to == ["kadinkes@go.id"]]
+    head_mails = [m.body for m in outbox() if m.to == ["kadinkes@go.id"]]
     assert len(head_mails) == 2  # the head's own reminder and the digest
     digest = next(body for body in head_mails if world.employee_b.name in body)
     assert world.employee_a.name not in digest and "Dewi" not in digest
@@ -250,27 +258,63 @@ def reminder_jobs() -> list[Job]:
     return list(Job.objects.filter(kind=reminders.REMINDER_JOB).order_by("created_at", "pk"))
 
 
-def test_the_confirmation_counts_who_gets_a_mail_and_who_has_no_email(
-    client: Client, pacts: Pacts
+def test_the_confirmation_counts_each_channel_and_lists_who_cannot_be_reached(
+    client: Client, pacts: Pacts, settings: Any
 ) -> None:
+    settings.NETRAL_WHATSAPP_BACKEND = "outbox"
     world, campaign = pacts.world, pacts.campaign
     with_email(world.employee_a, "siti@example.go.id")
     with_email(world.employee_b, "bambang@example.go.id")  # another unit
     for number in range(2):
-        employee_make(world.unit_a_child, f"Guru Tanpa Surel {number}")
+        employee_make(world.unit_a_child, f"Guru Tanpa Kontak {number}")
+    on_whatsapp = employee_make(world.unit_a_child, "Guru Ber-WA")
+    on_whatsapp.phone = "0812 3456 7890"
+    on_whatsapp.save()
     signer = with_email(employee_make(world.unit_a_child, "Dewi Lestari"), "dewi@example.go.id")
     services.campaign_open(actor=SYSTEM, campaign=campaign)  # links for the new employees
     sign(campaign, signer)
     client.force_login(world.coordinator_a)
     response = client.get(send_url(campaign), {"unit": world.unit_a.code})
     assert response.status_code == 200
-    assert response.context["reach"] == reminders.Reach(recipients=1, without_email=2)
+    reach = response.context["reach"]
+    assert reach.by_channel == {"whatsapp": 1, "email": 1}
+    assert sorted(e.name for e in reach.unreachable) == [
+        "Guru Tanpa Kontak 0",
+        "Guru Tanpa Kontak 1",
+    ]
     page = response.content.decode()
     recipients_line = page.split('data-testid="reminder-recipients"')[1].split("</p>")[0]
-    without_line = page.split('data-testid="reminder-without-email"')[1].split("</p>")[0]
-    assert "1 orang" in recipients_line and "2 orang" in without_line
-    assert "tidak memiliki alamat surel" in without_line
+    assert "2 orang" in recipients_line
+    channels = page.split('data-testid="reminder-channels"')[1].split("</ul>")[0]
+    assert "1 melalui WhatsApp" in channels and "1 melalui Email" in channels
+    unreachable = page.split('data-testid="unreachable-list"')[1].split("</ul>")[0]
+    assert "Guru Tanpa Kontak 0" in unreachable and "Guru Tanpa Kontak 1" in unreachable
+    assert "Guru Ber-WA" not in unreachable
     assert 'data-testid="reminder-confirm"' in page
+
+
+def test_an_employee_without_email_is_reminded_on_whatsapp_with_the_personal_link(
+    pacts: Pacts, settings: Any, tmp_path: Any
+) -> None:
+    settings.NETRAL_WHATSAPP_BACKEND = "outbox"
+    settings.NETRAL_MESSAGE_OUTBOX = str(tmp_path / "outbox")
+    employee = pacts.world.employee_a
+    employee.phone, employee.email = "+62 812-3456-7890", ""
+    employee.save()
+    due_round(pacts.campaign)
+    reminders.reminders_send_due()
+    messages_resume()
+    [sent] = [m for m in outbox_read() if m["purpose"] == "monitoring.reminder"]
+    link = SigningLink.objects.get(campaign=pacts.campaign, employee=employee)
+    assert (sent["channel"], sent["to"]) == ("whatsapp", "6281234567890")
+    assert f"/t/{services.signing_link_url_token(link)}/" in sent["text"]
+    delivery = ReminderDelivery.objects.get(recipient=employee.code)
+    assert (delivery.status, delivery.channel, delivery.address) == (
+        "sent",
+        "whatsapp",
+        "6281234567890",
+    )
+    assert delivery.message is not None and delivery.message.status == "sent"
 
 
 def test_without_confirmation_nothing_is_sent(
@@ -281,7 +325,7 @@ def test_without_confirmation_nothing_is_sent(
     with django_capture_on_commit_callbacks(execute=True):  # a job started would run here
         response = client.get(send_url(pacts.campaign), {"unit": pacts.world.unit_a.code})
     assert response.status_code == 200
-    assert mail.outbox == []
+    assert outbox() == []
     assert not ReminderRound.objects.exists() and reminder_jobs() == []
 
 
@@ -328,7 +372,7 @@ def test_a_coordinator_cannot_remind_another_unit(
         client, pacts.campaign, world.unit_b.code, django_capture_on_commit_callbacks
     )
     assert response.status_code == 404
-    assert mail.outbox == [] and not ReminderRound.objects.exists() and reminder_jobs() == []
+    assert outbox() == [] and not ReminderRound.objects.exists() and reminder_jobs() == []
 
 
 def test_an_officer_of_another_agency_gets_404(
@@ -355,14 +399,14 @@ def test_a_unit_is_reminded_by_hand_at_most_once_an_hour(
     assert response.status_code == 200  # the confirmation again, saying why not
     refusal = response.content.decode().split('data-testid="reminder-refusal">')[1]
     assert "paling cepat berselang 1 jam" in refusal.split("</p>")[0]
-    assert len(mail.outbox) == 1
+    assert len(outbox()) == 1
     assert ReminderRound.objects.count() == 1 and len(reminder_jobs()) == 1
     page = client.get(send_url(pacts.campaign), {"unit": unit}).content.decode()
     assert "paling cepat berselang 1 jam" in page and "reminder-confirm" not in page
 
     ReminderRound.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
     send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
-    assert ReminderRound.objects.count() == 2 and len(mail.outbox) == 2
+    assert ReminderRound.objects.count() == 2 and len(outbox()) == 2
 
 
 def test_the_job_checks_the_hour_again_when_two_were_started_before_either_ran(
@@ -401,7 +445,7 @@ def test_a_closed_or_draft_campaign_sends_no_reminder(
     assert "hanya dapat dikirim selama kampanye dibuka" in page and "reminder-confirm" not in page
     Campaign.objects.filter(pk=pacts.campaign.pk).update(status=Campaign.Status.DRAFT)
     send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
-    assert mail.outbox == [] and not ReminderRound.objects.exists() and reminder_jobs() == []
+    assert outbox() == [] and not ReminderRound.objects.exists() and reminder_jobs() == []
 
 
 def test_a_round_reports_its_progress_as_it_sends(

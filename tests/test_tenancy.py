@@ -268,6 +268,19 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "monitoring:screen": lambda w: {"code": home_campaign(w).code},
     "monitoring:screen_data": lambda w: {"code": home_campaign(w).code},
     "monitoring:public_toggle": lambda w: {"code": home_campaign(w).code},
+    "monitoring:employee": lambda w: {"employee_code": w.employee_b.code},
+    "monitoring:employee_link_reveal": lambda w: {
+        "employee_code": w.employee_b.code,
+        "campaign_code": home_campaign(w).code,
+    },
+    "monitoring:employee_link_send": lambda w: {
+        "employee_code": w.employee_b.code,
+        "campaign_code": home_campaign(w).code,
+    },
+    "monitoring:employee_link_revoke": lambda w: {
+        "employee_code": w.employee_b.code,
+        "campaign_code": home_campaign(w).code,
+    },
     "cases:examination": lambda w: {"code": home_decided_case(w).code},
     "cases:examination_report": lambda w: {"code": home_decided_case(w).code},
     "cases:decision": lambda w: {"code": home_decided_case(w).code},

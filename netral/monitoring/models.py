@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from netral.base.codes import new_code
+from netral.base.models import Message
 
 
 class CampaignTally(models.Model):
@@ -83,8 +84,9 @@ class ReminderRound(models.Model):
 
 
 class ReminderDelivery(models.Model):
-    """One mail of a round to one person. The unique pair (round, recipient) is what makes a
-    reminder go out at most once, whatever number of `send_reminders` run at the same time."""
+    """One message of a round to one person, handed to the messaging layer. The unique pair
+    (round, recipient) is what makes a reminder go out at most once, whatever number of
+    `send_reminders` run at the same time."""
 
     class Kind(models.TextChoices):
         EMPLOYEE = "employee", _("Employee reminder")
@@ -98,9 +100,15 @@ class ReminderDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     round = models.ForeignKey(ReminderRound, on_delete=models.CASCADE, related_name="deliveries")
-    # An employee's code, or "digest:" and the e-mail address.
+    # An employee's code, or "digest:" and the digest's first address.
     recipient = models.CharField(max_length=260)
-    email = models.EmailField()
+    # The first route when the delivery was planned (then when sent): an e-mail or a 62… number.
+    address = models.CharField(max_length=254)
+    channel = models.CharField(max_length=10, choices=Message.Channel.choices, blank=True)
+    # The queued message, which tells whether the provider took it.
+    message = models.ForeignKey(
+        "base.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claim = models.CharField(max_length=32, blank=True)
@@ -113,4 +121,4 @@ class ReminderDelivery(models.Model):
         indexes = [models.Index(fields=["round", "status"], name="reminder_delivery_status")]
 
     def __str__(self) -> str:
-        return f"{self.round_id} → {self.email} ({self.status})"
+        return f"{self.round_id} → {self.address} ({self.status})"

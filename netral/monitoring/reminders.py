@@ -1,4 +1,5 @@
-"""E-mail reminders to employees who have not signed, and digests to their coordinators and heads.
+"""Reminders to employees who have not signed, and digests to their coordinators and heads,
+sent through the messaging layer (e-mail, WhatsApp or SMS, as the agency chooses).
 
 A round (`ReminderRound`) is one wave: on the campaign's schedule (run by `send_reminders`), or by
 hand for a unit (a `monitoring.reminders` job, started once the coordinator confirms); both send
@@ -17,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies.models import Employee, Unit
+from netral.agencies.selectors import employee_message_routes
 from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
+from netral.base.messaging import Channel, Route, message_queue, message_routes
 from netral.base.models import Job
 from netral.monitoring.models import ReminderDelivery, ReminderRound
 from netral.pacts.models import Campaign, Signature, SigningLink
@@ -220,23 +222,6 @@ def reminder_schedule_set(*, actor: Actor, campaign: Campaign, schedule: Schedul
     return schedule
 
 
-@dataclass(frozen=True)
-class Reach:
-    """Who a reminder by hand to a unit would reach, shown before the coordinator confirms."""
-
-    recipients: int  # have not signed, have an e-mail address and a personal link
-    without_email: int  # have not signed and cannot be reached by e-mail
-
-
-def reminder_reach(*, campaign: Campaign, unit: Unit) -> Reach:
-    linked = SigningLink.objects.filter(campaign=campaign).values("employee_id")
-    counts = _unsigned_in(campaign, unit).aggregate(
-        recipients=Count("id", filter=~Q(email="") & Q(pk__in=linked)),
-        without_email=Count("id", filter=Q(email="")),
-    )
-    return Reach(recipients=counts["recipients"], without_email=counts["without_email"])
-
-
 def reminder_round_latest(*, campaign: Campaign, unit: Unit) -> RoundRow | None:
     """The latest reminder sent by hand to this unit, with its deliveries counted."""
     latest = (
@@ -363,9 +348,19 @@ def _unsigned(reminder: ReminderRound) -> QuerySet[Employee]:
     return _unsigned_in(reminder.campaign, reminder.unit)
 
 
-def _digest_paths(reminder: ReminderRound) -> dict[str, list[str]]:
-    """Each digest address with the unit subtrees it covers: coordinators' units and the units
-    the person heads. A manual round reaches only those within its unit."""
+@dataclass
+class DigestTarget:
+    """Where one digest goes and the unit subtrees it covers."""
+
+    routes: list[Route]
+    paths: list[str] = field(default_factory=list)
+
+
+def _digest_targets(reminder: ReminderRound) -> dict[str, DigestTarget]:
+    """Each digest's recipient (its first address) with its routes and the unit subtrees it
+    covers: coordinators' units (by e-mail, their account's address) and the units a person
+    heads (on the agency's channels, as any employee). A manual round reaches only those
+    within its unit."""
     campaign = reminder.campaign
     coordinators = Membership.objects.filter(
         agency=campaign.agency_id,
@@ -373,45 +368,93 @@ def _digest_paths(reminder: ReminderRound) -> dict[str, list[str]]:
         user__is_active=True,
         unit__isnull=False,
     ).exclude(user__email="")
-    heads = Unit.objects.filter(agency=campaign.agency_id, head__isnull=False).exclude(
-        head__email=""
+    heads = Unit.objects.filter(agency=campaign.agency_id, head__isnull=False).select_related(
+        "head__agency"
     )
     if reminder.unit is not None:
         coordinators = coordinators.filter(unit__path__startswith=reminder.unit.path)
         heads = heads.filter(path__startswith=reminder.unit.path)
-    paths: dict[str, list[str]] = {}
-    for email, path in [
-        *coordinators.values_list("user__email", "unit__path"),
-        *heads.values_list("head__email", "path"),
-    ]:
-        paths.setdefault(email.strip().lower(), []).append(path)
-    return paths
+    found: list[tuple[list[Route], str]] = [
+        (message_routes(email=email, phone="", channels=[Channel.EMAIL]), path)
+        for email, path in coordinators.values_list("user__email", "unit__path")
+    ]
+    found += [(employee_message_routes(unit.head), unit.path) for unit in heads if unit.head]
+    targets: dict[str, DigestTarget] = {}
+    for routes, path in found:
+        if routes:
+            key = routes[0].recipient.strip().lower()
+            targets.setdefault(key, DigestTarget(routes=routes)).paths.append(path)
+    return targets
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who a reminder to a unit would reach, on which channel, shown before it is confirmed."""
+
+    by_channel: dict[str, int]
+    # Those who have not signed and have neither a usable phone nor e-mail, or no link yet.
+    unreachable: list[Employee]
+
+    @property
+    def recipients(self) -> int:
+        return sum(self.by_channel.values())
+
+    def channels(self) -> list[tuple[str, int]]:
+        labels = dict(Channel.choices)
+        return [(str(labels[c]), n) for c, n in self.by_channel.items() if n]
+
+
+def _employee_routes(campaign: Campaign, employees: QuerySet[Employee]) -> dict[int, list[Route]]:
+    """The routes of each employee with a personal link, by employee id, on the agency's
+    channels; an employee missing here cannot be reminded."""
+    channels = campaign.agency.message_channels()
+    linked = SigningLink.objects.filter(campaign=campaign).values("employee_id")
+    routes: dict[int, list[Route]] = {}
+    for employee_id, email, phone in employees.filter(pk__in=linked).values_list(
+        "id", "email", "phone"
+    ):
+        found = message_routes(email=email, phone=phone, channels=channels)
+        if found:
+            routes[employee_id] = found
+    return routes
+
+
+def reminder_reach(*, campaign: Campaign, unit: Unit) -> Reach:
+    unsigned = _unsigned_in(campaign, unit)
+    routes = _employee_routes(campaign, unsigned)
+    by_channel: dict[str, int] = {}
+    for found in routes.values():
+        by_channel[found[0].channel] = by_channel.get(found[0].channel, 0) + 1
+    unreachable = list(
+        unsigned.exclude(pk__in=list(routes)).select_related("unit").order_by("unit__path", "name")
+    )
+    return Reach(by_channel=by_channel, unreachable=unreachable)
 
 
 def _deliveries_create(reminder: ReminderRound) -> None:
-    # Only those with a personal link (made when the campaign opened) can be sent one.
-    linked = SigningLink.objects.filter(campaign=reminder.campaign).values("employee_id")
+    campaign = reminder.campaign
+    employees = _unsigned(reminder)
+    codes = dict(employees.values_list("id", "code"))
     rows = [
         ReminderDelivery(
             round=reminder,
-            recipient=code,
-            email=email,
+            recipient=codes[employee_id],
+            address=found[0].recipient,
+            channel=found[0].channel,
             kind=ReminderDelivery.Kind.EMPLOYEE,
         )
-        for code, email in _unsigned(reminder)
-        .exclude(email="")
-        .filter(pk__in=linked)
-        .values_list("code", "email")
+        for employee_id, found in _employee_routes(campaign, employees).items()
     ]
     if reminder.include_digest:
         unsigned_paths = set(_unsigned(reminder).values_list("unit__path", flat=True))
-        for email, paths in _digest_paths(reminder).items():
-            if any(u.startswith(p) for u in unsigned_paths for p in paths):
+        for key, target in _digest_targets(reminder).items():
+            if any(u.startswith(p) for u in unsigned_paths for p in target.paths):
                 rows.append(
                     ReminderDelivery(
                         round=reminder,
-                        recipient=f"{DIGEST_PREFIX}{email}",
-                        email=email,
+                        recipient=f"{DIGEST_PREFIX}{key}",
+                        address=target.routes[0].recipient,
+                        channel=target.routes[0].channel,
                         kind=ReminderDelivery.Kind.DIGEST,
                     )
                 )
@@ -439,7 +482,16 @@ def _closing_text(campaign: Campaign) -> str:
     return formats.date_format(timezone.localtime(campaign.closes_at), "j F Y, H:i T")
 
 
-def _employee_message(reminder: ReminderRound, employee: Employee, generation: int) -> EmailMessage:
+@dataclass(frozen=True)
+class Outgoing:
+    routes: list[Route]
+    subject: str
+    text: str
+
+
+def _employee_message(
+    reminder: ReminderRound, employee: Employee, generation: int, routes: list[Route]
+) -> Outgoing:
     campaign = reminder.campaign
     token = signing_token(campaign, employee.code, generation)
     url = settings.NETRAL_PUBLIC_URL + reverse("pacts:sign", kwargs={"token": token})
@@ -455,14 +507,16 @@ def _employee_message(reminder: ReminderRound, employee: Employee, generation: i
         "closes": _closing_text(campaign),
         "url": url,
     }
-    return EmailMessage(
+    return Outgoing(
+        routes=routes,
         subject=_("Reminder: sign the pact “%(title)s”") % {"title": campaign.title},
-        body=body,
-        to=[employee.email],
+        text=body,
     )
 
 
-def _digest_message(reminder: ReminderRound, email: str, employees: list[Employee]) -> EmailMessage:
+def _digest_message(
+    reminder: ReminderRound, routes: list[Route], employees: list[Employee]
+) -> Outgoing:
     campaign = reminder.campaign
     lines = [
         f"- {e.name} · {e.nip or e.nik or '—'} · {e.unit.name}" for e in employees[:DIGEST_MAX_ROWS]
@@ -475,29 +529,31 @@ def _digest_message(reminder: ReminderRound, email: str, employees: list[Employe
     body = _(
         "%(count)s employees in your units have not yet signed the pact “%(title)s”. "
         "Signing closes on %(closes)s.\n\n%(list)s\n\n"
-        "Please remind them; those without e-mail can sign at the ceremony or on paper."
+        "Please remind them; those who cannot be reached by message can sign at the ceremony "
+        "or on paper."
     ) % {
         "count": len(employees),
         "title": campaign.title,
         "closes": _closing_text(campaign),
         "list": "\n".join(lines),
     }
-    return EmailMessage(
+    return Outgoing(
+        routes=routes,
         subject=_("Not yet signed: %(count)s employees (%(title)s)")
         % {"count": len(employees), "title": campaign.title},
-        body=body,
-        to=[email],
+        text=body,
     )
 
 
 def _messages_build(
-    reminder: ReminderRound, claimed: list[ReminderDelivery], digest_paths: dict[str, list[str]]
-) -> tuple[dict[int, EmailMessage], list[int]]:
-    """The mail of each claimed delivery, and the deliveries no longer needed."""
+    reminder: ReminderRound, claimed: list[ReminderDelivery], targets: dict[str, DigestTarget]
+) -> tuple[dict[int, Outgoing], list[int]]:
+    """The message of each claimed delivery, and the deliveries no longer needed."""
     campaign = reminder.campaign
     employee_codes = [d.recipient for d in claimed if d.kind == ReminderDelivery.Kind.EMPLOYEE]
     unsigned = {
-        e.code: e for e in _unsigned(reminder).filter(code__in=employee_codes).exclude(email="")
+        e.code: e
+        for e in _unsigned(reminder).filter(code__in=employee_codes).select_related("agency")
     }
     generations = dict(
         SigningLink.objects.filter(
@@ -509,25 +565,29 @@ def _messages_build(
         digest_rows = list(
             _unsigned(reminder).select_related("unit").order_by("unit__path", "name")
         )
-    built: dict[int, EmailMessage] = {}
+    built: dict[int, Outgoing] = {}
     skipped: list[int] = []
     for delivery in claimed:
         if delivery.kind == ReminderDelivery.Kind.EMPLOYEE:
             employee = unsigned.get(delivery.recipient)
-            if employee is None or delivery.recipient not in generations:
-                skipped.append(delivery.pk)  # signed since, or left the roster
+            routes = employee_message_routes(employee) if employee else []
+            if employee is None or delivery.recipient not in generations or not routes:
+                skipped.append(delivery.pk)  # signed since, left the roster, or lost the address
                 continue
             built[delivery.pk] = _employee_message(
-                reminder, employee, generations[delivery.recipient]
+                reminder, employee, generations[delivery.recipient], routes
             )
         else:
-            email = delivery.recipient.removeprefix(DIGEST_PREFIX)
-            paths = digest_paths.get(email, [])
-            theirs = [e for e in digest_rows if any(e.unit.path.startswith(p) for p in paths)]
-            if not theirs:
+            target = targets.get(delivery.recipient.removeprefix(DIGEST_PREFIX))
+            theirs = (
+                [e for e in digest_rows if any(e.unit.path.startswith(p) for p in target.paths)]
+                if target
+                else []
+            )
+            if target is None or not theirs:
                 skipped.append(delivery.pk)
                 continue
-            built[delivery.pk] = _digest_message(reminder, delivery.email, theirs)
+            built[delivery.pk] = _digest_message(reminder, target.routes, theirs)
     return built, skipped
 
 
@@ -539,51 +599,50 @@ def _stale_claims_fail(reminder: ReminderRound) -> int:
 
 
 def reminder_round_run(reminder: ReminderRound, *, progress: Progress | None = None) -> RoundResult:
-    """Send what is pending of one round; safe to run at the same time as another run. The one
-    sending function: `send_reminders` runs the rounds that are due, a job the rounds by hand."""
+    """Hand what is pending of one round to the messaging layer (which sends on the agency's
+    channels in the background, with retries and fallbacks); safe to run at the same time as
+    another run. The one sending function: `send_reminders` runs the rounds that are due, a job
+    the rounds by hand."""
     result = RoundResult(round=reminder)
     _deliveries_create(reminder)
-    digest_paths = _digest_paths(reminder) if reminder.include_digest else {}
+    targets = _digest_targets(reminder) if reminder.include_digest else {}
     waiting = ReminderDelivery.objects.filter(round=reminder, status=DeliveryStatus.PENDING).count()
 
     def report(handled: int) -> None:
         if progress is not None and waiting:
             progress(100 * handled // waiting)
 
-    connection = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
         while True:
             token = _claim_token()
             claimed = _claim(reminder, token)
             if not claimed:
                 break
-            built, skipped = _messages_build(reminder, claimed, digest_paths)
+            built, skipped = _messages_build(reminder, claimed, targets)
             ReminderDelivery.objects.filter(pk__in=skipped, claim=token).update(
                 status=DeliveryStatus.SKIPPED
             )
             result.skipped += len(skipped)
-            sent: list[int] = []
-            failed: list[int] = []
             report(result.sent + result.skipped + result.failed)
-            with connection:
-                for number, (delivery_id, message) in enumerate(built.items(), start=1):
-                    message.connection = connection
-                    try:
-                        message.send()
-                    except Exception:  # one bad address must not stop the round
-                        failed.append(delivery_id)
-                    else:
-                        sent.append(delivery_id)
+            with transaction.atomic():
+                for number, (delivery_id, outgoing) in enumerate(built.items(), start=1):
+                    message = message_queue(
+                        routes=outgoing.routes,
+                        purpose="monitoring.reminder",
+                        subject=outgoing.subject,
+                        text=outgoing.text,
+                        agency=reminder.campaign.agency,
+                    )
+                    ReminderDelivery.objects.filter(pk=delivery_id, claim=token).update(
+                        status=DeliveryStatus.SENT,
+                        sent_at=timezone.now(),
+                        message=message,
+                        channel=outgoing.routes[0].channel,
+                        address=outgoing.routes[0].recipient,
+                    )
                     if number % PROGRESS_EVERY == 0:
                         report(result.sent + result.skipped + result.failed + number)
-            ReminderDelivery.objects.filter(pk__in=sent, claim=token).update(
-                status=DeliveryStatus.SENT, sent_at=timezone.now()
-            )
-            ReminderDelivery.objects.filter(pk__in=failed, claim=token).update(
-                status=DeliveryStatus.FAILED
-            )
-            result.sent += len(sent)
-            result.failed += len(failed)
+            result.sent += len(built)
             report(result.sent + result.skipped + result.failed)
     _stale_claims_fail(reminder)
     result.finished = _round_finish(reminder, result)

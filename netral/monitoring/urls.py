@@ -1,4 +1,9 @@
-from netral.monitoring import reminder_views, report_views, views
+from netral.monitoring import employee_views, reminder_views, report_views, views
 
 app_name = "monitoring"
-urlpatterns = [*views.urlpatterns, *reminder_views.urlpatterns, *report_views.urlpatterns]
+urlpatterns = [
+    *views.urlpatterns,
+    *reminder_views.urlpatterns,
+    *report_views.urlpatterns,
+    *employee_views.urlpatterns,
+]

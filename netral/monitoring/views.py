@@ -22,7 +22,7 @@ from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Agency, Employee, Region
 from netral.base import charts
 from netral.base.audit import audit_log
-from netral.monitoring import reminders, selectors
+from netral.monitoring import chase, reminders, selectors
 from netral.monitoring.selectors import Completion, Dashboard
 from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Attendance, Campaign
@@ -101,7 +101,8 @@ def dashboard_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
 
 @officer_view(can_chase)
 def unit_view(request: HttpRequest, code: str, unit_code: str, viewer: Membership) -> HttpResponse:
-    """One unit and its sub-units: completion, who has not signed, and what to do about it."""
+    """One unit, made for the coordinator's phone: who has not signed first, each with a
+    WhatsApp, SMS and call link, the message for the OPD's group, then the sub-units."""
     campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     unit = agency_selectors.unit_get(viewer=viewer, code=unit_code)
     board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign, unit=unit)
@@ -112,6 +113,17 @@ def unit_view(request: HttpRequest, code: str, unit_code: str, viewer: Membershi
     page = Paginator(unsigned, 50).get_page(request.GET.get("page"))
     parameters = request.GET.copy()
     parameters.pop("page", None)
+    base_url = request.build_absolute_uri("/")[:-1]
+    ceremony_url = base_url + reverse("pacts:ceremony", kwargs={"code": campaign.code})
+    everyone = selectors.unsigned_employees(viewer=viewer, campaign=campaign, unit=unit)
+    missing = board.total.unsigned
+    group_text = chase.group_message(
+        campaign=campaign,
+        unit_name=unit.name,
+        names=list(everyone.values_list("name", flat=True)[: chase.GROUP_MAX_NAMES]),
+        total=missing,
+        ceremony_url=ceremony_url,
+    )
     return render(
         request,
         "monitoring/unit.html",
@@ -120,8 +132,12 @@ def unit_view(request: HttpRequest, code: str, unit_code: str, viewer: Membershi
             "unit": unit,
             "board": board,
             "page": page,
+            "cards": chase.chase_cards(campaign, list(page), base_url=base_url),
             "q": query,
             "query": parameters.urlencode(),
+            "anchor": "belum",
+            "group_text": group_text,
+            "group_whatsapp": chase.whatsapp_url("", group_text),
             "units_svg": _charts(board)["units_svg"],
             "last_reminder": reminders.reminder_round_latest(campaign=campaign, unit=unit),
             "parent": unit.parent

@@ -556,6 +556,37 @@ def attendance_of(campaign: Campaign, employee: Employee) -> Attendance | None:
     return attendance
 
 
+def signing_link_send(*, actor: Actor, link: SigningLink, base_url: str) -> Message | None:
+    """Send the employee their personal link again through their own channel (the agency's
+    choice, for the addresses the roster has); None when the roster has no address for them."""
+    employee, campaign = link.employee, link.campaign
+    routes = employee_message_routes(employee)
+    if not routes:
+        return None
+    url = base_url + reverse("pacts:sign", kwargs={"token": signing_link_url_token(link)})
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        message = message_queue(
+            routes=routes,
+            purpose="pacts.signing_link",
+            agency=campaign.agency,
+            subject=_("Your personal link to sign the pact “%(title)s”")
+            % {"title": campaign.title},
+            text=_(
+                "Dear %(name)s, sign the pact “%(title)s” with your personal link: %(url)s . "
+                "The link is for you alone: do not pass it on."
+            )
+            % {"name": employee.name, "title": campaign.title, "url": url},
+        )
+        audit_log(
+            actor=actor,
+            action="pacts.signing_link.sent",
+            target=employee,
+            agency=campaign.agency,
+            data={"campaign": campaign.code, "channel": routes[0].channel},
+        )
+    return message
+
+
 def signature_create(
     *,
     actor: Actor,
@@ -720,12 +751,8 @@ def ceremony_employee_find(*, campaign: Campaign, identifier: str) -> Employee |
     return employee
 
 
-_BY_NIP_READER = RowReader(
-    Employee, ["unit"], where="{agency} = %s AND {nip} = %s AND {is_active}"
-)
-_BY_NIK_READER = RowReader(
-    Employee, ["unit"], where="{agency} = %s AND {nik} = %s AND {is_active}"
-)
+_BY_NIP_READER = RowReader(Employee, ["unit"], where="{agency} = %s AND {nip} = %s AND {is_active}")
+_BY_NIK_READER = RowReader(Employee, ["unit"], where="{agency} = %s AND {nik} = %s AND {is_active}")
 
 
 _EMPLOYEE_READER = RowReader(Employee, ["unit"], where="{agency} = %s AND {code} = %s")

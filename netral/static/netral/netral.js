@@ -3,8 +3,29 @@
 // - data-confirm="question" on a button or link: asks first; "Cancel" stops the click;
 // - data-print on a button: prints the page;
 // - data-submit-once on a form: its submit button is disabled once pressed (the server refuses
-//   a second copy anyway).
+//   a second copy anyway);
+// - data-copy="text" or data-copy-from="element id" on a button: copies the text, then shows
+//   the button's data-copied label for a moment.
 (function () {
+  function copied(button) {
+    var label = button.textContent;
+    button.textContent = button.getAttribute("data-copied") || label;
+    setTimeout(function () { button.textContent = label; }, 2000);
+  }
+  function copy(button, text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { copied(button); });
+      return;
+    }
+    // Plain http on the office network: the older way, through a selected text field.
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "visually-hidden";
+    document.body.appendChild(field);
+    field.select();
+    try { if (document.execCommand("copy")) copied(button); } finally { field.remove(); }
+  }
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target : null;
     if (!target) return;
@@ -15,6 +36,12 @@
       return;
     }
     if (target.closest("[data-print]")) window.print();
+    var copying = target.closest("[data-copy], [data-copy-from]");
+    if (copying) {
+      var source = copying.getAttribute("data-copy-from");
+      var from = source ? document.getElementById(source) : null;
+      copy(copying, from ? from.value || from.textContent : copying.getAttribute("data-copy"));
+    }
   });
   document.addEventListener("submit", function (event) {
     var form = event.target;
