@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
@@ -64,10 +65,22 @@ def test_the_unit_view_fits_a_phone(page: Page, live_server: Any, pacts: Pacts) 
     expect(page.get_by_test_id("unsigned")).to_contain_text(employee.name)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # The coordinator's first question: who has not signed, and how to reach them, at once.
-    heading = page.locator("#belum").bounding_box()
+    first_card = page.get_by_test_id("person").first.bounding_box()
     subunits = page.get_by_role("heading", name="Sub-unit").bounding_box()
-    assert heading is not None and subunits is not None and heading["y"] < subunits["y"]
-    assert heading["y"] < 2 * 740  # within the first two screens of a phone
-    phone = page.get_by_role("link", name="081234567890").bounding_box()
-    assert phone is not None and phone["x"] + phone["width"] <= 360  # no sideways scroll needed
+    assert first_card is not None and subunits is not None and first_card["y"] < subunits["y"]
+    assert first_card["y"] < 1000
+    card = page.get_by_test_id("person").filter(has_text=employee.name)
+    whatsapp = card.get_by_test_id("whatsapp")
+    assert whatsapp.get_attribute("href", timeout=2000).startswith("https://wa.me/6281234567890?")
+    for control in card.locator(".chase a, .chase button").all():
+        box = control.bounding_box()
+        assert box is not None and box["height"] >= 40 and box["x"] + box["width"] <= 360
+    # A search reloads at the list, not at the top of the page.
+    page.get_by_label("Cari menurut nama atau NIP").fill(employee.name)
+    page.get_by_role("button", name="Cari", exact=True).click()
+    expect(page).to_have_url(re.compile(r"#belum$"))
+    # The group message is copied with one tap.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Salin pesan").click()
+    expect(page.get_by_role("button", name="Tersalin")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "unit-phone.png"), full_page=True)
