@@ -269,6 +269,7 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "monitoring:screen_data": lambda w: {"code": home_campaign(w).code},
     "monitoring:public_toggle": lambda w: {"code": home_campaign(w).code},
     "monitoring:employee": lambda w: {"employee_code": w.employee_b.code},
+    "agencies:unit_head": lambda w: {"code": w.unit_b.code},
     "monitoring:employee_link_reveal": lambda w: {
         "employee_code": w.employee_b.code,
         "campaign_code": home_campaign(w).code,

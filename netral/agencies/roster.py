@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from netral.accounts.actors import Actor
-from netral.agencies.identifiers import IdentifierError, parse_legacy_nip, parse_nik, parse_nip
+from netral.agencies.identifiers import (
+    IdentifierError,
+    normalize_nip,
+    parse_legacy_nip,
+    parse_nik,
+    parse_nip,
+)
 from netral.agencies.models import Agency, Employee, Unit
 from netral.agencies.roster_file import RosterTable, cell_text
 from netral.agencies.roster_values import (
@@ -122,6 +128,17 @@ COLUMNS: tuple[Column, ...] = (
             "hp",
         ),
         gettext_lazy("Mobile number, e.g. 081234567890."),
+    ),
+    Column(
+        "unit_head_nip",
+        "NIP Kepala Unit",
+        False,
+        ("nip kepala unit", "nip kepala", "nip pimpinan unit", "nip kepala opd"),
+        gettext_lazy(
+            "Optional: the NIP of the head of the row's unit, who receives the list of its "
+            "employees yet to sign."
+        ),
+        in_template=False,
     ),
     Column(
         "title_before",
@@ -239,6 +256,8 @@ class RosterRow:
     phone: str
     birth_date: datetime.date | None
     gender: str
+    # The NIP of the head of the row's unit, from the optional column; not an employee field.
+    unit_head_nip: str | None = None
 
     def values(self) -> dict[str, Any]:
         return {
@@ -558,6 +577,7 @@ class _RowChecker:
                 number, "email", _('"%(value)s" is not an e-mail address.') % {"value": email}
             )
         phone = self._check_phone(number, values)
+        unit_head_nip = self._check_unit_head_nip(number, values)
 
         if len(self.errors) > failures or kind is None or position_type is None:
             return None
@@ -576,6 +596,7 @@ class _RowChecker:
             phone=phone,
             birth_date=birth_date,
             gender=gender,
+            unit_head_nip=unit_head_nip,
         )
 
     def _check_position_type(
@@ -655,6 +676,24 @@ class _RowChecker:
         for warning in info.warnings:
             self.warnings.append(RowIssue(number, "NIP", str(warning)))
         return info.nip, info.birth_date, info.gender
+
+    def _check_unit_head_nip(self, number: int, values: dict[str, str]) -> str | None:
+        raw = values.get("unit_head_nip", "").strip()
+        if not raw:
+            return None
+        try:
+            nip = normalize_nip(raw)
+        except IdentifierError as problem:
+            self.error(number, "unit_head_nip", problem)
+            return None
+        if len(nip) != 18:
+            self.error(
+                number,
+                "unit_head_nip",
+                _("The unit head's NIP %(value)s does not have 18 digits.") % {"value": raw},
+            )
+            return None
+        return nip
 
     def _check_legacy_nip(self, number: int, values: dict[str, str]) -> str | None:
         raw = values.get("legacy_nip", "")
@@ -778,6 +817,7 @@ def roster_plan(
     plan.warnings.extend(checker.warnings)
     plan.skipped = checker.skipped
     _check_duplicates(plan)
+    _check_unit_heads(plan)
     if progress:
         progress(0.75)
     _compare_with_database(plan)
@@ -806,6 +846,65 @@ def _check_duplicates(plan: RosterPlan) -> None:
                 )
             else:
                 seen[value] = row.row
+
+
+def _check_unit_heads(plan: RosterPlan) -> None:
+    """Each unit has at most one head in the file, someone in the file or the agency's roster."""
+    heads: dict[tuple[str, ...], tuple[str, int]] = {}
+    in_file = {row.nip for row in plan.rows if row.nip}
+    known = in_file | set(
+        Employee.objects.filter(
+            agency=plan.agency,
+            is_active=True,
+            nip__in={row.unit_head_nip for row in plan.rows if row.unit_head_nip} - in_file,
+        ).values_list("nip", flat=True)
+    )
+    label = "NIP Kepala Unit"
+    for row in plan.rows:
+        nip = row.unit_head_nip
+        if nip is None:
+            continue
+        key = tuple(_key(part) for part in row.unit_path)
+        first = heads.setdefault(key, (nip, row.row))
+        if first[0] != nip:
+            plan.errors.append(
+                RowIssue(
+                    row.row,
+                    label,
+                    _("Row %(first)s gives this unit another head, %(nip)s.")
+                    % {"first": first[1], "nip": first[0]},
+                )
+            )
+        elif nip not in known:
+            plan.errors.append(
+                RowIssue(
+                    row.row,
+                    label,
+                    _("No employee has the NIP %(nip)s, given as the unit's head.") % {"nip": nip},
+                )
+            )
+
+
+def unit_heads_from_plan(plan: RosterPlan, agency: Agency, audit: _AuditRows) -> int:
+    """Set the heads the file names for its units; the count of units whose head changed."""
+    wanted = {row.unit_path: row.unit_head_nip for row in plan.rows if row.unit_head_nip}
+    if not wanted:
+        return 0
+    units = _units_by_path(agency)
+    employees = {
+        employee.nip: employee
+        for employee in Employee.objects.filter(agency=agency, nip__in=set(wanted.values()))
+    }
+    changed = 0
+    for path, nip in wanted.items():
+        unit, head = units.get(path), employees.get(nip)
+        if unit is None or head is None or unit.head_id == head.pk:
+            continue
+        unit.head = head
+        unit.save(update_fields=["head"])
+        audit.add("agencies.unit.head_set", Unit, unit.code, unit.name, {"head": head.name})
+        changed += 1
+    return changed
 
 
 def _root_unit(agency: Agency) -> Unit:
@@ -1045,6 +1144,7 @@ def roster_apply(
                         name,
                         {"reason": "absent from the roster"},
                     )
+        unit_heads_from_plan(plan, agency, audit)
         audit.write()
         agency.roster_version += 1
         agency.save(update_fields=["roster_version"])

@@ -247,3 +247,21 @@ def agency_message_settings_update(*, actor: Actor, agency: Agency, **changes: b
                 data={"changes": diff},
             )
     return agency
+
+
+def unit_head_set(*, actor: Actor, unit: Unit, head: Employee | None) -> Unit:
+    """Name the unit's head (who receives the digest of its employees yet to sign), or none.
+    The head must be an active employee of the unit or one of its sub-units."""
+    if head is not None and (not head.is_active or not head.unit.is_within(unit)):
+        raise ValueError("the head must be an active employee of the unit")
+    with transaction.atomic():
+        unit.head = head
+        unit.save(update_fields=["head"])
+        audit_log(
+            actor=actor,
+            action="agencies.unit.head_set" if head else "agencies.unit.head_removed",
+            target=unit,
+            agency=unit.agency,
+            data={"head": head.name if head else ""},
+        )
+    return unit

@@ -17,6 +17,7 @@ urlpatterns = [
     path("log/<str:kind>/<str:code>/", officer_views.audit_object_view, name="audit_object"),
     path("unit/", views.unit_tree_view, name="unit_tree"),
     path("unit/<str:code>/", views.unit_detail_view, name="unit_detail"),
+    path("unit/<str:code>/kepala/", views.unit_head_view, name="unit_head"),
     path("pegawai/", views.employee_list_view, name="employee_list"),
     path("pegawai/<str:code>/", views.employee_detail_view, name="employee_detail"),
     path("pegawai/<str:code>/ubah/", views.employee_edit_view, name="employee_edit"),

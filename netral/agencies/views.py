@@ -32,11 +32,16 @@ def unit_tree_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     return render(request, "agencies/unit_tree.html", {"tree": selectors.unit_tree(viewer=viewer)})
 
 
+def can_set_unit_head(viewer: Membership) -> bool:
+    return viewer.role in {Membership.Role.ADMIN, Membership.Role.COORDINATOR}
+
+
 @officer_view(can_view_roster)
 def unit_detail_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     unit = selectors.unit_get(viewer=viewer, code=code)
     employees = selectors.employee_list(viewer=viewer, unit=unit)
     page = Paginator(employees, 50).get_page(request.GET.get("page"))
+    head_query = request.GET.get("kepala", "").strip()
     return render(
         request,
         "agencies/unit_detail.html",
@@ -48,8 +53,39 @@ def unit_detail_view(request: HttpRequest, code: str, viewer: Membership) -> Htt
             "children": selectors.unit_list(viewer=viewer).filter(parent=unit),
             "page": page,
             "total": page.paginator.count,
+            "can_set_head": can_set_unit_head(viewer),
+            "head_query": head_query,
+            "head_candidates": selectors.employee_list(viewer=viewer, unit=unit, query=head_query)[
+                :20
+            ]
+            if head_query and can_set_unit_head(viewer)
+            else [],
         },
     )
+
+
+@require_POST
+@officer_view(can_set_unit_head)
+def unit_head_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
+    """Name the unit's head from its employees (searched on the unit page), or remove it."""
+    unit = selectors.unit_get(viewer=viewer, code=code)
+    chosen = request.POST.get("employee", "")
+    head = None
+    if chosen:
+        head = selectors.employee_list(viewer=viewer, unit=unit).filter(code=chosen).first()
+        if head is None:
+            messages.error(request, _("Choose an active employee of this unit."))
+            return redirect("agencies:unit_detail", code=unit.code)
+    services.unit_head_set(actor=Actor.from_request(request), unit=unit, head=head)
+    if head:
+        messages.success(
+            request,
+            _("%(name)s is now the head of %(unit)s and receives its digests.")
+            % {"name": head.name, "unit": unit.name},
+        )
+    else:
+        messages.success(request, _("%(unit)s has no head now.") % {"unit": unit.name})
+    return redirect("agencies:unit_detail", code=unit.code)
 
 
 @officer_view(can_view_roster)
