@@ -242,7 +242,6 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:pact_version_publish": lambda w: {"code": home_pact(w).code},
     "pacts:campaign_detail": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_status": lambda w: {"code": home_campaign(w).code},
-    "pacts:campaign_links": lambda w: {"code": home_campaign(w).code},
     "pacts:campaign_qr": lambda w: {"code": home_campaign(w).code},
     "pacts:kiosk_start": lambda w: {"code": home_campaign(w).code},
     "pacts:kiosk_end": lambda w: {"code": home_campaign(w).code},
@@ -252,7 +251,6 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:meeting_edit": lambda w: {"code": home_campaign(w).code, "unit_code": w.unit_b.code},
     "pacts:attendance_sheet": lambda w: {"code": home_campaign(w).code},
     "pacts:link_revoke": lambda w: {"code": home_campaign(w).code},
-    "pacts:campaign_slips": lambda w: {"code": home_campaign(w).code},
     "pacts:archive_create": lambda w: {"code": home_campaign(w).code},
     "pacts:printed_codes": lambda w: {"code": home_campaign(w).code},
     "pacts:printed_code_void": lambda w: {"code": home_campaign(w).code},
@@ -270,6 +268,7 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "monitoring:public_toggle": lambda w: {"code": home_campaign(w).code},
     "monitoring:employee": lambda w: {"employee_code": w.employee_b.code},
     "agencies:unit_head": lambda w: {"code": w.unit_b.code},
+    "monitoring:export": lambda w: {"code": home_campaign(w).code},
     "monitoring:employee_link_reveal": lambda w: {
         "employee_code": w.employee_b.code,
         "campaign_code": home_campaign(w).code,
@@ -329,12 +328,11 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
 # Query strings (sent as the form's fields to a POST too) that point a URL at the home agency's
 # objects outside coordinator A's unit.
 OBJECT_QUERIES: dict[str, Callable[[World], dict[str, str]]] = {
-    "pacts:campaign_links": lambda w: {"unit": w.unit_b.code},
-    "pacts:campaign_slips": lambda w: {"unit": w.unit_b.code},
     "pacts:attendance_sheet": lambda w: {"unit": w.unit_b.code},
     "pacts:printed_codes": lambda w: {"unit": w.unit_b.code},
     "pacts:printed_code_void": lambda w: {"employee": w.employee_b.code},
     "monitoring:reminder_send": lambda w: {"unit": w.unit_b.code},
+    "monitoring:export": lambda w: {"unit": w.unit_b.code, "kind": "xlsx"},
 }
 # Agency-wide actions a coordinator may post to; aimed outside the unit, they change nothing.
 COORDINATOR_ACTIONS = {"pacts:link_revoke"}
@@ -350,6 +348,7 @@ COORDINATOR_PAGES = {
     "monitoring:dashboard",
     "monitoring:screen",
     "monitoring:screen_data",
+    "monitoring:export",
 }
 
 

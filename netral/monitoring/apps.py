@@ -8,4 +8,4 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the signal receivers and registers the report and reminder jobs.
-        from netral.monitoring import receivers, reminders, reports  # noqa: F401
+        from netral.monitoring import chase_exports, receivers, reminders, reports  # noqa: F401

@@ -1,4 +1,4 @@
-from netral.monitoring import employee_views, reminder_views, report_views, views
+from netral.monitoring import employee_views, export_views, reminder_views, report_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *reminder_views.urlpatterns,
     *report_views.urlpatterns,
     *employee_views.urlpatterns,
+    *export_views.urlpatterns,
 ]

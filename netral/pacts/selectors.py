@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -112,6 +113,17 @@ def campaign_eligible(campaign: Campaign, root: Unit | None) -> QuerySet[Employe
 
 
 CountRow = tuple[int, str, str, str | None, int | None, str | None, int]
+
+
+def campaign_units(
+    campaign: Campaign, units: Iterable[Unit], *, root: Unit | None = None
+) -> list[Unit]:
+    """Of these units, those with someone the campaign asks to sign (within root): a picker
+    offers no unit whose download would be empty."""
+    paths = set(
+        campaign_eligible(campaign, root).order_by().values_list("unit__path", flat=True).distinct()
+    )
+    return [unit for unit in units if any(path.startswith(unit.path) for path in paths)]
 
 
 def _bucket(column: str, *, size: int, offset: int) -> str:

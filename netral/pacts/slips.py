@@ -91,7 +91,7 @@ def _draw_lines(
 
 def slips_pdf(*, title: str, slips: Sequence[Slip]) -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=0)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(title)
     qr_side = SLIP_HEIGHT - 2 * PADDING
     for slip, (left, top) in zip(slips, _slip_corners(canvas, len(slips)), strict=True):

@@ -1,7 +1,6 @@
 """Officer pages: elections, pact texts, campaigns and their personal links."""
 
 import datetime
-import io
 from typing import IO, Any, cast
 from urllib.parse import urlencode
 
@@ -10,23 +9,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from netral.accounts.access import is_admin, officer_view
 from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Unit
-from netral.base.audit import audit_log
 from netral.base.middleware import body_limit
-from netral.base.sheets import xlsx_row
 from netral.base.storage import scratch_delete, scratch_read, scratch_save
 from netral.pacts import (
     archives,
@@ -47,7 +42,6 @@ from netral.pacts.forms import (
     ParticipantFileForm,
 )
 from netral.pacts.models import Attendance, Campaign, CampaignMeeting, PactVersion, SigningLink
-from netral.pacts.slips import Slip, slips_pdf
 
 
 def can_run_campaigns(viewer: Membership) -> bool:
@@ -167,8 +161,12 @@ def campaign_detail_view(request: HttpRequest, code: str, viewer: Membership) ->
         {
             "campaign": campaign,
             "completion": completion,
-            "units": agency_selectors.unit_list(viewer=viewer).filter(
-                depth=(viewer.unit.depth if viewer.unit else 1)
+            "units": selectors.campaign_units(
+                campaign,
+                agency_selectors.unit_list(viewer=viewer).filter(
+                    depth=(viewer.unit.depth if viewer.unit else 1)
+                ),
+                root=viewer.unit,
             ),
             "meeting_rows": meetings.meeting_rows(viewer=viewer, campaign=campaign),
             "Status": Campaign.Status,
@@ -291,42 +289,6 @@ def campaign_status_view(request: HttpRequest, code: str, viewer: Membership) ->
     except services.CampaignStateError:
         messages.error(request, _("A closed campaign cannot be opened again."))
     return redirect("pacts:campaign_detail", code=code)
-
-
-@officer_view(can_run_campaigns)
-def campaign_links_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    """The personal links of a unit as XLSX (name, phone, link), for WhatsApp distribution."""
-    campaign = selectors.campaign_get(viewer=viewer, code=code)
-    if campaign.status != Campaign.Status.OPEN:
-        messages.error(request, _("Links can be exported once the campaign is open."))
-        return redirect("pacts:campaign_detail", code=code)
-    unit = agency_selectors.unit_get(viewer=viewer, code=request.GET.get("unit", ""))
-    links = _unit_links(campaign, unit)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Tautan")
-    sheet.append(["Nama", "NIP", "Unit Kerja", "No HP", "Tautan"])
-    base = request.build_absolute_uri("/")[:-1]
-    for link in links:
-        token = services.signing_link_url_token(link)
-        url = base + reverse("pacts:sign", kwargs={"token": token})
-        employee = link.employee
-        row = [employee.name, employee.nip or "", employee.unit.name, employee.phone, url]
-        sheet.append(xlsx_row(sheet, row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    audit_log(
-        actor=Actor.from_request(request),
-        action="pacts.signing_link.exported",
-        target=campaign,
-        agency=campaign.agency,
-        data={"unit": unit.name, "count": links.count()},
-    )
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="tautan-{unit.code}.xlsx"'
-    return response
 
 
 @officer_view(can_run_campaigns)
@@ -721,49 +683,6 @@ def link_revoke_view(request: HttpRequest, code: str, viewer: Membership) -> Htt
             % {"name": link.employee.name, "url": url},
         )
     return redirect("pacts:campaign_detail", code=code)
-
-
-@officer_view(can_run_campaigns)
-def campaign_slips_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
-    """The personal links of a unit as QR slips to print (PDF)."""
-    campaign = selectors.campaign_get(viewer=viewer, code=code)
-    if campaign.status != Campaign.Status.OPEN:
-        messages.error(request, _("Links can be exported once the campaign is open."))
-        return redirect("pacts:campaign_detail", code=code)
-    unit = agency_selectors.unit_get(viewer=viewer, code=request.GET.get("unit", ""))
-    base = request.build_absolute_uri("/")[:-1]
-    slips = [
-        Slip(
-            name=link.employee.name,
-            identifier=link.employee.nip or link.employee.nik or "",
-            unit=link.employee.unit.name,
-            url=base
-            + reverse("pacts:sign", kwargs={"token": services.signing_link_url_token(link)}),
-        )
-        for link in _unit_links(campaign, unit)
-    ]
-    audit_log(
-        actor=Actor.from_request(request),
-        action="pacts.signing_link.printed",
-        target=campaign,
-        agency=campaign.agency,
-        data={"unit": unit.name, "count": len(slips)},
-    )
-    response = HttpResponse(
-        slips_pdf(title=campaign.title, slips=slips), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="slip-{unit.code}.pdf"'
-    return response
-
-
-def _unit_links(campaign: Campaign, unit: Unit) -> QuerySet[SigningLink]:
-    return (
-        SigningLink.objects.filter(
-            campaign=campaign, employee__unit__path__startswith=unit.path, employee__is_active=True
-        )
-        .select_related("employee", "employee__unit", "campaign")
-        .order_by("employee__unit__path", "employee__name")
-    )
 
 
 @require_POST

@@ -28,7 +28,6 @@ def test_officer_pages_and_files_are_never_stored(client: Client, pacts: Pacts) 
         reverse("agencies:employee_detail", args=[world.employee_a.code]),
         reverse("agencies:audit_list"),
         reverse("pacts:campaign_detail", args=[pacts.campaign.code]),
-        reverse("pacts:campaign_links", args=[pacts.campaign.code]) + f"?unit={world.unit_a.code}",
         reverse("accounts:totp_enrol"),
     ]
     for url in pages:
@@ -73,8 +72,6 @@ def test_every_file_with_personal_data_is_never_stored(
     unit = {"unit": world.unit_a.code}
     client.force_login(world.admin)
     files = {
-        "links XLSX": client.get(reverse("pacts:campaign_links", args=[code]), unit),
-        "QR slips PDF": client.get(reverse("pacts:campaign_slips", args=[code]), unit),
         "attendance sheet PDF": client.get(reverse("pacts:attendance_sheet", args=[code]), unit),
     }
     case = home_decided_case(world)
