@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from netral.base.jobs import job_run
-from netral.base.models import Job
+from netral.base.models import Job, Message
 from netral.monitoring.models import ReminderRound
 from netral.monitoring.reminders import REMINDER_JOB
 from tests.conftest import Pacts
@@ -23,7 +23,12 @@ def test_a_coordinator_confirms_a_reminder_to_the_own_unit_from_a_phone(
         employee.save(update_fields=["email"])
     employee_make(world.unit_a_child, "Guru Honorer Tanpa Surel")
     # The job waits in the queue, as it would for the worker, until the test runs it.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "messages"],
+        }
+    }
 
     page.goto(f"{live_server.url}/masuk/")
     page.get_by_label("Nama pengguna").fill("koordinator")
@@ -47,9 +52,11 @@ def test_a_coordinator_confirms_a_reminder_to_the_own_unit_from_a_phone(
     assert box is not None and box["x"] + box["width"] <= 360  # it fits a phone
     remind.click()
 
-    # The confirmation says who gets a mail and who cannot be reached; nothing is sent yet.
+    # The confirmation says who gets a message on which channel and lists who cannot be
+    # reached; nothing is sent yet.
     expect(page.get_by_test_id("reminder-recipients")).to_contain_text("1 orang")
-    expect(page.get_by_test_id("reminder-without-email")).to_contain_text("1 orang")
+    expect(page.get_by_test_id("reminder-channels")).to_contain_text("1 melalui Email")
+    expect(page.get_by_test_id("unreachable-list")).to_contain_text("Guru Honorer Tanpa Surel")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "reminder-confirm.png"), full_page=True)
@@ -67,6 +74,18 @@ def test_a_coordinator_confirms_a_reminder_to_the_own_unit_from_a_phone(
     expect(page).to_have_url(re.compile(re.escape(unit_url) + "#pengingat$"))
     expect(page.get_by_test_id("last-reminder")).to_contain_text("(Terkirim): 1 terkirim")
     page.screenshot(path=str(SCREENSHOTS / "reminder-sent.png"), full_page=True)
-    assert [message.to for message in mail.outbox] == [["siti@example.go.id"]]
-    assert campaign.title in mail.outbox[0].body
+    # Handed to the messaging layer, which the worker sends on the agency's channels.
+    [message] = Message.objects.filter(purpose="monitoring.reminder")
+    assert (message.channel, message.recipient) == ("email", "siti@example.go.id")
+    assert campaign.title in message.text
     assert ReminderRound.objects.get().unit == world.unit_a
+
+    # The employee page shows the reminder, at 360 px without sideways scrolling.
+    page.get_by_test_id("person").filter(has_text=world.employee_a.name).get_by_role(
+        "link", name=world.employee_a.name
+    ).click()
+    expect(page.get_by_test_id("reminders-sent")).to_contain_text("Email")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_test_id("revoke").click()
+    expect(page.get_by_test_id("revoke-confirm")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
