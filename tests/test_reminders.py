@@ -523,7 +523,10 @@ def test_two_jobs_started_at_once_for_a_unit_send_each_reminder_once(
         )
     services.campaign_open(actor=SYSTEM, campaign=campaign)
     monkeypatch.setattr(reminders, "CLAIM_CHUNK", 7)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    queues = ["default", "messages"]
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": queues}
+    }
     actor = Actor(user=world.coordinator_a, label="koordinator")
     # Both pass the check at the start: neither has made its round yet.
     jobs = [
@@ -533,6 +536,10 @@ def test_two_jobs_started_at_once_for_a_unit_send_each_reminder_once(
         for _ in range(2)
     ]
     at_once(*(lambda code=job.code: job_run.call(code) for job in jobs))
+    # The messages the jobs queued go out as the worker would send them.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": queues}
+    }
     sent = recipients()
     assert len(sent) == len(set(sent)) == 120
     assert ReminderRound.objects.get().status == ReminderRound.Status.DONE
