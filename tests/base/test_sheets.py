@@ -78,15 +78,25 @@ def _no_live_cell_in_csv(text: str) -> list[list[str]]:
     return rows
 
 
-def test_the_links_export_is_inert(client: Client, pacts: Pacts) -> None:
+@pytest.mark.files
+def test_the_non_signers_export_is_inert(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
     employee = pacts.world.employee_a
     employee.name, employee.phone = HOSTILE[0], HOSTILE[2]
     employee.save()
     client.force_login(pacts.world.admin)
-    url = reverse("pacts:campaign_links", args=[pacts.campaign.code])
-    formulas, texts = _formulas_and_texts(client.get(url, {"unit": employee.unit.code}).content)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("monitoring:export", args=[pacts.campaign.code]),
+            {"unit": employee.unit.code, "kind": "xlsx"},
+        )
+    job = Job.objects.get(kind="monitoring.unsigned_export")
+    response = client.get(reverse("accounts:job_download", args=[job.code]))
+    formulas, texts = _formulas_and_texts(b"".join(response.streaming_content))
     assert formulas == []
-    assert {HOSTILE[0], HOSTILE[2]} <= set(texts)
+    # The number is written as WhatsApp takes it, 62…, as text.
+    assert {HOSTILE[0], "6281200001111"} <= set(texts)
 
 
 @pytest.mark.files
