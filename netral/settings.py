@@ -210,6 +210,41 @@ NETRAL_PUBLIC_URL = env_str("NETRAL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip
 # same password. The demo creates a self-signed one for its agency.
 NETRAL_SEAL_DIR = env_str("NETRAL_SEAL_DIR", str(DATA_DIR / "certificates"))
 NETRAL_SEAL_PASSWORD = env_str("NETRAL_SEAL_PASSWORD", "" if PRODUCTION else "netral-demo")
+# The RFC 3161 time-stamping authority whose token each seal carries (PAdES B-T); empty: seals
+# carry the server's time only. A failed authority never stops a seal: the pact is sealed without
+# and `netral timestamp_pacts` timestamps it later. Its certificates to trust (PEM) for checking.
+NETRAL_TSA_URL = env_str("NETRAL_TSA_URL", "")
+NETRAL_TSA_TIMEOUT = env_int("NETRAL_TSA_TIMEOUT", 5)
+NETRAL_TSA_USERNAME = env_str("NETRAL_TSA_USERNAME", "")
+NETRAL_TSA_PASSWORD = env_str("NETRAL_TSA_PASSWORD", "")
+NETRAL_TSA_TRUST_FILE = env_str("NETRAL_TSA_TRUST_FILE", "")
+# The BSrE (BSSN) electronic signature service, for officials' certified signatures. Empty URL:
+# officials sign as staff do. Paths and field names follow the service's API; an installation
+# whose gateway differs sets its own. The passphrase is the official's, typed each time.
+NETRAL_BSRE_URL = env_str("NETRAL_BSRE_URL", "")
+NETRAL_BSRE_USERNAME = env_str("NETRAL_BSRE_USERNAME", "")
+NETRAL_BSRE_PASSWORD = env_str("NETRAL_BSRE_PASSWORD", "")
+NETRAL_BSRE_TIMEOUT = env_int("NETRAL_BSRE_TIMEOUT", 30)
+NETRAL_BSRE_STATUS_PATH = env_str("NETRAL_BSRE_STATUS_PATH", "/api/user/status/{nik}")
+NETRAL_BSRE_SIGN_PATH = env_str("NETRAL_BSRE_SIGN_PATH", "/api/sign/pdf")
+NETRAL_BSRE_FIELD_NIK = env_str("NETRAL_BSRE_FIELD_NIK", "nik")
+NETRAL_BSRE_FIELD_PASSPHRASE = env_str("NETRAL_BSRE_FIELD_PASSPHRASE", "passphrase")
+NETRAL_BSRE_FIELD_FILE = env_str("NETRAL_BSRE_FIELD_FILE", "file")
+# Extra form fields sent with each signing request ("name=value;name=value").
+NETRAL_BSRE_SIGN_EXTRA = env_str("NETRAL_BSRE_SIGN_EXTRA", "tampilan=invisible")
+# The status answer's field and the value that means an active certificate.
+NETRAL_BSRE_STATUS_FIELD = env_str("NETRAL_BSRE_STATUS_FIELD", "status_code")
+NETRAL_BSRE_ACTIVE_STATUS = env_str("NETRAL_BSRE_ACTIVE_STATUS", "1111")
+# The admin dashboard's flags of unusual signing patterns.
+NETRAL_FLAG_WINDOW_MINUTES = env_int("NETRAL_FLAG_WINDOW_MINUTES", 10)
+# Signatures from one browser (address and user agent) within the window; a kiosk is exempt.
+NETRAL_FLAG_DEVICE_SIGNATURES = env_int("NETRAL_FLAG_DEVICE_SIGNATURES", 8)
+# Signatures from one address within the window, away from the venue; at the venue a hall shares
+# one address behind NAT, so the limit there is NETRAL_FLAG_VENUE_ADDRESS_SIGNATURES.
+NETRAL_FLAG_ADDRESS_SIGNATURES = env_int("NETRAL_FLAG_ADDRESS_SIGNATURES", 15)
+NETRAL_FLAG_VENUE_ADDRESS_SIGNATURES = env_int("NETRAL_FLAG_VENUE_ADDRESS_SIGNATURES", 2000)
+# A printed code used more than this many hours before or after the ceremony's day.
+NETRAL_FLAG_PRINTED_CODE_HOURS = env_int("NETRAL_FLAG_PRINTED_CODE_HOURS", 3)
 # The screening model `netral train_screening` writes (JSON). Without one, screening runs on its
 # rules alone.
 NETRAL_SCREENING_MODEL = env_str("NETRAL_SCREENING_MODEL", str(DATA_DIR / "screening-model.json"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from cryptography import x509
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
@@ -15,9 +17,11 @@ from django.utils import formats, timezone, translation
 
 from netral.agencies.models import Agency
 from netral.base.storage import folder_owner, read_bytes, save_bytes
-from netral.pacts.models import PactVersion, Signature
+from netral.pacts import timestamps
+from netral.pacts.models import PactSeal, PactVersion, SealCertificate, Signature
 from netral.pacts.pdf import Letterhead, PactDocument, PactRenderer
-from netral.pacts.seal import Sealer
+from netral.pacts.seal import Sealer, SealTooLarge
+from netral.pacts.timestamps import TimestampFailed, Token
 
 logger = logging.getLogger(__name__)
 
@@ -110,12 +114,13 @@ def _signature_pdf_keep(*, signature: Signature, base_url: str) -> tuple[str, by
                 return name, None
         logger.warning("The sealed pact of signature %s is lost: made again.", signature.code)
     sealed = _signature_pdf_make(signature=signature, base_url=base_url)
-    made = hashlib.sha256(sealed).hexdigest()
+    made = hashlib.sha256(sealed.pdf).hexdigest()
     name = _named(signature, made)
-    save_bytes(name, sealed)
+    save_bytes(name, sealed.pdf)
     if Signature.objects.filter(pk=signature.pk, pdf_sha256=recorded).update(pdf_sha256=made):
         signature.pdf_sha256 = made
-        return name, sealed
+        _seal_record(signature, made, sealed)
+        return name, sealed.pdf
     signature.refresh_from_db(fields=["pdf_sha256"])
     if signature.pdf_sha256 != made:
         default_storage.delete(name)
@@ -145,7 +150,7 @@ def agency_seat(agency: Agency) -> str:
     return agency.seat or region or agency.name
 
 
-def _signature_pdf_make(*, signature: Signature, base_url: str) -> bytes:
+def _signature_pdf_make(*, signature: Signature, base_url: str) -> Sealed:
     campaign = signature.campaign
     details = _signer_details(signature)
     local_time = timezone.localtime(signature.signed_at)
@@ -190,10 +195,109 @@ def _signature_pdf_make(*, signature: Signature, base_url: str) -> bytes:
         ],
     )
     pdf = _renderer(campaign.pact_version_id, campaign.agency).render(document)
-    sealed = agency_sealer(campaign.agency.code).seal(
-        pdf, reason="Pakta Integritas Netralitas", location=place
+    return pdf_seal(pdf, agency=campaign.agency, location=place)
+
+
+@dataclass(frozen=True)
+class Sealed:
+    pdf: bytes
+    certificate: SealCertificate
+    token: Token | None  # the embedded timestamp, None without one
+    timestamp_pending: bool  # the authority failed: sealed without, to be timestamped later
+
+
+def pdf_seal(pdf: bytes, *, agency: Agency, location: str) -> Sealed:
+    """Seal with the agency's certificate and, when an authority is configured, its trusted
+    time (PAdES B-T). If the authority fails the seal is made without it, never lost: the
+    pact is marked for `netral timestamp_pacts`."""
+    sealer = agency_sealer(agency.code)
+    certificate = seal_certificate_register(agency=agency, der=sealer.certificate_der)
+    authority = timestamps.configured_authority()
+    reason = "Pakta Integritas Netralitas"
+    if authority is None:
+        return Sealed(sealer.seal(pdf, reason=reason, location=location), certificate, None, False)
+    tokens: list[Token] = []
+
+    def stamp(digest: bytes) -> bytes:
+        tokens.append(authority.stamp(digest))
+        return tokens[-1].der
+
+    try:
+        sealed = sealer.seal(pdf, reason=reason, location=location, timestamp=stamp)
+    except (TimestampFailed, SealTooLarge) as error:
+        logger.warning("Sealed without a timestamp, to be timestamped later: %s", error)
+        return Sealed(sealer.seal(pdf, reason=reason, location=location), certificate, None, True)
+    return Sealed(sealed, certificate, tokens[-1], False)
+
+
+def seal_certificate_register(*, agency: Agency, der: bytes) -> SealCertificate:
+    """The history entry of the certificate the agency seals with; a new one retires the
+    others from now on."""
+    fingerprint = hashlib.sha256(der).hexdigest()
+    known = SealCertificate.objects.filter(agency=agency, sha256=fingerprint).first()
+    if known is not None:
+        return known
+    parsed = x509.load_der_x509_certificate(der)
+    now = timezone.now()
+    certificate, created = SealCertificate.objects.get_or_create(
+        agency=agency,
+        sha256=fingerprint,
+        defaults={
+            "der": der,
+            "subject": parsed.subject.rfc4514_string()[:300],
+            "serial": f"{parsed.serial_number:X}",
+            "not_before": parsed.not_valid_before_utc,
+            "not_after": parsed.not_valid_after_utc,
+            "first_used_at": now,
+        },
     )
-    return sealed
+    if created:
+        SealCertificate.objects.filter(agency=agency, retired_at__isnull=True).exclude(
+            pk=certificate.pk
+        ).update(retired_at=now)
+        logger.info("Agency %s seals with a new certificate %s.", agency.code, fingerprint)
+    return certificate
+
+
+def _seal_record(signature: Signature, pdf_sha256: str, sealed: Sealed) -> None:
+    PactSeal.objects.update_or_create(
+        signature=signature,
+        defaults={
+            "pdf_sha256": pdf_sha256,
+            "certificate": sealed.certificate,
+            "sealed_at": timezone.now(),
+            "timestamped_at": sealed.token.gen_time if sealed.token else None,
+            "timestamp_authority": sealed.token.authority[:200] if sealed.token else "",
+            "timestamp_pending": sealed.timestamp_pending,
+            "later_token": None,
+        },
+    )
+
+
+def pacts_timestamp_pending(*, limit: int = 500) -> tuple[int, int]:
+    """Timestamp the files of pacts sealed while the authority failed: a token over each
+    recorded file's SHA-256, kept beside it. Returns (timestamped, still pending)."""
+    authority = timestamps.configured_authority()
+    pending = list(PactSeal.objects.filter(timestamp_pending=True).order_by("sealed_at")[:limit])
+    if authority is None:
+        return 0, len(pending)
+    done = 0
+    for seal in pending:
+        try:
+            token = authority.stamp(bytes.fromhex(seal.pdf_sha256))
+        except TimestampFailed as error:
+            logger.warning("The authority still fails (%s): %d pacts wait.", error, len(pending))
+            break
+        # Only if the recorded file is still the one timestamped.
+        done += PactSeal.objects.filter(
+            pk=seal.pk, pdf_sha256=seal.pdf_sha256, timestamp_pending=True
+        ).update(
+            later_token=token.der,
+            timestamped_at=token.gen_time,
+            timestamp_authority=token.authority[:200],
+            timestamp_pending=False,
+        )
+    return done, len(pending) - done
 
 
 @folder_owner("pacts")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from typing import Any
@@ -386,3 +387,65 @@ class CampaignMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.unit_id}"
+
+
+class SealCertificate(models.Model):
+    """A certificate an agency has sealed pacts with. Kept when it is renewed, so a pact sealed
+    before still verifies and its page names the certificate that sealed it."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    der = models.BinaryField()
+    subject = models.CharField(max_length=300)
+    serial = models.CharField(max_length=80)  # hex
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    first_used_at = models.DateTimeField(default=timezone.now)
+    # When another certificate took its place: seals after this are not its to make.
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency", "first_used_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "sha256"], name="one_seal_certificate_per_fingerprint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.serial})"
+
+    def valid_at(self, moment: datetime.datetime) -> bool:
+        """In its validity period and not yet replaced at that moment."""
+        if not self.not_before <= moment <= self.not_after:
+            return False
+        return self.retired_at is None or moment <= self.retired_at
+
+
+class PactSeal(models.Model):
+    """How the recorded PDF of a signature was sealed: with which certificate, and the trusted
+    time of its timestamp. A pact sealed while the time-stamping authority failed waits with
+    `timestamp_pending`; `netral timestamp_pacts` then timestamps its file's hash and keeps the
+    token here (the file itself, already handed out, is never changed)."""
+
+    signature = models.OneToOneField(Signature, on_delete=models.CASCADE, related_name="seal")
+    pdf_sha256 = models.CharField(max_length=64)
+    certificate = models.ForeignKey(SealCertificate, on_delete=models.PROTECT, related_name="+")
+    sealed_at = models.DateTimeField(default=timezone.now)
+    timestamped_at = models.DateTimeField(null=True, blank=True)
+    timestamp_authority = models.CharField(max_length=200, blank=True)
+    timestamp_pending = models.BooleanField(default=False)
+    # A token over the file's SHA-256 obtained after sealing (a DER TimeStampToken).
+    later_token = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["sealed_at"],
+                condition=models.Q(timestamp_pending=True),
+                name="pact_seal_timestamp_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signature_id}: {self.pdf_sha256[:12]}"

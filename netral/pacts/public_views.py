@@ -1,9 +1,7 @@
 """Pages for people without an account: signing through a personal link, and verification."""
 
-import hashlib
 import ipaddress
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -30,10 +28,17 @@ from netral.base.audit import client_ip
 from netral.base.middleware import body_limit
 from netral.base.storage import file_response
 from netral.base.throttle import Throttle, device_id
-from netral.pacts import documents, kiosk, meetings, selectors, services, transparency
+from netral.pacts import (
+    documents,
+    kiosk,
+    meetings,
+    selectors,
+    services,
+    transparency,
+    verification,
+)
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
 from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
-from netral.pacts.seal import verify_seal
 
 
 def _sign_submitted(
@@ -455,37 +460,6 @@ def sign_pdf_view(request: HttpRequest, token: str) -> FileResponse:
 MAX_CHECKED_PDF_BYTES = 5 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Check:
-    label: str
-    passed: bool
-    detail: str = ""
-
-
-def _pdf_checks(signature: Signature, pdf: bytes) -> list[Check]:
-    """Is the seal intact, over the whole file, by the agency, and is this the recorded document?"""
-
-    if not pdf.startswith(b"%PDF-"):
-        return [Check(_("The file is a PDF"), False, _("This file is not a PDF."))]
-    certificate = documents.agency_sealer(signature.agency.code).certificate_der
-    seal = verify_seal(pdf, trusted_certificate_der=certificate)
-    matches = bool(signature.pdf_sha256) and hashlib.sha256(pdf).hexdigest() == signature.pdf_sha256
-    return [
-        Check(_("The seal is intact"), seal.intact, seal.problem if not seal.intact else ""),
-        Check(_("Nothing was added after sealing"), seal.covers_whole_file),
-        Check(
-            _("Sealed by %(agency)s") % {"agency": signature.agency.name},
-            seal.signed_by_trusted,
-            _("Sealed by: %(signer)s") % {"signer": seal.signer} if seal.signer else "",
-        ),
-        Check(
-            _("It is the document recorded for this signature"),
-            matches,
-            "" if matches else _("Its SHA-256 differs from the recorded document hash."),
-        ),
-    ]
-
-
 def _public_address(request: HttpRequest) -> str | None:
     """The address a public request is counted under; an IPv6 client by its /64, which one
     household or phone holds whole. The throttle stores only a keyed hash of it."""
@@ -523,7 +497,7 @@ def _too_many_requests_json() -> JsonResponse:
 @body_limit(lambda: MAX_CHECKED_PDF_BYTES)
 def verify_view(request: HttpRequest, code: str) -> HttpResponse:
     signature = selectors.signature_public_get(code)
-    checks: list[Check] = []
+    checks: list[verification.Check] = []
     status = 200
     form = PdfCheckForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -535,7 +509,7 @@ def verify_view(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, _too_many_requests_message())
             status = 429
         else:
-            checks = _pdf_checks(signature, upload.read())
+            checks = verification.pdf_checks(signature, upload.read())
     head = TreeHead.objects.filter(campaign=signature.campaign).order_by("-size").first()
     in_log = (
         signature.log_index is not None and head is not None and head.size > signature.log_index
@@ -551,6 +525,7 @@ def verify_view(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "checks": checks,
             "all_passed": bool(checks) and all(check.passed for check in checks),
+            "seal": verification.recorded_seal(signature),
         },
         status=status,
     )

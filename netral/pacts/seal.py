@@ -1,4 +1,5 @@
-"""PAdES B-B seals with the agency certificate, and their independent check by pyHanko.
+"""PAdES seals with the agency certificate (B-B, or B-T with a trusted timestamp), and their
+independent check by pyHanko.
 
 pyHanko out of the box re-parses the key and signs twice for every document (about 6 a second).
 Sealer keeps the parsed key and a CMS SignedData prepared once, in which only the document
@@ -14,6 +15,7 @@ import hashlib
 import io
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from asn1crypto import algos, cms, core, tsp
@@ -28,10 +30,21 @@ WIDGET_FLAGS = 4 | 128
 BYTE_RANGE_WIDTH = 48  # "[0 a b c]" padded with spaces, so offsets are known before it is filled
 # Room for what a seal may grow by beyond the prepared CMS (an ECDSA signature's varying length).
 CMS_SLACK = 32
+# Room for a timestamp token (the authority's signature and its certificates): 8 KB holds a
+# token with a chain of three RSA-4096 certificates.
+TIMESTAMP_RESERVE = 8 * 1024
+ID_AA_SIGNATURE_TIMESTAMP = "1.2.840.113549.1.9.16.2.14"  # id-aa-signatureTimeStampToken
+
+# Given the SHA-256 of the seal's signature value, the DER of a timestamp token over it.
+Timestamp = Callable[[bytes], bytes]
 
 
 class SealKeyError(ValueError):
     """The PKCS#12 file cannot be opened (wrong password, damaged) or holds no usable key."""
+
+
+class SealTooLarge(RuntimeError):
+    """The seal with its timestamp token does not fit the space reserved in the file."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,11 @@ class SealCheck:
     signed_by_trusted: bool  # signer certificate == the agency's certificate (or chains to it)
     signer: str  # subject CN
     problem: str  # empty, or an English reason for the first failed check
+    signer_certificate_sha256: str = ""  # the certificate that made the seal, whatever trusted
+    # The seal's trusted time: the embedded timestamp's, None without one.
+    timestamped_at: datetime.datetime | None = None
+    timestamp_trusted: bool = False  # the timestamp verifies and its authority is trusted
+    claimed_at: datetime.datetime | None = None  # the time the sealer wrote (/M): its word only
 
 
 def _der(tag: int, content: bytes) -> bytes:
@@ -152,17 +170,32 @@ class Sealer:
         largest = self._cms(hashlib.sha256().digest(), b"\xff" * self._signature_size)
         self._reserved = len(largest) + CMS_SLACK
 
-    def _cms(self, digest: bytes, signature: bytes | None = None) -> bytes:
-        """The ContentInfo holding the SignedData for one document digest."""
+    def _cms(
+        self, digest: bytes, signature: bytes | None = None, timestamp: Timestamp | None = None
+    ) -> bytes:
+        """The ContentInfo holding the SignedData for one document digest, with a timestamp
+        token over its signature as an unsigned attribute when `timestamp` is given."""
         attributes = bytearray(self._signed_attributes)
         attributes[self._digest_at : self._digest_at + 32] = digest
         if signature is None:
             signature = self._sign(bytes(attributes))
+        unsigned = b""
+        if timestamp is not None:
+            token = timestamp(hashlib.sha256(signature).digest())
+            attribute = _der(
+                0x30,
+                core.ObjectIdentifier(ID_AA_SIGNATURE_TIMESTAMP).dump() + _der_set([token]),
+            )
+            unsigned = _der(0xA1, attribute)  # unsignedAttrs [1] IMPLICIT SET OF Attribute
         # Signed as a SET, embedded as [0] IMPLICIT: only the tag differs.
         attributes[0] = 0xA0
         signer_info = _der(
             0x30,
-            self._signer_info_head + attributes + self._signature_algorithm + _der(0x04, signature),
+            self._signer_info_head
+            + attributes
+            + self._signature_algorithm
+            + _der(0x04, signature)
+            + unsigned,
         )
         signed_data = _der(0x30, self._signed_data_head + _der(0x31, signer_info))
         return _der(0x30, self._content_type + _der(0xA0, signed_data))
@@ -173,20 +206,35 @@ class Sealer:
         return self._key.sign(data, ec.ECDSA(hashes.SHA256()))
 
     def seal(
-        self, pdf: bytes, *, reason: str = "Pakta Integritas Netralitas", location: str = ""
+        self,
+        pdf: bytes,
+        *,
+        reason: str = "Pakta Integritas Netralitas",
+        location: str = "",
+        timestamp: Timestamp | None = None,
     ) -> bytes:
-        """PAdES B-B over the whole file, as an incremental update with an invisible field."""
+        """PAdES B-B over the whole file, as an incremental update with an invisible field;
+        B-T when `timestamp` gives a token over the signature (its errors pass through)."""
         structure = _SimplePdf.read(pdf)
         if structure is None:
             raise ValueError(
                 "The file is not a PDF this sealer can update: it needs classic xref tables, "
                 "plain dictionaries and no form."
             )
-        return self._seal_simple(pdf, structure, reason=reason, location=location)
+        return self._seal_simple(
+            pdf, structure, reason=reason, location=location, timestamp=timestamp
+        )
 
     def _seal_simple(
-        self, pdf: bytes, structure: "_SimplePdf", *, reason: str, location: str
+        self,
+        pdf: bytes,
+        structure: "_SimplePdf",
+        *,
+        reason: str,
+        location: str,
+        timestamp: Timestamp | None,
     ) -> bytes:
+        reserved = self._reserved + (TIMESTAMP_RESERVE if timestamp is not None else 0)
         signature_number, field_number = structure.size, structure.size + 1
         # /ByteRange and /Contents come last, at offsets known before their values are.
         dictionary_head = (
@@ -203,7 +251,7 @@ class Sealer:
             dictionary_head
             + b" " * BYTE_RANGE_WIDTH
             + b" /Contents <"
-            + b"0" * (2 * self._reserved)
+            + b"0" * (2 * reserved)
             + b"> >>"
         )
         field_dictionary = (
@@ -251,7 +299,7 @@ class Sealer:
         # The signed bytes are everything but the /Contents hex string, its delimiters included.
         dictionary_at = offsets[signature_number] + len(b"%d 0 obj\n" % signature_number)
         contents_start = dictionary_at + contents_offset
-        contents_end = contents_start + 2 * self._reserved + 2
+        contents_end = contents_start + 2 * reserved + 2
         byte_range = b"[0 %d %d %d]" % (contents_start, contents_end, len(sealed) - contents_end)
         range_at = dictionary_at + len(dictionary_head)
         sealed[range_at : range_at + BYTE_RANGE_WIDTH] = byte_range.ljust(BYTE_RANGE_WIDTH)
@@ -259,9 +307,10 @@ class Sealer:
         digest = hashlib.sha256(view[:contents_start])
         digest.update(view[contents_end:])
         view.release()
-        cms_der = self._cms(digest.digest())
-        if len(cms_der) > self._reserved:  # pragma: no cover - the reserve is the largest size
-            raise RuntimeError("The seal is larger than the space reserved for it.")
+        cms_der = self._cms(digest.digest(), timestamp=timestamp)
+        if len(cms_der) > reserved:
+            # Only a timestamp token can outgrow the reserve: the rest is the largest size.
+            raise SealTooLarge("The timestamp token is larger than the space reserved for it.")
         sealed[contents_start + 1 : contents_start + 1 + 2 * len(cms_der)] = cms_der.hex().encode()
         return bytes(sealed)
 
@@ -456,16 +505,27 @@ def _first_page(
     return None
 
 
-def verify_seal(pdf: bytes, *, trusted_certificate_der: bytes) -> SealCheck:
-    """Check the file's last seal with pyHanko's validator, trusting only the given certificate."""
-    check = _validate(pdf, trusted_certificate_der)
+def verify_seal(
+    pdf: bytes,
+    *,
+    trusted_certificate_der: bytes | None = None,
+    trusted_certificates_der: Sequence[bytes] = (),
+    timestamp_roots_der: Sequence[bytes] = (),
+) -> SealCheck:
+    """Check the file's last seal with pyHanko's validator, trusting only the given certificates
+    (the agency's current one and those it sealed with before), and its timestamp, if any,
+    against the given authorities' certificates."""
+    trusted = [*trusted_certificates_der]
+    if trusted_certificate_der is not None:
+        trusted.append(trusted_certificate_der)
+    check = _validate(pdf, trusted, timestamp_roots_der)
     end = pdf.rfind(b"%%EOF")
     if check is None and end > 0:
         # Junk after the last %%EOF can hide the trailer from the reader: check what precedes it.
         cut = end + 5
         while pdf[cut : cut + 1] in (b"\r", b"\n"):
             cut += 1
-        earlier = _validate(pdf[:cut], trusted_certificate_der) if cut < len(pdf) else None
+        earlier = _validate(pdf[:cut], trusted, timestamp_roots_der) if cut < len(pdf) else None
         if earlier is not None:
             problem = earlier.problem if not earlier.intact else _ADDED
             return dataclasses.replace(earlier, covers_whole_file=False, problem=problem)
@@ -477,7 +537,9 @@ def verify_seal(pdf: bytes, *, trusted_certificate_der: bytes) -> SealCheck:
 _ADDED = "Content was added to the file after it was sealed."
 
 
-def _validate(pdf: bytes, trusted_certificate_der: bytes) -> SealCheck | None:
+def _validate(
+    pdf: bytes, trusted_der: Sequence[bytes], timestamp_roots_der: Sequence[bytes]
+) -> SealCheck | None:
     """The check of the last seal, or None if the file cannot be read at all."""
     # pyHanko takes a while to import; only verification needs it.
     from pyhanko.pdf_utils.misc import PdfError
@@ -494,16 +556,21 @@ def _validate(pdf: bytes, trusted_certificate_der: bytes) -> SealCheck | None:
     if not signatures:
         return SealCheck(False, False, False, "", "The file carries no seal.")
     embedded = signatures[-1]
-    trusted = asn1_x509.Certificate.load(trusted_certificate_der)
-    context = ValidationContext(trust_roots=[trusted], allow_fetching=False)
+    roots = [asn1_x509.Certificate.load(der) for der in trusted_der]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    authorities = [asn1_x509.Certificate.load(der) for der in timestamp_roots_der]
+    # An authority nobody trusts here still has its token checked: it is then reported untrusted.
+    timestamp_context = ValidationContext(trust_roots=authorities, allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = validate_pdf_signature(embedded, context, timestamp_context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as error:
         return SealCheck(False, False, False, "", f"The seal cannot be checked ({error}).")
-    signer = embedded.signer_cert.subject.native.get("common_name", "")
+    signer_certificate = embedded.signer_cert
+    signer = signer_certificate.subject.native.get("common_name", "")
     intact = bool(status.intact and status.valid)
     covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     trusted_signer = bool(status.trusted)
+    stamp = status.timestamp_validity
     if not status.intact:
         problem = "The document was changed after it was sealed."
     elif not status.valid:
@@ -512,6 +579,50 @@ def _validate(pdf: bytes, trusted_certificate_der: bytes) -> SealCheck | None:
         problem = _ADDED
     elif not trusted_signer:
         problem = "The seal was not made with the agency's certificate."
+    elif stamp is not None and not (stamp.intact and stamp.valid):
+        problem = "The seal's timestamp does not verify."
     else:
         problem = ""
-    return SealCheck(intact, covers, trusted_signer, str(signer), problem)
+    return SealCheck(
+        intact,
+        covers,
+        trusted_signer,
+        str(signer),
+        problem,
+        signer_certificate_sha256=hashlib.sha256(signer_certificate.dump()).hexdigest(),
+        timestamped_at=stamp.timestamp if stamp is not None else None,
+        timestamp_trusted=bool(
+            stamp is not None and stamp.intact and stamp.valid and stamp.trusted
+        ),
+        claimed_at=status.signer_reported_dt,
+    )
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    verifies: bool  # its signature verifies and it timestamps the given digest
+    trusted: bool  # and its authority is one trusted here
+    moment: datetime.datetime | None
+
+
+def verify_timestamp_token(
+    token_der: bytes, *, digest: bytes, timestamp_roots_der: Sequence[bytes]
+) -> TokenCheck:
+    """Check a detached timestamp token (one obtained after sealing) over a file's SHA-256."""
+    import asyncio
+
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko.sign.validation.status import TimestampSignatureStatus
+    from pyhanko_certvalidator import ValidationContext
+
+    authorities = [asn1_x509.Certificate.load(der) for der in timestamp_roots_der]
+    context = ValidationContext(trust_roots=authorities, allow_fetching=False)
+    try:
+        signed_data = cms.ContentInfo.load(token_der)["content"]
+        found = asyncio.run(validate_tst_signed_data(signed_data, context, lambda _: digest))
+        status = TimestampSignatureStatus(**found)
+    except (SignatureValidationError, ValueError, KeyError, TypeError):
+        return TokenCheck(False, False, None)
+    verifies = bool(status.intact and status.valid)
+    return TokenCheck(verifies, verifies and bool(status.trusted), status.timestamp)

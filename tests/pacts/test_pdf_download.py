@@ -50,7 +50,7 @@ def test_the_signer_downloads_a_sealed_pdf_that_verifies(
     assert client.get(reverse("pacts:sign_pdf", args=[token])).getvalue() == pdf
     result = check(client, signature, pdf)
     assert "PDF ini asli: semua pemeriksaan lulus." in result
-    assert result.count("✔") == 4
+    assert result.count("✔") == 5
 
 
 def test_a_changed_or_foreign_pdf_fails_the_named_check(
