@@ -1,6 +1,6 @@
 from django.urls import path
 
-from netral.pacts import public_views, views
+from netral.pacts import certified_views, public_views, views
 
 app_name = "pacts"
 urlpatterns = [
@@ -67,4 +67,5 @@ urlpatterns = [
         public_views.consistency_proof_view,
         name="consistency_proof",
     ),
+    path("tte/bsre/", certified_views.bsre_connection_view, name="bsre_connection"),
 ]
