@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,7 +23,7 @@ from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Agency, Employee, Region
 from netral.base import charts
 from netral.base.audit import audit_log
-from netral.monitoring import chase, reminders, selectors
+from netral.monitoring import chase, patterns, reminders, selectors
 from netral.monitoring.selectors import Completion, Dashboard
 from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Attendance, Campaign
@@ -95,7 +96,15 @@ def dashboard_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
     return render(
         request,
         "monitoring/dashboard.html",
-        {"campaign": campaign, "board": board, "can_chase": can_chase(viewer), **_charts(board)},
+        {
+            "campaign": campaign,
+            "board": board,
+            "can_chase": can_chase(viewer),
+            # The admin alone sees the flags: they name officers and point at signatures.
+            "flags": patterns.campaign_flags(campaign=campaign) if viewer.is_admin else None,
+            "window_minutes": settings.NETRAL_FLAG_WINDOW_MINUTES,
+            **_charts(board),
+        },
     )
 
 

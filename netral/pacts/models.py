@@ -197,6 +197,19 @@ class Signature(models.Model):
         related_name="+",
         db_index=False,
     )
+    # Where it was signed from, for the admin's flags of unusual patterns: a keyed hash of the
+    # browser's device cookie (or of the kiosk), whether it was a kiosk, and the officer whose
+    # session was open in that browser (a coordinator signing for others would show here).
+    device = models.CharField(max_length=24, blank=True)
+    kiosk = models.BooleanField(default=False)
+    officer_session = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["signed_at"]

@@ -61,12 +61,25 @@ def _sign_submitted(
             channel=channel,
             typed_name=form.cleaned_data["typed_name"],
             drawn_signature=form.cleaned_data["drawn_signature"],
+            origin=_signing_origin(request),
         )
     except services.CampaignStateError:
         return None
     if created and recorded is not None:
         recorded(signature)
     return HttpResponseRedirect(request.path)
+
+
+def _signing_origin(request: HttpRequest) -> services.SigningOrigin:
+    device = kiosk.kiosk_of(request)
+    user = request.user
+    return services.SigningOrigin(
+        device=services.device_hash(
+            f"kiosk/{device.kiosk_id}" if device is not None else device_id(request)
+        ),
+        kiosk=device is not None,
+        officer_id=user.pk if user.is_authenticated else None,
+    )
 
 
 def _signing_page(
@@ -526,6 +539,7 @@ def verify_view(request: HttpRequest, code: str) -> HttpResponse:
             "checks": checks,
             "all_passed": bool(checks) and all(check.passed for check in checks),
             "seal": verification.recorded_seal(signature),
+            "channel": verification.signature_channel(signature),
         },
         status=status,
     )

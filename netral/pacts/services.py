@@ -616,6 +616,21 @@ def signature_create(
     return signature, created
 
 
+@dataclass(frozen=True)
+class SigningOrigin:
+    """The browser a pact was signed from, for the flags of unusual patterns."""
+
+    device: str = ""  # device_hash() of its device cookie or kiosk id
+    kiosk: bool = False
+    officer_id: int | None = None  # an officer signed in on that browser
+
+
+def device_hash(value: str) -> str:
+    """A keyed hash of a device cookie: the flags compare them, nobody can reverse them."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"device/{value}".encode(), "sha256").hexdigest()[:24]
+
+
 def signature_record(
     *,
     actor: Actor,
@@ -626,6 +641,7 @@ def signature_record(
     scan: bytes | None = None,
     scan_type: str = "",
     now: datetime.datetime | None = None,
+    origin: SigningOrigin | None = None,
 ) -> tuple[Signature, bool]:
     """`signature_create` for a signer: the signing request's hot path. It inserts and lets the
     unique constraint catch a second submit, instead of looking first."""
@@ -662,6 +678,10 @@ def signature_record(
         scan_sha256=hashlib.sha256(scan).hexdigest() if scan is not None else "",
         scan_type=scan_type,
     )
+    if origin is not None:
+        signature.device = origin.device
+        signature.kiosk = origin.kiosk
+        signature.officer_session_id = origin.officer_id
     signature.record_sha256 = record_sha256(
         signature, campaign_code=signer.campaign_code, employee_code=signer.employee_code
     )

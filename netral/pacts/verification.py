@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from netral.pacts import documents, timestamps
-from netral.pacts.models import PactSeal, SealCertificate, Signature
+from netral.pacts.models import CeremonyCode, PactSeal, SealCertificate, Signature
 from netral.pacts.seal import SealCheck, verify_seal, verify_timestamp_token
 
 
@@ -151,3 +151,49 @@ def _time_checks(
             )
         )
     return checks
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    label: str
+    proves: str  # what this way of signing shows, in a sentence
+
+
+def signature_channel(signature: Signature) -> ChannelFacts:
+    """The way the pact was signed, finer than the stored channel (docs/legal.md)."""
+    uncertified = _(
+        "An uncertified electronic signature (UU ITE art. 11, PP 71/2019 art. 60): it shows "
+        "that someone holding %(holder)s signed at the recorded time; it does not prove who "
+        "held it."
+    )
+    if signature.channel == Signature.Channel.PAPER:
+        return ChannelFacts(
+            _("Paper, scanned"),
+            _(
+                "A handwritten signature on paper, scanned and recorded by an officer: the "
+                "paper original is the evidence; the record shows when the scan was received."
+            ),
+        )
+    if signature.channel == Signature.Channel.LINK:
+        return ChannelFacts(
+            _("Personal link"), uncertified % {"holder": _("the employee's personal link")}
+        )
+    if signature.kiosk:
+        return ChannelFacts(
+            _("Kiosk at the venue"),
+            uncertified % {"holder": _("the employee's one-time code, on the venue's kiosk")},
+        )
+    printed = CeremonyCode.objects.filter(
+        campaign_id=signature.campaign_id,
+        employee_id=signature.employee_id,
+        printed=True,
+        used_at__isnull=False,
+    ).exists()
+    if printed:
+        return ChannelFacts(
+            _("Printed code"),
+            uncertified % {"holder": _("the printed slip with the employee's code")},
+        )
+    return ChannelFacts(
+        _("Ceremony code"), uncertified % {"holder": _("the one-time code sent to the employee")}
+    )
