@@ -244,7 +244,8 @@ def seal_certificate_register(*, agency: Agency, der: bytes) -> SealCertificate:
         sha256=fingerprint,
         defaults={
             "der": der,
-            "subject": parsed.subject.rfc4514_string()[:300],
+            # The common name reads well on a phone; the whole name has no spaces to wrap at.
+            "subject": _common_name(parsed)[:300],
             "serial": f"{parsed.serial_number:X}",
             "not_before": parsed.not_valid_before_utc,
             "not_after": parsed.not_valid_after_utc,
@@ -257,6 +258,11 @@ def seal_certificate_register(*, agency: Agency, der: bytes) -> SealCertificate:
         ).update(retired_at=now)
         logger.info("Agency %s seals with a new certificate %s.", agency.code, fingerprint)
     return certificate
+
+
+def _common_name(certificate: x509.Certificate) -> str:
+    names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else certificate.subject.rfc4514_string()
 
 
 def _seal_record(signature: Signature, pdf_sha256: str, sealed: Sealed) -> None:
