@@ -65,8 +65,22 @@ class CertifiedDocument:
     signer: str  # the signing certificate's subject CN
 
 
+# What an official's document states under the signature (always in Indonesian, as the PDF is).
+CERTIFIED_NOTE = (
+    "Ditandatangani secara elektronik dengan sertifikat elektronik BSrE (tersertifikasi)."
+)
+UNCERTIFIED_NOTE = (
+    "Ditandatangani secara elektronik tanpa sertifikat elektronik (tidak tersertifikasi)."
+)
+
+
 def bsre_configured() -> bool:
     return bool(settings.NETRAL_BSRE_URL)
+
+
+def signature_note(*, certified: bool) -> str:
+    """The line under an official's signature: whether it is a certified one (PP 71/2019)."""
+    return CERTIFIED_NOTE if certified else UNCERTIFIED_NOTE
 
 
 def certificate_status(*, nik: str) -> CertificateStatus:

@@ -195,3 +195,8 @@ def test_the_connection_page_says_when_no_service_is_set_up(
 ) -> None:
     client.force_login(world.admin)
     assert 'data-testid="bsre-off"' in client.get(reverse("pacts:bsre_connection")).content.decode()
+
+
+def test_an_officials_document_states_whether_the_signature_is_certified() -> None:
+    assert certified.signature_note(certified=True).endswith("(tersertifikasi).")
+    assert certified.signature_note(certified=False).endswith("(tidak tersertifikasi).")
