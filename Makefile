@@ -1,5 +1,5 @@
 # Netral: `make demo` runs it on this machine, `make test` runs the whole test suite.
-.PHONY: demo test lint lock messages
+.PHONY: demo test lint lock messages photos
 
 # python3.11 if there is one, else python3 (checked to be 3.11 or newer).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -30,6 +30,12 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 	.venv/bin/python -m pip install -q --no-deps -e .
 	touch $@
 
+# The photo pose check's extra (docs/architecture.md), into .venv: `make .venv photos`. CI runs it.
+photos: $(VENV_STAMP) .venv/.photos
+.venv/.photos: requirements-photos.lock
+	.venv/bin/python -m pip install -q --no-deps --require-hashes -r requirements-photos.lock
+	touch $@
+
 # Re-pin from pyproject.toml (add UPGRADE=--upgrade to take newer versions). uv reads PyPI only:
 # --no-config keeps this machine's extra local indexes out of the lock.
 UV = .venv-tools/bin/uv
@@ -38,6 +44,10 @@ lock:
 	$(UV) pip compile pyproject.toml --extra dev --extra s3 --generate-hashes --python-version 3.11 \
 		--python-platform x86_64-unknown-linux-gnu --no-config \
 		--custom-compile-command "make lock" $(UPGRADE) -o requirements.lock
+	$(UV) pip compile pyproject.toml requirements-photos.in --extra dev --extra s3 --extra photos \
+		--override requirements-photos.overrides --constraint requirements.lock --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --no-config \
+		--custom-compile-command "make lock" $(UPGRADE) -o requirements-photos.lock
 
 # Extract the interface strings into the Indonesian catalogue, then compile it.
 messages: $(VENV_STAMP)
