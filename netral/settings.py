@@ -261,6 +261,8 @@ NETRAL_IMAGE_MAX_PIXELS = env_int("NETRAL_IMAGE_MAX_PIXELS", 40_000_000)
 # supervisor never reads a ranking of half a file.
 NETRAL_SCREENING_MAX_ROWS = env_int("NETRAL_SCREENING_MAX_ROWS", 50_000)
 NETRAL_SCREENING_MAX_BYTES = env_int("NETRAL_SCREENING_MAX_BYTES", 20 * 1024 * 1024)
+# A photo for the pose check, held in memory only while it is checked.
+NETRAL_PHOTO_MAX_BYTES = env_int("NETRAL_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "netral.base.sessions"  # the database, in fewer statements

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from PIL import Image, ImageOps
 
 from netral.base.uploads import UploadRefused, image_converted, image_decoded
@@ -32,6 +33,9 @@ ALWAYS_FLAGGED = frozenset({1, 2, 3})
 WORK_SIDE = 1600
 PREVIEW_SIDE = 640
 MAX_HANDS = 6
+BOX_MARGIN = 0.1
+WAIT_SECONDS = 10
+FINE_FROM = 1_000  # the shorter side (pixels) from which a photo is also searched in ninths
 
 Point = tuple[float, float, float]
 Box = tuple[float, float, float, float]  # left, top, right, bottom, as fractions of the photo
@@ -116,12 +120,20 @@ class Hand:
         """Where the hand is, in words, for whoever cannot see the boxes."""
         x = (self.box[0] + self.box[2]) / 2
         y = (self.box[1] + self.box[3]) / 2
-        rows = (_("top"), _("middle"), _("bottom"))
-        columns = (_("left"), _("centre"), _("right"))
+        rows = (
+            pgettext("in a photo", "top"),
+            pgettext("in a photo", "middle"),
+            pgettext("in a photo", "bottom"),
+        )
+        columns = (
+            pgettext("in a photo", "left"),
+            pgettext("in a photo", "centre"),
+            pgettext("in a photo", "right"),
+        )
         row, column = rows[min(2, int(y * 3))], columns[min(2, int(x * 3))]
         if row == rows[1] and column == columns[1]:
-            return _("in the centre")
-        return _("%(row)s %(column)s") % {"row": row, "column": column}
+            return pgettext("in a photo", "in the centre")
+        return pgettext("in a photo", "%(row)s %(column)s") % {"row": row, "column": column}
 
     @property
     def percent_box(self) -> tuple[float, float, float, float]:
@@ -154,9 +166,14 @@ def pose_check_installed() -> bool:
     return importlib.util.find_spec("mediapipe") is not None
 
 
+class CheckerBusy(Exception):
+    """Other photos held the detector too long; the caller asks the user to come back."""
+
+
 class _Detector:
     """MediaPipe's hand landmarker, loaded once a process (about 0.3 s) and used one photo at
-    a time: its graph is not safe across threads."""
+    a time: its graph is not safe across threads. A request waits for it a few seconds at most,
+    so a flood of photos never holds every worker."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -164,13 +181,17 @@ class _Detector:
 
     def hands(self, pixels: Any) -> list[tuple[list[Point], list[Point]]]:
         """Each hand found: its landmarks in the image (fractions) and in the world (metres)."""
-        with self._lock:
+        if not self._lock.acquire(timeout=WAIT_SECONDS):
+            raise CheckerBusy
+        try:
             if self._hands is None:
                 self._hands = self._load()
             with warnings.catch_warnings():
                 # protobuf 4 warns about an API MediaPipe 0.10.14 still calls.
                 warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype")
                 found = self._hands.process(pixels)
+        finally:
+            self._lock.release()
         image_points = found.multi_hand_landmarks or []
         world_points = found.multi_hand_world_landmarks or []
         return [
@@ -198,13 +219,16 @@ DETECTOR = _Detector()
 
 
 def _box(points: Sequence[Point]) -> Box:
+    """Around the landmarks, with a margin: they sit on the joints, inside the fingertips."""
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
+    margin_x = (max(xs) - min(xs)) * BOX_MARGIN
+    margin_y = (max(ys) - min(ys)) * BOX_MARGIN
     return (
-        max(0.0, min(xs)),
-        max(0.0, min(ys)),
-        min(1.0, max(xs)),
-        min(1.0, max(ys)),
+        max(0.0, min(xs) - margin_x),
+        max(0.0, min(ys) - margin_y),
+        min(1.0, max(xs) + margin_x),
+        min(1.0, max(ys) + margin_y),
     )
 
 
@@ -223,14 +247,24 @@ def _pixels(image: Image.Image) -> Any:
     return numpy.ascontiguousarray(numpy.asarray(image))
 
 
-def hands_found(image: Image.Image) -> list[tuple[tuple[str, ...], Box]]:
-    """The raised fingers and the box of each hand in an RGB image: the whole photo first, then
-    four overlapping quarters (two thirds of each side) for hands too small to be found whole."""
-    width, height = image.size
-    views: list[Box] = [(0.0, 0.0, 1.0, 1.0)]  # left, top, width, height
+def _views(width: int, height: int) -> list[Box]:
+    """Where to look, as left, top, width and height fractions: the whole photo, four
+    overlapping quarters (two thirds of each side), and for a large photo nine overlapping
+    halves' halves, so the hands of a group photo are big enough for the palm detector."""
+    views: list[Box] = [(0.0, 0.0, 1.0, 1.0)]
     views += [(left, top, 2 / 3, 2 / 3) for top in (0.0, 1 / 3) for left in (0.0, 1 / 3)]
+    if min(width, height) >= FINE_FROM:
+        steps = (0.0, 0.25, 0.5)
+        views += [(left, top, 0.5, 0.5) for top in steps for left in steps]
+    return views
+
+
+def hands_found(image: Image.Image) -> list[tuple[tuple[str, ...], Box]]:
+    """The raised fingers and the box of each hand in an RGB image, a hand found in several
+    views counted once (the first, widest view wins)."""
+    width, height = image.size
     kept: list[tuple[tuple[str, ...], Box]] = []
-    for left, top, view_width, view_height in views:
+    for left, top, view_width, view_height in _views(width, height):
         crop = image.crop(
             (
                 round(left * width),
