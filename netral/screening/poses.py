@@ -13,7 +13,8 @@ import math
 import os
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,26 +173,33 @@ class CheckerBusy(Exception):
 
 class _Detector:
     """MediaPipe's hand landmarker, loaded once a process (about 0.3 s) and used one photo at
-    a time: its graph is not safe across threads. A request waits for it a few seconds at most,
-    so a flood of photos never holds every worker."""
+    a time (its graph is not safe across threads), decoding included, so a process holds one
+    decoded photo at most. A request waits its turn a few seconds at most, so a flood of photos
+    never holds every worker."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._hands: Any = None
 
-    def hands(self, pixels: Any) -> list[tuple[list[Point], list[Point]]]:
-        """Each hand found: its landmarks in the image (fractions) and in the world (metres)."""
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """This thread's turn with the detector, or CheckerBusy after WAIT_SECONDS."""
         if not self._lock.acquire(timeout=WAIT_SECONDS):
             raise CheckerBusy
         try:
-            if self._hands is None:
-                self._hands = self._load()
-            with warnings.catch_warnings():
-                # protobuf 4 warns about an API MediaPipe 0.10.14 still calls.
-                warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype")
-                found = self._hands.process(pixels)
+            yield
         finally:
             self._lock.release()
+
+    def hands(self, pixels: Any) -> list[tuple[list[Point], list[Point]]]:
+        """Each hand found: its landmarks in the image (fractions) and in the world (metres).
+        Only within `turn()`."""
+        if self._hands is None:
+            self._hands = self._load()
+        with warnings.catch_warnings():
+            # protobuf 4 warns about an API MediaPipe 0.10.14 still calls.
+            warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype")
+            found = self._hands.process(pixels)
         image_points = found.multi_hand_landmarks or []
         world_points = found.multi_hand_world_landmarks or []
         return [
@@ -306,17 +314,18 @@ def flagged_counts() -> frozenset[int]:
 def photo_check(data: bytes, *, flagged: frozenset[int]) -> PhotoCheck:
     """The hands in an uploaded photo, each with its raised fingers and whether their count is
     in `flagged`; or UploadRefused for a file that is not a sound JPEG, PNG or WebP photo."""
-    image = image_decoded(data, formats=PHOTO_FORMATS)
-    try:
-        # Phones store portrait photos sideways with an orientation tag; people see them upright.
-        image = ImageOps.exif_transpose(image)
-    except (OSError, ValueError, SyntaxError):
-        raise UploadRefused(_("The image cannot be read; it may be damaged.")) from None
-    image = image_converted(image, "RGB")
-    image.thumbnail((WORK_SIDE, WORK_SIDE))
+    with DETECTOR.turn():
+        image = image_decoded(data, formats=PHOTO_FORMATS)
+        try:
+            # Phones keep portrait photos sideways with an orientation tag; people see them upright.
+            image = ImageOps.exif_transpose(image)
+        except (OSError, ValueError, SyntaxError):
+            raise UploadRefused(_("The image cannot be read; it may be damaged.")) from None
+        image = image_converted(image, "RGB")
+        image.thumbnail((WORK_SIDE, WORK_SIDE))
+        found = hands_found(image)
     hands = [
-        Hand(fingers=fingers, box=box, flagged=len(fingers) in flagged)
-        for fingers, box in hands_found(image)
+        Hand(fingers=fingers, box=box, flagged=len(fingers) in flagged) for fingers, box in found
     ]
     hands.sort(key=lambda hand: (hand.box[0], hand.box[1]))
     return PhotoCheck(

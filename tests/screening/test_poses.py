@@ -90,7 +90,8 @@ def test_it_counts_the_same_hand_turned_in_space() -> None:
     """The count reads the hand's own joints, never the image's up: a hand's landmarks turned
     about any axis give the same fingers."""
     image = photo("dev_005.jpg")  # an OK sign: middle, ring and little finger up
-    [(_, world)] = poses.DETECTOR.hands(poses._pixels(image))
+    with poses.DETECTOR.turn():
+        [(_, world)] = poses.DETECTOR.hands(poses._pixels(image))
     upright = poses.raised_fingers(world)
     assert upright == ("middle", "ring", "pinky")
     for a, b in ((0.7, 0.0), (2.0, 1.1), (3.1, -0.6)):
@@ -205,6 +206,19 @@ def test_it_refuses_a_photo_over_the_size_limit(world: World, settings: object) 
     assert response.status_code == 200
     assert "Foto terlalu besar" in response.content.decode()
     assert "check" not in response.context
+
+
+@needs_check
+def test_a_photo_waits_its_turn_briefly_then_is_told_to_come_back(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(poses, "WAIT_SECONDS", 0.2)
+    with poses.DETECTOR.turn():  # another request's photo, being checked
+        response = Client().post(URL, {"photo": io.BytesIO((PHOTOS / "dev_002.jpg").read_bytes())})
+    assert "Pemeriksaan sedang sibuk" in response.content.decode()
+    assert "check" not in response.context
+    response = Client().post(URL, {"photo": io.BytesIO((PHOTOS / "dev_002.jpg").read_bytes())})
+    assert [view.hand.count for view in response.context["hands"]] == [2]
 
 
 def test_the_page_says_the_check_is_not_installed_without_the_extra(
