@@ -221,6 +221,23 @@ def test_a_photo_waits_its_turn_briefly_then_is_told_to_come_back(
     assert [view.hand.count for view in response.context["hands"]] == [2]
 
 
+@needs_check
+def test_a_browser_that_floods_the_check_is_slowed_and_the_next_phone_is_not(
+    world: World,
+) -> None:
+    flood = Client()
+    bomb = bomb_png(20_000, 20_000)
+    for _ in range(60):  # each refused at once, each counted
+        upload = io.BytesIO(bomb)
+        assert "Gambar terlalu besar" in flood.post(URL, {"photo": upload}).content.decode()
+    photo_bytes = (PHOTOS / "dev_002.jpg").read_bytes()
+    response = flood.post(URL, {"photo": io.BytesIO(photo_bytes)})
+    assert "Terlalu banyak foto diperiksa" in response.content.decode()
+    # A colleague's phone behind the same address goes on.
+    response = Client().post(URL, {"photo": io.BytesIO(photo_bytes)})
+    assert [view.hand.count for view in response.context["hands"]] == [2]
+
+
 def test_the_page_says_the_check_is_not_installed_without_the_extra(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
