@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -52,6 +53,14 @@ def jpeg(image: Image.Image, quality: int = 90) -> bytes:
 
 def photo(name: str) -> Image.Image:
     return Image.open(PHOTOS / name).convert("RGB")
+
+
+def everything_stored() -> list[str]:
+    try:
+        folders, files = default_storage.listdir("")
+    except FileNotFoundError:  # the filesystem backend before anything was stored
+        return []
+    return sorted(files + [name for folder in folders for name in stored_files(folder)])
 
 
 def row_counts() -> dict[str, int]:
@@ -151,7 +160,7 @@ def test_the_page_shows_the_gesture_and_keeps_nothing_of_the_photo(
     noise = Image.effect_noise((3200, 2400), 40).convert("RGB")
     data = jpeg(Image.blend(big, noise, 0.15), quality=97)
     assert len(data) > 2 * 1024 * 1024
-    before, files_before = row_counts(), stored_files("")
+    before, files_before = row_counts(), everything_stored()
     upload = io.BytesIO(data)
     upload.name = "foto-kegiatan.jpg"
     response = Client().post(URL, {"photo": upload})
@@ -166,7 +175,7 @@ def test_the_page_shows_the_gesture_and_keeps_nothing_of_the_photo(
     assert response["Cache-Control"].startswith("max-age=0")
     assert row_counts() == before
     assert list(tmp_path.iterdir()) == []
-    assert stored_files("") == files_before
+    assert everything_stored() == files_before
     assert "foto-kegiatan" not in body
 
 
@@ -190,6 +199,44 @@ def test_it_refuses_a_hostile_file_in_indonesian(world: World, data: bytes, mess
     assert message in response.content.decode()
     assert "check" not in response.context
     assert row_counts() == before
+
+
+def odd_images() -> dict[str, bytes]:
+    def saved(image: Image.Image, kind: str, **options: object) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, format=kind, **options)
+        return buffer.getvalue()
+
+    frames = [Image.new("RGB", (64, 48), colour) for colour in ("red", "blue", "green")]
+    return {
+        "one-pixel": saved(Image.new("RGB", (1, 1)), "PNG"),
+        "cmyk-jpeg": saved(Image.new("CMYK", (300, 200), (0, 50, 100, 0)), "JPEG"),
+        "16-bit-grey": saved(Image.new("I;16", (300, 200), 40_000), "PNG"),
+        "palette-transparent": saved(Image.new("P", (300, 200)), "PNG", transparency=0),
+        "animated-webp": saved(frames[0], "WEBP", save_all=True, append_images=frames[1:]),
+        "one-pixel-wide": saved(Image.new("L", (1, 8000), 128), "PNG"),
+        "exif-turned": saved(photo("dev_011.jpg"), "JPEG", exif=_turned_exif()),
+    }
+
+
+def _turned_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: stored turned, to be shown turned 90° clockwise
+    return exif
+
+
+@needs_check
+@pytest.mark.parametrize("name", list(odd_images()) if PHOTOS.is_dir() else [])
+def test_odd_but_valid_images_are_checked_without_a_crash(world: World, name: str) -> None:
+    upload = io.BytesIO(odd_images()[name])
+    response = Client().post(URL, {"photo": upload})
+    assert response.status_code == 200
+    if name == "exif-turned":  # shown as the phone shows it: upright, the V sign found
+        check = response.context["check"]
+        assert (check.width, check.height) == (600, 800)
+        assert [view.hand.count for view in response.context["hands"]] == [2]
+    else:
+        assert response.context.get("hands", []) == []
 
 
 @needs_check
