@@ -179,7 +179,7 @@ class _Detector:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._hands: Any = None
+        self._models: dict[int, Any] = {}
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -191,15 +191,16 @@ class _Detector:
         finally:
             self._lock.release()
 
-    def hands(self, pixels: Any) -> list[tuple[list[Point], list[Point]]]:
-        """Each hand found: its landmarks in the image (fractions) and in the world (metres).
-        Only within `turn()`."""
-        if self._hands is None:
-            self._hands = self._load()
+    def hands(self, pixels: Any, *, lite: bool = False) -> list[tuple[list[Point], list[Point]]]:
+        """Each hand found: its landmarks in the image (fractions) and in the world (metres),
+        by the full models or the lite ones. Only within `turn()`."""
+        complexity = 0 if lite else 1
+        if complexity not in self._models:
+            self._models[complexity] = self._load(complexity)
         with warnings.catch_warnings():
             # protobuf 4 warns about an API MediaPipe 0.10.14 still calls.
             warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype")
-            found = self._hands.process(pixels)
+            found = self._models[complexity].process(pixels)
         image_points = found.multi_hand_landmarks or []
         world_points = found.multi_hand_world_landmarks or []
         return [
@@ -211,14 +212,14 @@ class _Detector:
         ]
 
     @staticmethod
-    def _load() -> Any:
+    def _load(complexity: int) -> Any:
         os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ log, before it loads
         # Loaded on first use, not at start-up: the extra is optional and costs 1 s to import.
         mediapipe = importlib.import_module("mediapipe")
         return mediapipe.solutions.hands.Hands(
             static_image_mode=True,
             max_num_hands=MAX_HANDS,
-            model_complexity=1,
+            model_complexity=complexity,
             min_detection_confidence=0.5,
         )
 
@@ -269,7 +270,12 @@ def _views(width: int, height: int) -> list[Box]:
 
 def hands_found(image: Image.Image) -> list[tuple[tuple[str, ...], Box]]:
     """The raised fingers and the box of each hand in an RGB image, a hand found in several
-    views counted once (the first, widest view wins)."""
+    views counted once (the first, widest view wins). When the full models find none, the lite
+    ones look again: they find some hands the full ones miss (docs/benchmarks.md)."""
+    return _hands_in_views(image, lite=False) or _hands_in_views(image, lite=True)
+
+
+def _hands_in_views(image: Image.Image, *, lite: bool) -> list[tuple[tuple[str, ...], Box]]:
     width, height = image.size
     kept: list[tuple[tuple[str, ...], Box]] = []
     for left, top, view_width, view_height in _views(width, height):
@@ -281,7 +287,7 @@ def hands_found(image: Image.Image) -> list[tuple[tuple[str, ...], Box]]:
                 round((top + view_height) * height),
             )
         )
-        for image_points, world_points in DETECTOR.hands(_pixels(crop)):
+        for image_points, world_points in DETECTOR.hands(_pixels(crop), lite=lite):
             inner = _box(image_points)
             box: Box = (
                 left + inner[0] * view_width,
