@@ -20,8 +20,8 @@ from netral.base.jobs import job_result_save
 from netral.base.models import AuditEntry, Election, Job
 from netral.cases import services as case_services
 from netral.cases.models import Case, CaseTransfer, Examination, OutwardReferral, ViolationType
-from netral.pacts import services
-from netral.pacts.models import Campaign, PactVersion
+from netral.pacts import officials, services
+from netral.pacts.models import Campaign, PactVersion, Signatory
 from netral.screening.models import Contestant, ScreenedPost, ScreeningBatch
 from tests.conftest import World
 from tests.factories import SYSTEM, evidence_put
@@ -48,6 +48,8 @@ PUBLIC_URLS = {
     "pacts:tree_head",
     "pacts:inclusion_proof",
     "pacts:consistency_proof",
+    "pacts:signatory_sign",
+    "pacts:collective_public",
     "monitoring:public",
     "cases:report",
     "cases:receipt",
@@ -93,6 +95,16 @@ def home_campaign(world: World) -> Campaign:
         closes_at=now + datetime.timedelta(days=3),
     )
     return services.campaign_open(actor=SYSTEM, campaign=campaign)
+
+
+def home_signatory(world: World) -> Signatory:
+    campaign = home_campaign(world)
+    existing = Signatory.objects.filter(campaign=campaign).first()
+    if existing:
+        return existing
+    return officials.signatory_add(
+        actor=SYSTEM, campaign=campaign, role="official", name="Bupati Rahasia", office="Bupati"
+    )
 
 
 def home_job(world: World) -> Job:
@@ -254,6 +266,13 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "pacts:archive_create": lambda w: {"code": home_campaign(w).code},
     "pacts:printed_codes": lambda w: {"code": home_campaign(w).code},
     "pacts:printed_code_void": lambda w: {"code": home_campaign(w).code},
+    "pacts:officials": lambda w: {"code": home_campaign(w).code},
+    "pacts:signatory_action": lambda w: {
+        "code": home_campaign(w).code,
+        "signatory_code": home_signatory(w).code,
+    },
+    "pacts:ceremony_close": lambda w: {"code": home_campaign(w).code},
+    "pacts:collective_download": lambda w: {"code": home_campaign(w).code},
     "accounts:job": lambda w: {"code": home_job(w).code},
     "accounts:job_status": lambda w: {"code": home_job(w).code},
     "accounts:job_download": lambda w: {"code": home_job(w).code},

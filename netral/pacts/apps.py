@@ -7,6 +7,12 @@ class PactsConfig(AppConfig):
     verbose_name = "Pacts and signing"
 
     def ready(self) -> None:
-        # Connects the signal receivers, registers the archive and code slip jobs and the owners
-        # of the stored pacts and scans.
-        from netral.pacts import archives, code_slips, documents, receivers  # noqa: F401
+        # Connects the signal receivers, registers the archive, code slip and collective document
+        # jobs and the owners of the stored pacts, scans and collective documents.
+        from netral.pacts import (  # noqa: F401
+            archives,
+            code_slips,
+            collective,
+            documents,
+            receivers,
+        )

@@ -7,9 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from netral.agencies.forms import UnitChoiceField
-from netral.agencies.models import Unit
+from netral.agencies.models import Employee, Unit
 from netral.base.models import Election
-from netral.pacts.models import Campaign, PactVersion
+from netral.pacts.models import Campaign, PactVersion, Signatory
+from netral.pacts.officials import roster_employee
 from netral.pacts.pdf import drawn_signature_check
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -234,3 +235,84 @@ class ParticipantFileForm(forms.Form):
         label=_("Participant list of the meeting (CSV from Zoom or Google Meet)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+class SignatoryForm(forms.Form):
+    """An official or a witness: from the roster by NIP, or entered by name and office."""
+
+    role = forms.ChoiceField(label=_("Signs as"), choices=Signatory.Role.choices)
+    identifier = forms.CharField(
+        label=_("NIP or NIK (to take the name and office from the roster)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    office = forms.CharField(
+        label=_("Office"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. Regent, Regional Secretary, Head of the Education Office."),
+    )
+    institution = forms.CharField(
+        label=_("Institution (witnesses)"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. Forkopimda, KPU, Bawaslu."),
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.employee: Employee | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        identifier = data.get("identifier", "")
+        if identifier:
+            from_roster = roster_employee(self.campaign, identifier)
+            if from_roster is None:
+                self.add_error("identifier", _("No active employee of this agency has this NIP."))
+            self.employee = from_roster
+        if self.employee is None and not identifier and not data.get("name"):
+            self.add_error("name", _("Enter the name, or a NIP from the roster."))
+        # The roster often lacks the office of a head of OPD: then it is typed.
+        if not data.get("office") and not (self.employee and self.employee.position):
+            self.add_error("office", _("Enter the office."))
+        return data
+
+
+class StaffOpeningForm(forms.Form):
+    officials_first = forms.BooleanField(
+        label=_("Staff sign only after all officials have signed"), required=False
+    )
+    staff_opens_at = forms.DateTimeField(
+        label=_("Or open the staff's signing at (optional)"),
+        required=False,
+        widget=forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class SignatorySignForm(forms.Form):
+    typed_name = forms.CharField(
+        label=_("Type your full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read this pact and sign it of my own free will."), required=True
+    )
+
+    def __init__(self, *args: Any, registered_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.registered_name = registered_name
+
+    def clean_typed_name(self) -> str:
+        typed: str = " ".join(self.cleaned_data["typed_name"].split())
+        words = name_words(typed)
+        if len(words) == 0 or not set(words) <= set(name_words(self.registered_name)):
+            raise forms.ValidationError(
+                _("Type your name as it is registered: %(name)s."),
+                params={"name": self.registered_name},
+            )
+        return typed

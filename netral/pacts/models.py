@@ -106,6 +106,21 @@ class Campaign(models.Model):
     # Keys the personal links: the same key gives the same links again, for a new export.
     token_salt = models.CharField(max_length=32, default=new_code, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The order of the day (seed 001): the officials sign first, and the staff's signing opens
+    # when the last of them has signed, or at staff_opens_at, whichever comes first.
+    officials_first = models.BooleanField(default=False)
+    staff_opens_at = models.DateTimeField(null=True, blank=True)
+    officials_signed_at = models.DateTimeField(null=True, blank=True)
+    # The collective ikrar document made when the ceremony is closed: its file, hash, the tree
+    # head it carries, and the job that makes it.
+    collective_name = models.CharField(max_length=200, blank=True)
+    collective_sha256 = models.CharField(max_length=64, blank=True)
+    collective_tree_head = models.ForeignKey(
+        "TreeHead", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    collective_job = models.ForeignKey(
+        "base.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opens_at"]
@@ -127,6 +142,82 @@ class Campaign(models.Model):
     @classmethod
     def signing_window_open(cls, status: str, opens_at: Any, closes_at: Any, now: Any) -> bool:
         return status == cls.Status.OPEN and opens_at <= now < closes_at
+
+    def staff_waiting(self, now: Any = None) -> bool:
+        """Whether the staff still wait for the officials to sign first."""
+        return self.staff_wait(
+            self.officials_first,
+            self.officials_signed_at,
+            self.staff_opens_at,
+            now or timezone.now(),
+        )
+
+    @staticmethod
+    def staff_wait(
+        officials_first: bool, officials_signed_at: Any, staff_opens_at: Any, now: Any
+    ) -> bool:
+        if not officials_first or officials_signed_at is not None:
+            return False
+        return staff_opens_at is None or now < staff_opens_at
+
+
+class Signatory(models.Model):
+    """An official who signs the pact before the staff (the regent, the regional secretary, the
+    heads of OPD), or a witness of the ceremony (Forkopimda, KPU, Bawaslu), each through a
+    personal link of their own."""
+
+    class Role(models.TextChoices):
+        OFFICIAL = "official", _("Official")
+        WITNESS = "witness", _("Witness")
+
+    code = models.CharField(max_length=16, default=new_code, editable=False)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="signatories", db_index=False
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    # The signing order among the campaign's officials (and the listing order of witnesses).
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(_("Name"), max_length=200)
+    office = models.CharField(_("Office"), max_length=200)
+    institution = models.CharField(_("Institution"), max_length=200, blank=True)
+    # Set when chosen from the roster.
+    employee = models.ForeignKey(
+        "agencies.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    typed_name = models.CharField(max_length=200, blank=True)
+    # SHA-256 of the canonical record, printed in the collective document.
+    record_sha256 = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # A witness recorded as witnessing by an administrator, not through their own link.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "role", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "role", "order"], name="one_signatory_per_place"
+            ),
+            models.UniqueConstraint(fields=["code"], name="one_signatory_per_code"),
+            models.UniqueConstraint(fields=["token_hash"], name="one_signatory_per_token"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.role} {self.order} {self.name}"
+
+    @property
+    def has_signed(self) -> bool:
+        return self.signed_at is not None
 
 
 class SigningLink(models.Model):

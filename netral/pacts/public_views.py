@@ -38,7 +38,7 @@ from netral.pacts import (
     verification,
 )
 from netral.pacts.forms import CeremonyCodeForm, CeremonyIdentifierForm, PdfCheckForm, SignForm
-from netral.pacts.models import Attendance, Campaign, Signature, TreeHead
+from netral.pacts.models import Attendance, Campaign, Signatory, Signature, TreeHead
 
 
 def _sign_submitted(
@@ -112,6 +112,8 @@ def _signing_page(
         )
     if not campaign.accepts_signatures() or not services.employee_in_scope(campaign, employee):
         return render(request, "pacts/campaign_closed.html", {"campaign": campaign}, status=410)
+    if campaign.staff_waiting():
+        return _staff_waiting_page(request, campaign)
     return render(
         request,
         "pacts/sign.html",
@@ -123,6 +125,20 @@ def _signing_page(
             "check_in": check_in,
             "meeting": meeting,
             **_kiosk_context(kiosk_code),
+        },
+    )
+
+
+def _staff_waiting_page(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The officials sign first: the staff see who has signed and when their signing opens."""
+    return render(
+        request,
+        "pacts/staff_waiting.html",
+        {
+            "campaign": campaign,
+            "officials": Signatory.objects.filter(
+                campaign=campaign, role=Signatory.Role.OFFICIAL
+            ).only("name", "office", "signed_at"),
         },
     )
 
@@ -226,6 +242,8 @@ def ceremony_view(request: HttpRequest, code: str) -> HttpResponse:
     channel the roster and the agency's settings give (WhatsApp, SMS or e-mail, sent by the
     worker), or, with none, uses the printed code from the unit's coordinator."""
     campaign = _open_campaign_or_404(code)
+    if campaign.staff_waiting():
+        return _staff_waiting_page(request, campaign)
     kiosk_code = _kiosk_code(request)
     if kiosk_code:
         # A kiosk's start page begins a new signer: whatever the previous one left is gone.

@@ -49,6 +49,10 @@ class CampaignStateError(Exception):
     """The campaign is not in a state that allows this; the message is for the user."""
 
 
+class StaffWaiting(CampaignStateError):
+    """The officials sign first: the staff's signing has not opened yet."""
+
+
 def election_create(*, actor: Actor, owner: Agency, **fields: Any) -> Election:
     with transaction.atomic():
         election = Election(owner=owner, **fields)
@@ -250,6 +254,9 @@ class Signer:
     campaign_agency_id: int
     include_non_asn: bool
     pact_version_id: int
+    officials_first: bool
+    officials_signed_at: datetime.datetime | None
+    staff_opens_at: datetime.datetime | None
     employee_id: int
     employee_code: str
     employee_name: str
@@ -275,6 +282,9 @@ class Signer:
             campaign_agency_id=campaign.agency_id,
             include_non_asn=campaign.include_non_asn,
             pact_version_id=campaign.pact_version_id,
+            officials_first=campaign.officials_first,
+            officials_signed_at=campaign.officials_signed_at,
+            staff_opens_at=campaign.staff_opens_at,
             employee_id=employee.pk,
             employee_code=employee.code,
             employee_name=employee.name,
@@ -306,6 +316,11 @@ class Signer:
     def accepts_signatures(self, now: datetime.datetime) -> bool:
         return Campaign.signing_window_open(
             self.campaign_status, self.opens_at, self.closes_at, now
+        )
+
+    def staff_waiting(self, now: datetime.datetime) -> bool:
+        return Campaign.staff_wait(
+            self.officials_first, self.officials_signed_at, self.staff_opens_at, now
         )
 
     def in_scope(self) -> bool:
@@ -454,7 +469,8 @@ _LINK_READER = RowReader(
 # written once from the models, since the ORM's compilation of the join cost more than running it.
 _SIGNER_COLUMNS: tuple[tuple[type[models.Model], str], ...] = (
     *((Campaign, name) for name in ("id", "code", "status", "opens_at", "closes_at", "agency")),
-    *((Campaign, name) for name in ("include_non_asn", "pact_version")),
+    *((Campaign, name) for name in ("include_non_asn", "pact_version", "officials_first")),
+    *((Campaign, name) for name in ("officials_signed_at", "staff_opens_at")),
     *((Employee, name) for name in ("id", "code", "name", "agency", "unit", "is_active", "kind")),
     *((Employee, name) for name in ("nip", "nik", "rank", "position")),
     (Unit, "path"),
@@ -653,6 +669,9 @@ def signature_record(
         if existing is not None:
             return existing, False
         raise CampaignStateError("the campaign does not accept a signature of this employee")
+    # A paper pact records what was signed on paper: it does not wait for the officials.
+    if scan is None and signer.staff_waiting(now):
+        raise StaffWaiting("the officials have not all signed yet")
     facts = campaign_facts(signer)
     at_venue = ""
     if channel == Signature.Channel.CEREMONY and facts.venue:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from netral.pacts import certified_views, public_views, views
+from netral.pacts import certified_views, collective_views, public_views, signatory_views, views
 
 app_name = "pacts"
 urlpatterns = [
@@ -45,6 +45,18 @@ urlpatterns = [
     ),
     path("kampanye/<str:code>/ganti-tautan/", views.link_revoke_view, name="link_revoke"),
     path("kampanye/<str:code>/arsip/", views.archive_create_view, name="archive_create"),
+    path("kampanye/<str:code>/pejabat/", signatory_views.officials_view, name="officials"),
+    path(
+        "kampanye/<str:code>/pejabat/<str:signatory_code>/",
+        signatory_views.signatory_action_view,
+        name="signatory_action",
+    ),
+    path("kampanye/<str:code>/tutup/", collective_views.ceremony_close_view, name="ceremony_close"),
+    path(
+        "kampanye/<str:code>/ikrar-bersama.pdf",
+        collective_views.collective_download_view,
+        name="collective_download",
+    ),
     # Public: signing, verification, the transparency log.
     path("t/<str:token>/pakta.pdf", public_views.sign_pdf_view, name="sign_pdf"),
     path("k/<str:code>/", public_views.ceremony_view, name="ceremony"),
@@ -55,6 +67,12 @@ urlpatterns = [
     path("k/<str:code>/hadir/", public_views.ceremony_check_in_view, name="ceremony_check_in"),
     path("k/<str:code>/selesai/", public_views.ceremony_finish_view, name="ceremony_finish"),
     path("v/<str:code>/", public_views.verify_view, name="verify"),
+    path("p/<str:token>/", signatory_views.signatory_sign_view, name="signatory_sign"),
+    path(
+        "ikrar/<str:code>/ikrar-bersama.pdf",
+        collective_views.collective_public_view,
+        name="collective_public",
+    ),
     path("transparansi/kunci.pem", public_views.log_key_view, name="log_key"),
     path("transparansi/<str:code>/sth.json", public_views.tree_head_view, name="tree_head"),
     path(
