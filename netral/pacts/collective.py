@@ -265,7 +265,7 @@ def _signatory_lines(flow: _Flow, signatory: Signatory) -> None:
     else:
         how = (
             _("Recorded as witnessing by an administrator")
-            if signatory.recorded_by_id
+            if signatory.recorded
             else _("Signed electronically through a personal link")
         )
         flow.text(f"{how}: {_when(signatory.signed_at)}", indent=14)
@@ -377,6 +377,10 @@ def _annex(writer: _Writer, rows: Iterator[AnnexRow], size: int, progress: Progr
 
     y = start()
     on_page = 0
+    zone = timezone.get_current_timezone()
+    xs = [_number(MARGIN + x) for _key, x in ANNEX_COLUMNS]
+    hash_x = _number(MARGIN + ANNEX_HASH_X)
+    small = _number(SMALL)
     for row in rows:
         if on_page == per_page:
             writer.page(b"".join(page), LANDSCAPE)
@@ -388,23 +392,17 @@ def _annex(writer: _Writer, rows: Iterator[AnnexRow], size: int, progress: Progr
             row.name,
             row.masked_id,
             row.unit,
-            f"{timezone.localtime(row.signed_at):%d-%m %H.%M.%S}",
+            f"{row.signed_at.astimezone(zone):%d-%m %H.%M.%S}",
         ]
-        page.append(b"BT /F1 %s Tf\n" % _number(SMALL))
-        for value, (_key, x), cell_width in zip(values, ANNEX_COLUMNS, column_widths, strict=True):
+        row_y = _number(y)
+        page.append(b"BT /F1 %s Tf\n" % small)
+        for value, x, cell_width in zip(values, xs, column_widths, strict=True):
             page.append(
-                b"1 0 0 1 %s %s Tm %s Tj\n"
-                % (_number(MARGIN + x), _number(y), _literal(_cell(value, cell_width)))
+                b"1 0 0 1 %s %s Tm %s Tj\n" % (x, row_y, _literal(_cell(value, cell_width)))
             )
         page.append(
             b"%s %s Tf 1 0 0 1 %s %s Tm (%s) Tj ET\n"
-            % (
-                MONO,
-                _number(SMALL),
-                _number(MARGIN + ANNEX_HASH_X),
-                _number(y),
-                row.leaf_hash.encode(),
-            )
+            % (MONO, small, hash_x, row_y, row.leaf_hash.encode())
         )
         y -= ROW
         on_page += 1

@@ -214,7 +214,7 @@ def signatory_record(signatory: Signatory, *, campaign: Campaign, pact_sha256: s
         "typed_name": signatory.typed_name,
         "signed_at": signatory.signed_at.isoformat() if signatory.signed_at else "",
         "pact_sha256": pact_sha256,
-        "recorded_by": signatory.recorded_by.username if signatory.recorded_by else "",
+        "recorded": signatory.recorded,
     }
     return json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
@@ -259,6 +259,7 @@ def signatory_sign(
         current.typed_name = typed_name
         current.ip = actor.ip
         current.user_agent = actor.user_agent
+        current.recorded = recorded
         current.recorded_by = actor.user if recorded else None
         current.record_sha256 = hashlib.sha256(
             signatory_record(current, campaign=campaign, pact_sha256=campaign.pact_version.sha256)
