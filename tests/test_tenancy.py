@@ -51,6 +51,7 @@ PUBLIC_URLS = {
     "pacts:signatory_sign",
     "pacts:collective_public",
     "monitoring:public",
+    "monitoring:public_image",
     "cases:report",
     "cases:receipt",
     "cases:follow",

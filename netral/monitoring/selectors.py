@@ -139,6 +139,30 @@ def campaign_dashboard(
     return dashboard
 
 
+def public_opd_completion(campaign: Campaign) -> list[tuple[Unit, Completion]]:
+    """Completion per OPD (the children of the agency's top unit) for the public page: unit
+    names and numbers only."""
+    top = Unit.objects.filter(agency=campaign.agency_id, parent=None).first()
+    if top is None:
+        return []
+    opds = list(Unit.objects.filter(parent=top).order_by("name"))
+    paths = sorted(((u.path, i) for i, u in enumerate(opds)), key=lambda p: -len(p[0]))
+    row_of = {
+        unit_id: next((i for prefix, i in paths if unit_path.startswith(prefix)), None)
+        for unit_id, unit_path in Unit.objects.filter(agency=campaign.agency_id).values_list(
+            "id", "path"
+        )
+    }
+    rows = [Completion() for _opd in opds]
+    for unit_id, *_keys, channel, _bucket, _mode, count in campaign_count_rows(campaign, None):
+        index = row_of.get(unit_id)
+        if index is None:  # the top unit's own employees: counted in the total only
+            continue
+        rows[index].eligible += count
+        rows[index].signed += count if channel is not None else 0
+    return [(opd, row) for opd, row in zip(opds, rows, strict=True) if row.eligible]
+
+
 def unsigned_employees(
     *, viewer: Membership, campaign: Campaign, unit: Unit | None = None, query: str = ""
 ) -> QuerySet[Employee]:

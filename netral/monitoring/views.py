@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -228,22 +228,6 @@ def public_toggle_view(request: HttpRequest, code: str, viewer: Membership) -> H
     return redirect("monitoring:dashboard", code=campaign.code)
 
 
-def public_view(request: HttpRequest, code: str) -> HttpResponse:
-    """Anyone: the agency's completion and the ceremony, without any personal data."""
-    campaign = (
-        Campaign.objects.filter(code=code, is_public=True)
-        .exclude(status=Campaign.Status.DRAFT)
-        .select_related("agency", "election")
-        .first()
-    )
-    if campaign is None:
-        raise Http404
-    completion: Completion = pacts_selectors.campaign_completion(campaign)
-    return render(
-        request, "monitoring/public.html", {"campaign": campaign, "completion": completion}
-    )
-
-
 @officer_view(oversees_others)
 def rollup_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     """Each overseen agency's completion for one election, sortable and filterable."""
@@ -315,6 +299,5 @@ urlpatterns: list[URLPattern] = [
     path("pantau/<str:code>/layar/", screen_view, name="screen"),
     path("pantau/<str:code>/layar.json", screen_data_view, name="screen_data"),
     path("pantau/<str:code>/publik/", public_toggle_view, name="public_toggle"),
-    path("publik/<str:code>/", public_view, name="public"),
     path("rekap/", rollup_view, name="rollup"),
 ]

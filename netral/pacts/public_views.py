@@ -563,6 +563,15 @@ def verify_view(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@require_GET
+def verify_lookup_view(request: HttpRequest) -> HttpResponse:
+    """The verification box of the public page: a pact's code, typed, leads to its page."""
+    code = "".join(request.GET.get("kode", "").split()).lower()
+    if not code.isalnum() or len(code) > 16:
+        return render(request, "pacts/verify_lookup.html", {"code": code}, status=400)
+    return redirect("pacts:verify", code=code)
+
+
 def _campaign_or_404(code: str) -> Campaign:
     campaign = Campaign.objects.filter(code=code).exclude(status=Campaign.Status.DRAFT).first()
     if campaign is None:

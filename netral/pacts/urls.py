@@ -66,6 +66,7 @@ urlpatterns = [
     path("k/<str:code>/pakta.pdf", public_views.ceremony_pdf_view, name="ceremony_pdf"),
     path("k/<str:code>/hadir/", public_views.ceremony_check_in_view, name="ceremony_check_in"),
     path("k/<str:code>/selesai/", public_views.ceremony_finish_view, name="ceremony_finish"),
+    path("v/", public_views.verify_lookup_view, name="verify_lookup"),
     path("v/<str:code>/", public_views.verify_view, name="verify"),
     path("p/<str:token>/", signatory_views.signatory_sign_view, name="signatory_sign"),
     path(
