@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -439,6 +440,14 @@ def collective_start(*, actor: Actor, campaign: Campaign) -> Job:
     return job
 
 
+def collective_may_restart(campaign: Campaign) -> bool:
+    """A closed campaign without its document, whose last attempt is not under way."""
+    if campaign.status != Campaign.Status.CLOSED or campaign.collective_name:
+        return False
+    job = campaign.collective_job
+    return job is None or job.status == Job.Status.FAILED
+
+
 def _closing_tree_head(campaign: Campaign) -> TreeHead:
     """Sequence what is left, then the head covering the whole log (published if none is)."""
     while transparency.log_sequence(campaign=campaign) is not None:
@@ -498,9 +507,16 @@ def collective_build(job: Job, progress: Progress) -> None:
     head = _closing_tree_head(campaign)
     progress(10)
     pdf = render_collective(_summary(campaign, head), annex_rows(campaign, head.size), progress)
-    sealed = documents.agency_sealer(campaign.agency.code).seal(
-        pdf, reason="Ikrar Bersama Netralitas", location=campaign.place
-    )
+    try:
+        sealer = documents.agency_sealer(campaign.agency.code)
+    except ImproperlyConfigured:
+        raise JobFailed(
+            _(
+                "The agency has no sealing certificate on this server, so the document cannot "
+                "be sealed. Ask the operator to install it, then make the document again."
+            )
+        ) from None
+    sealed = sealer.seal(pdf, reason="Ikrar Bersama Netralitas", location=campaign.place)
     del pdf
     sha256 = hashlib.sha256(sealed).hexdigest()
     name = collective_name(campaign, sha256)

@@ -17,6 +17,12 @@ from netral.pacts.models import Campaign, Signatory, Signature
 def ceremony_close_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     """What closing will do, then on POST: close and make the collective document."""
     campaign = selectors.campaign_get(viewer=viewer, code=code)
+    if campaign.status == Campaign.Status.CLOSED:
+        if request.method == "POST" and collective.collective_may_restart(campaign):
+            # The last attempt failed (e.g. no certificate yet): make the document again.
+            job = collective.collective_start(actor=Actor.from_request(request), campaign=campaign)
+            return redirect("accounts:job", code=job.code)
+        return redirect("pacts:campaign_detail", code=campaign.code)
     if campaign.status != Campaign.Status.OPEN:
         return redirect("pacts:campaign_detail", code=campaign.code)
     if request.method == "POST":

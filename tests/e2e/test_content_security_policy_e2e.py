@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from netral.cases import services as case_services
 from netral.cases.models import Case, CaseAssignment, ViolationType
-from netral.pacts import services
-from netral.pacts.models import Campaign, SigningLink
+from netral.pacts import officials, services
+from netral.pacts.models import Campaign, Signatory, SigningLink
 from tests.conftest import Pacts
 from tests.e2e.test_cases_reporter_e2e import catalogue_loaded
 from tests.e2e.test_monitoring_e2e import log_in
@@ -109,24 +109,34 @@ def test_the_officer_pages_break_no_rule_and_confirmations_still_ask(
     expect(screen.locator("#screen-bars svg.screen-bar").first).to_be_visible()
     laptop.assert_clean("screen")
 
-    # "Cancel" keeps the campaign open; "OK" closes it.
-    detail = laptop.visit(base + reverse("pacts:campaign_detail", args=[campaign.code]))
+    # A question asked by netral.js (data-confirm): "Cancel" keeps the official; "OK" removes.
+    officials.signatory_add(
+        actor=SYSTEM, campaign=campaign, role="official", name="Pejabat Sementara", office="X"
+    )
+    listed = laptop.visit(base + reverse("pacts:officials", args=[campaign.code]))
     questions: list[str] = []
 
     def dismiss(dialog: Any) -> None:
         questions.append(dialog.message)
         dialog.dismiss()
 
-    detail.once("dialog", dismiss)
-    detail.get_by_role("button", name="Tutup kampanye").click()
-    assert questions and questions[0].startswith("Tutup kampanye?")
-    detail.wait_for_timeout(300)
-    campaign.refresh_from_db()
-    assert campaign.status == Campaign.Status.OPEN
-    detail.once("dialog", lambda dialog: dialog.accept())
-    detail.get_by_role("button", name="Tutup kampanye").click()
+    listed.once("dialog", dismiss)
+    listed.get_by_role("button", name="Hapus").click()
+    assert questions and questions[0].startswith("Hapus orang ini dari daftar?")
+    listed.wait_for_timeout(300)
+    assert Signatory.objects.filter(campaign=campaign).count() == 1
+    listed.once("dialog", lambda dialog: dialog.accept())
+    listed.get_by_role("button", name="Hapus").click()
+    listed.wait_for_load_state("load")
+    expect(listed.get_by_role("button", name="Hapus")).to_have_count(0)
+    assert Signatory.objects.filter(campaign=campaign).count() == 0
+    laptop.assert_clean("officials")
+
+    # Closing the ceremony goes through its confirmation page.
+    detail = laptop.visit(base + reverse("pacts:campaign_detail", args=[campaign.code]))
+    detail.get_by_role("link", name="Tutup kegiatan").click()
+    detail.get_by_test_id("close-confirm").click()
     detail.wait_for_load_state("load")
-    expect(detail.get_by_role("button", name="Tutup kampanye")).to_have_count(0)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CLOSED
     laptop.assert_clean("campaign closed")

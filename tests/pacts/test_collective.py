@@ -16,6 +16,7 @@ from netral.agencies.models import Employee
 from netral.base import merkle
 from netral.base.models import Job
 from netral.pacts import documents, officials, services, transparency
+from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.models import Campaign, LogNode, Signature
 from netral.pacts.seal import verify_seal
 from tests.conftest import Pacts
@@ -206,3 +207,40 @@ def test_another_agencys_admin_can_neither_close_nor_download(
     public = reverse("pacts:collective_public", args=[pacts.campaign.code])
     assert client.get(public).status_code == 404
     assert timezone.now()
+
+
+def test_without_a_certificate_the_job_says_so_and_the_admin_makes_it_again(
+    client: Client,
+    pacts: Pacts,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.NETRAL_SEAL_DIR = str(tmp_path / "no-certificates")
+    documents.agency_sealer.cache_clear()
+    client.force_login(pacts.world.admin)
+    url = reverse("pacts:ceremony_close", args=[pacts.campaign.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    job = Job.objects.get(kind="pacts.collective")
+    assert job.status == Job.Status.FAILED
+    assert "sertifikat" in job.message
+    detail = client.get(reverse("pacts:campaign_detail", args=[pacts.campaign.code]))
+    assert 'data-testid="collective-again"' in detail.content.decode()
+
+    path = documents.certificate_path(pacts.world.agency)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        demo_certificate_p12(
+            agency_name=pacts.world.agency.name, password=settings.NETRAL_SEAL_PASSWORD.encode()
+        )
+    )
+    documents.agency_sealer.cache_clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    pacts.campaign.refresh_from_db()
+    assert pacts.campaign.collective_name
+    # Once made, a further POST makes nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert Job.objects.filter(kind="pacts.collective").count() == 2
