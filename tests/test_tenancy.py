@@ -50,6 +50,7 @@ PUBLIC_URLS = {
     "pacts:consistency_proof",
     "pacts:signatory_sign",
     "pacts:collective_public",
+    "pacts:verify_lookup",
     "monitoring:public",
     "monitoring:public_image",
     "cases:report",
