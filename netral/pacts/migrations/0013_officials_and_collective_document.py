@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0009_roster_preview_and_mapping'),
         ('base', '0004_message'),
-        ('pacts', '0010_log_nodes'),
+        ('pacts', '0012_signing_origin'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
