@@ -115,3 +115,18 @@ def test_the_collective_document_is_public_only_with_the_page(client: Client, pa
     image = reverse("monitoring:public_image", args=[pacts.campaign.code])
     Campaign.objects.filter(pk=pacts.campaign.pk).update(is_public=False)
     assert client.get(image).status_code == 404
+
+
+def test_the_collective_document_is_public_only_when_the_admin_published_it(
+    client: Client, pacts: Pacts
+) -> None:
+    # Its annex names every signatory: the public page offers it only by the admin's choice.
+    Campaign.objects.filter(pk=pacts.campaign.pk).update(collective_name="collective/x.pdf")
+    public = reverse("pacts:collective_public", args=[pacts.campaign.code])
+    page = client.get(published(pacts)).content.decode()
+    assert 'data-testid="public-collective"' not in page
+    assert 'data-testid="collective-kept"' in page
+    assert client.get(public).status_code == 404
+    Campaign.objects.filter(pk=pacts.campaign.pk).update(collective_published=True)
+    page = client.get(published(pacts)).content.decode()
+    assert 'data-testid="public-collective"' in page

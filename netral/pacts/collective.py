@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from netral.accounts.actors import Actor
 from netral.agencies.identifiers import IdentifierError, mask_nik, mask_nip
 from netral.base import merkle
+from netral.base.audit import audit_log
 from netral.base.jobs import JobFailed, Progress, job_kind, job_start
 from netral.base.models import Job
 from netral.base.storage import folder_owner, save_bytes
@@ -419,9 +420,20 @@ def _annex(writer: _Writer, rows: Iterator[AnnexRow], size: int, progress: Progr
 # --- the job ---------------------------------------------------------------------------------
 
 
-def ceremony_close(*, actor: Actor, campaign: Campaign) -> Job:
-    """Close the campaign and start making its collective document."""
+def ceremony_close(*, actor: Actor, campaign: Campaign, publish: bool = False) -> Job:
+    """Close the campaign and start making its collective document, published on the public
+    page or not (its annex names every signatory)."""
     with transaction.atomic():
+        if publish:
+            campaign.collective_published = True
+            campaign.save(update_fields=["collective_published"])
+            audit_log(
+                actor=actor,
+                action="pacts.collective.published",
+                target=campaign,
+                agency=campaign.agency,
+                data={"campaign": campaign.code},
+            )
         closed = services.campaign_close(actor=actor, campaign=campaign)
         job = collective_start(actor=actor, campaign=closed)
     return job

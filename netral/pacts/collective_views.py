@@ -26,7 +26,11 @@ def ceremony_close_view(request: HttpRequest, code: str, viewer: Membership) -> 
     if campaign.status != Campaign.Status.OPEN:
         return redirect("pacts:campaign_detail", code=campaign.code)
     if request.method == "POST":
-        job = collective.ceremony_close(actor=Actor.from_request(request), campaign=campaign)
+        job = collective.ceremony_close(
+            actor=Actor.from_request(request),
+            campaign=campaign,
+            publish=request.POST.get("publish") == "1",
+        )
         return redirect("accounts:job", code=job.code)
     channel_labels = dict(Signature.Channel.choices)
     channels = [
@@ -66,8 +70,8 @@ def collective_download_view(request: HttpRequest, code: str, viewer: Membership
 
 @require_GET
 def collective_public_view(request: HttpRequest, code: str) -> FileResponse:
-    """Anyone, for a campaign whose public page is on."""
-    campaign = Campaign.objects.filter(code=code, is_public=True).first()
+    """Anyone, for a campaign whose public page is on and whose document was published."""
+    campaign = Campaign.objects.filter(code=code, is_public=True, collective_published=True).first()
     if campaign is None:
         raise Http404
     return _collective_file(campaign)

@@ -121,6 +121,9 @@ class Campaign(models.Model):
     collective_job = models.ForeignKey(
         "base.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Its annex names every signatory (masked NIP, unit): on the public page only when the
+    # administrator chose so at closing (UU 27/2022: personal data is published by choice).
+    collective_published = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-opens_at"]

@@ -80,6 +80,7 @@ def test_an_official_signs_first_then_an_employee_then_the_admin_closes_and_down
     page.get_by_role("link", name="Tutup kegiatan").click()
     expect(page.get_by_text("1 dari 2 pegawai sudah menandatangani.")).to_be_visible()
     fits(page)
+    page.get_by_test_id("close-publish").check()  # the annex names the staff: a choice
     page.get_by_test_id("close-confirm").click()
     # The job's page goes on to the campaign once the document is made.
     expect(page.get_by_test_id("campaign-status")).to_have_text("Ditutup")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from netral.agencies.models import Employee
 from netral.base import merkle
-from netral.base.models import Job
+from netral.base.models import AuditEntry, Job
 from netral.pacts import documents, officials, services, transparency
 from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.models import Campaign, LogNode, Signature
@@ -244,3 +244,16 @@ def test_without_a_certificate_the_job_says_so_and_the_admin_makes_it_again(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     assert Job.objects.filter(kind="pacts.collective").count() == 2
+
+
+def test_closing_publishes_the_document_only_when_asked(
+    client: Client, pacts: Pacts, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(pacts.world.admin)
+    url = reverse("pacts:ceremony_close", args=[pacts.campaign.code])
+    assert "close-publish" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"publish": "1"})
+    pacts.campaign.refresh_from_db()
+    assert pacts.campaign.collective_published
+    assert AuditEntry.objects.filter(action="pacts.collective.published").count() == 1
