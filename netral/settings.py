@@ -254,9 +254,16 @@ NETRAL_CASE_KEY_FILE = env_str("NETRAL_CASE_KEY_FILE", "")
 # Evidence a reporter may attach to one report.
 NETRAL_EVIDENCE_MAX_FILES = env_int("NETRAL_EVIDENCE_MAX_FILES", 10)
 NETRAL_EVIDENCE_MAX_BYTES = env_int("NETRAL_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Public reports sent from one address in an hour (counted under a keyed hash that changes
+# daily; no address is stored with a report). An office behind one address sends a few.
+NETRAL_REPORTS_PER_ADDRESS_PER_HOUR = env_int("NETRAL_REPORTS_PER_ADDRESS_PER_HOUR", 20)
 # Every uploaded image (evidence, paper scans, logos) is refused past this many pixels, judged
 # from its header before decoding: a 165 KB PNG may declare 13,000 x 13,000.
 NETRAL_IMAGE_MAX_PIXELS = env_int("NETRAL_IMAGE_MAX_PIXELS", 40_000_000)
+# ffmpeg re-muxes videos without their metadata (a name on PATH or a path); without it, or past
+# the timeout, a video is kept sealed and handlers are warned before opening the original.
+NETRAL_FFMPEG = env_str("NETRAL_FFMPEG", "ffmpeg")
+NETRAL_VIDEO_TIMEOUT_SECONDS = env_int("NETRAL_VIDEO_TIMEOUT_SECONDS", 30)
 # A file of collected posts for batch screening: rows beyond these are refused, not cut, so a
 # supervisor never reads a ranking of half a file.
 NETRAL_SCREENING_MAX_ROWS = env_int("NETRAL_SCREENING_MAX_ROWS", 50_000)

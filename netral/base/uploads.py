@@ -1,13 +1,19 @@
 """What every uploaded image and PDF must pass before anything keeps it: images are judged by
 the size their header declares before a pixel is decoded (a small file may declare a huge
-canvas), PDFs are parsed and refused when they carry scripts, launch actions or files."""
+canvas), PDFs are parsed and refused when they carry scripts, launch actions or files. PDFs and
+videos can also be written again without the metadata that names a device, an author or a place."""
 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import tempfile
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
+import pikepdf
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -34,6 +40,12 @@ PDF_ACTIVE_NAMES = frozenset(
 # JPEG itself stops at 65,535, which leaves room for a long screenshot of a chat.
 MAX_IMAGE_SIDE = 65_535
 PDF_MAX_OBJECTS = 100_000  # a scanned page is a few objects; more is someone's experiment
+# Keys under which a PDF keeps XMP or an application's private data (which may name its user).
+PDF_METADATA_KEYS = ("/Metadata", "/PieceInfo")
+# ffmpeg's demuxer and muxer for each accepted video type: the input format is never guessed,
+# so a "video" that is really a playlist cannot make ffmpeg fetch anything.
+VIDEO_FORMATS = {"video/mp4": ("mov", "mp4"), "video/webm": ("matroska", "webm")}
+VIDEO_MEMORY_BYTES = 1024 * 1024 * 1024  # address space; a stream copy needs a small part
 # Markup a browser would run if it ever took the file for a page (a PDF/HTML polyglot).
 MARKUP = (b"<html", b"<script", b"<svg", b"<iframe", b"<body")
 
@@ -126,3 +138,68 @@ def _active(obj: generic.PdfObject, depth: int = 0) -> bool:
     if isinstance(obj, generic.ArrayObject):
         return any(_active(item, depth + 1) for item in obj)
     return False
+
+
+def pdf_without_metadata(data: bytes) -> bytes:
+    """The PDF written again without its document information (author, producer, dates), its
+    XMP and applications' private data, wherever they sit; or UploadRefused. Call after
+    `pdf_check`: the file is known to parse and to be of a bounded size."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                    for key in PDF_METADATA_KEYS:
+                        if key in obj:
+                            del obj[key]
+            output = io.BytesIO()
+            # Only what the trailer reaches is written, so the removed streams go with their keys;
+            # the file's ID is derived from the content rather than from the time and the name.
+            pdf.save(output, fix_metadata_version=False, deterministic_id=True)
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RuntimeError):
+        raise UploadRefused(_("The PDF cannot be read; it may be damaged.")) from None
+    return output.getvalue()
+
+
+def video_without_metadata(data: bytes, *, content_type: str) -> bytes | None:
+    """The video's picture and sound streams copied (not re-encoded) into a new file without
+    global, stream or chapter metadata (GPS position, device, dates) and without data tracks;
+    None when ffmpeg is not installed, fails or runs past NETRAL_VIDEO_TIMEOUT_SECONDS."""
+    ffmpeg = shutil.which(settings.NETRAL_FFMPEG)
+    if ffmpeg is None:
+        return None
+    demuxer, muxer = VIDEO_FORMATS[content_type]
+    with tempfile.TemporaryDirectory(prefix="netral-video-") as folder:
+        source, target = Path(folder) / "source", Path(folder) / f"clean.{muxer}"
+        source.write_bytes(data)
+        command = [
+            *_video_limits(),
+            ffmpeg,
+            *("-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1"),
+            *("-protocol_whitelist", "file", "-f", demuxer, "-i", str(source)),
+            *("-map", "0:v?", "-map", "0:a?", "-map_metadata", "-1", "-map_chapters", "-1"),
+            *("-c", "copy", "-fflags", "+bitexact", "-flags:v", "+bitexact"),
+            *("-flags:a", "+bitexact", "-f", muxer, str(target)),
+        ]
+        try:
+            subprocess.run(  # noqa: S603 (a fixed command; the file names are ours)
+                command,
+                check=True,
+                capture_output=True,
+                timeout=settings.NETRAL_VIDEO_TIMEOUT_SECONDS,
+            )
+        except (subprocess.SubprocessError, OSError):
+            return None
+        clean = target.read_bytes() if target.exists() else b""
+    return clean or None
+
+
+def _video_limits() -> list[str]:
+    """A bounded address space and output size for the ffmpeg child, whatever the input says,
+    set by util-linux's prlimit (a preexec function is unsafe in a threaded server)."""
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        return []
+    output = 2 * settings.NETRAL_EVIDENCE_MAX_BYTES
+    return [prlimit, f"--as={VIDEO_MEMORY_BYTES}", f"--fsize={output}", "--"]

@@ -1,6 +1,8 @@
 """Evidence files: type told by content, hashed at intake, encrypted at rest under a key of
-their own, and for images a copy re-encoded without metadata (EXIF, GPS), which is what people
-view; the original stays sealed for the record. Every read writes an audit entry."""
+their own, and a copy without metadata, which is what people view: images re-encoded (EXIF,
+GPS), PDFs without document information and XMP, videos re-muxed by ffmpeg. The original stays
+sealed for the record; a file without a clean copy (a video when ffmpeg is missing) is sealed
+whole, and handlers are warned before they open it. Every read writes an audit entry."""
 
 from __future__ import annotations
 
@@ -16,7 +18,15 @@ from django.utils.translation import gettext as _
 from netral.accounts.actors import Actor
 from netral.base.audit import audit_log
 from netral.base.storage import folder_owner, read_bytes, save_bytes
-from netral.base.uploads import UploadRefused, image_converted, image_decoded, pdf_check
+from netral.base.uploads import (
+    VIDEO_FORMATS,
+    UploadRefused,
+    image_converted,
+    image_decoded,
+    pdf_check,
+    pdf_without_metadata,
+    video_without_metadata,
+)
 from netral.cases import crypto
 from netral.cases.models import Case, Evidence
 
@@ -78,8 +88,9 @@ def _without_metadata(data: bytes, content_type: str) -> bytes:
 
 @dataclass(frozen=True)
 class PreparedFile:
-    """An upload checked and, for an image, re-encoded: the slow part of taking evidence, done
-    before any transaction opens so no write lock is held across it."""
+    """An upload checked and its clean copy made (None when it could not be: the file is kept
+    sealed): the slow part of taking evidence, done before any transaction opens so no write
+    lock is held across it."""
 
     file_name: str
     data: bytes
@@ -90,7 +101,7 @@ class PreparedFile:
 
 def evidence_prepare(*, file_name: str, data: bytes) -> PreparedFile:
     """Check an upload (EvidenceError): its size, its real type, an image's pixel budget and
-    decoding, a PDF's structure and active content."""
+    decoding, a PDF's structure and active content; and make its copy without metadata."""
     if len(data) > settings.NETRAL_EVIDENCE_MAX_BYTES:
         limit = settings.NETRAL_EVIDENCE_MAX_BYTES // (1024 * 1024)
         raise EvidenceError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
@@ -105,6 +116,9 @@ def evidence_prepare(*, file_name: str, data: bytes) -> PreparedFile:
             clean = _without_metadata(data, content_type)
         elif content_type == "application/pdf":
             pdf_check(data)
+            clean = pdf_without_metadata(data)
+        elif content_type in VIDEO_FORMATS:
+            clean = video_without_metadata(data, content_type=content_type)
     except UploadRefused as refusal:
         raise EvidenceError(str(refusal)) from refusal
     return PreparedFile(
@@ -152,7 +166,7 @@ def evidence_add(*, actor: Actor, case: Case, file: PreparedFile, origin: str) -
 
 
 def evidence_read(*, actor: Actor, evidence: Evidence, original: bool = False) -> bytes:
-    """The file in clear (for an image, its clean copy unless the original is asked for).
+    """The file in clear: its clean copy unless the original is asked for (or there is none).
     Call only after the viewer passed `can_read_evidence`; the read is logged."""
     clean = evidence.has_clean_copy and not original
     key = crypto.unwrap(evidence.wrapped_key)

@@ -384,7 +384,8 @@ def case_evidence_add_view(request: HttpRequest, code: str, viewer: Membership) 
 def evidence_view(
     request: HttpRequest, code: str, evidence_code: str, viewer: Membership
 ) -> HttpResponse:
-    """One file of the case, never cached; an image's clean copy unless `?asli=1` (logged)."""
+    """One file of the case, never cached; its clean copy unless `?asli=1` (logged). A sealed
+    file opens only with `?asli=1`, which the case page offers beside its warning."""
     case = case_for_user(viewer, code)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
@@ -393,6 +394,9 @@ def evidence_view(
     if evidence is None:
         raise Http404
     original = request.GET.get("asli") == "1"
+    if evidence.is_sealed and not original:
+        messages.warning(request, _("This file is sealed: it may show who recorded it."))
+        return redirect(f"{case_url(case)}#bukti")
     data = evidence_read(actor=Actor.from_request(request), evidence=evidence, original=original)
     response = HttpResponse(data, content_type=evidence.content_type)
     inline = evidence.content_type in IMAGE_TYPES and not original

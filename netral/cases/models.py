@@ -279,8 +279,8 @@ class CaseMessage(models.Model):
 
 
 class Evidence(models.Model):
-    """A file of a case, encrypted at rest under its own key (wrapped by the settings' key).
-    An image also has a copy re-encoded without metadata: that copy is what people view."""
+    """A file of a case, encrypted at rest under its own key (wrapped by the settings' key),
+    with a copy without metadata that people view; a file without one is sealed."""
 
     class Origin(models.TextChoices):
         REPORTER = "reporter", _("From the reporter")
@@ -307,6 +307,11 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.file_name}"
+
+    @property
+    def is_sealed(self) -> bool:
+        """No copy without metadata exists: opening the file shows what may unmask a reporter."""
+        return not self.has_clean_copy
 
 
 class Examination(models.Model):

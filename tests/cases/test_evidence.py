@@ -1,9 +1,13 @@
 """Evidence at rest: encrypted, typed by content, images cleaned of their metadata."""
 
 import io
+import pathlib
+import shutil
 import struct
+import subprocess
 import zlib
 
+import pikepdf
 import pytest
 from PIL import Image
 
@@ -90,13 +94,15 @@ def test_a_disguised_or_oversized_file_is_refused(case: Case, settings: object) 
     assert not case.evidence.exists()
 
 
-def test_a_pdf_is_kept_as_it_is(case: Case) -> None:
+def test_a_pdf_keeps_its_pages_in_the_clean_copy(case: Case) -> None:
     pdf = pdf_bytes("bukti")
     evidence = evidence_put(
         actor=SYSTEM, case=case, file_name="surat.pdf", data=pdf, origin="handler"
     )
-    assert not evidence.has_clean_copy
-    assert evidence_read(actor=SYSTEM, evidence=evidence) == pdf
+    assert evidence.has_clean_copy
+    shown = evidence_read(actor=SYSTEM, evidence=evidence)
+    with pikepdf.open(io.BytesIO(shown)) as clean:
+        assert b"bukti" in clean.pages[0].Contents.read_bytes()
 
 
 def test_a_palette_with_more_transparency_than_colours_is_refused() -> None:
@@ -110,3 +116,104 @@ def test_a_palette_with_more_transparency_than_colours_is_refused() -> None:
     )
     with pytest.raises(EvidenceError, match="rusak"):
         evidence_prepare(file_name="bukti.png", data=png)
+
+
+def pdf_with_author() -> bytes:
+    """A PDF that names its author and device in its document information, in XMP in the
+    catalogue and on a page, as office software and phone scanners write them."""
+    source = pikepdf.open(io.BytesIO(pdf_bytes("bukti")))
+    source.docinfo["/Author"] = "Pelapor Rahasia"
+    source.docinfo["/Producer"] = "KameraRahasia Scanner"
+    with source.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        xmp["dc:creator"] = ["Pelapor Rahasia"]
+        xmp["xmp:CreatorTool"] = "KameraRahasia Scanner"
+    source.pages[0].obj["/Metadata"] = source.Root["/Metadata"]
+    output = io.BytesIO()
+    source.save(output)
+    return output.getvalue()
+
+
+def test_a_pdf_is_shown_without_its_author_and_xmp(case: Case) -> None:
+    original = pdf_with_author()
+    assert b"Pelapor Rahasia" in original and b"KameraRahasia" in original
+    evidence = evidence_put(
+        actor=SYSTEM, case=case, file_name="surat.pdf", data=original, origin="reporter"
+    )
+    assert evidence.has_clean_copy and not evidence.is_sealed
+    shown = evidence_read(actor=SYSTEM, evidence=evidence)
+    assert b"Pelapor Rahasia" not in shown and b"KameraRahasia" not in shown
+    with pikepdf.open(io.BytesIO(shown)) as pdf:
+        assert "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
+        assert "/Metadata" not in pdf.pages[0].obj
+        assert len(pdf.pages) == 1
+    assert evidence_read(actor=SYSTEM, evidence=evidence, original=True) == original
+
+
+def phone_video(folder: pathlib.Path) -> bytes:
+    """A real MP4 of one second carrying a phone's GPS position and device, written as an
+    iPhone writes them (QuickTime `mdta` keys) and as a data track would not survive either."""
+    target = folder / "video.mp4"
+    subprocess.run(
+        [
+            *(FFMPEG or "ffmpeg", "-nostdin", "-loglevel", "error", "-y"),
+            *("-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=10"),
+            *("-c:v", "mpeg4", "-movflags", "use_metadata_tags"),
+            *("-metadata", "com.apple.quicktime.location.ISO6709=-06.8833+109.1234+012.000/"),
+            *("-metadata", "com.apple.quicktime.make=KameraRahasia"),
+            *("-metadata", "location=-06.8833+109.1234/", "-metadata", "artist=KameraRahasia"),
+            *("-metadata:s:v", "handler_name=KameraRahasia Core Media Video"),
+            str(target),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return target.read_bytes()
+
+
+FFMPEG = shutil.which("ffmpeg")
+needs_ffmpeg = pytest.mark.skipif(FFMPEG is None, reason="ffmpeg is not installed (CI has it)")
+
+
+@needs_ffmpeg
+def test_a_phone_video_is_shown_without_its_position_and_device(
+    case: Case, tmp_path: pathlib.Path
+) -> None:
+    original = phone_video(tmp_path)
+    assert b"KameraRahasia" in original and b"-06.8833+109.1234" in original
+    evidence = evidence_put(
+        actor=SYSTEM, case=case, file_name="rekaman.mp4", data=original, origin="reporter"
+    )
+    assert evidence.content_type == "video/mp4" and not evidence.is_sealed
+    shown = evidence_read(actor=SYSTEM, evidence=evidence)
+    assert b"KameraRahasia" not in shown and b"109.1234" not in shown
+    assert b"Lavf" not in shown  # not even the muxer's own name
+    probe = subprocess.run(
+        [FFMPEG or "ffmpeg", "-nostdin", "-hide_banner", "-i", "-", "-f", "null", "-"],
+        input=shown,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert b"Video: mpeg4" in probe.stderr  # still the same video, copied, not re-encoded
+    assert evidence_read(actor=SYSTEM, evidence=evidence, original=True) == original
+
+
+@needs_ffmpeg
+def test_a_video_is_sealed_when_ffmpeg_is_missing(
+    case: Case, tmp_path: pathlib.Path, settings: object, pacts: Pacts
+) -> None:
+    original = phone_video(tmp_path)
+    settings.NETRAL_FFMPEG = "/nonexistent/ffmpeg"  # type: ignore[attr-defined]
+    evidence = evidence_put(
+        actor=SYSTEM, case=case, file_name="rekaman.mp4", data=original, origin="reporter"
+    )
+    assert evidence.is_sealed
+    assert evidence_read(actor=SYSTEM, evidence=evidence) == original
+
+
+def test_a_video_ffmpeg_cannot_read_is_sealed(case: Case) -> None:
+    not_really = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 500
+    evidence = evidence_put(
+        actor=SYSTEM, case=case, file_name="rekaman.mp4", data=not_really, origin="reporter"
+    )
+    assert evidence.content_type == "video/mp4" and evidence.is_sealed
