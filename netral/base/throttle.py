@@ -74,6 +74,18 @@ def _hashed(purpose: str, scope: str, value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
+def address_of_the_day(address: str | None, *, now: float | None = None) -> str | None:
+    """A keyed hash (HMAC with SECRET_KEY) of an address that changes every day (UTC): enough
+    to count a flood from one source today, never enough to read the address back or to tell
+    that the same source returns tomorrow. Counted in place of the address where a reporter's
+    anonymity matters; stored nowhere else."""
+    if not address:
+        return None
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    message = f"address-of-the-day\x00{day}\x00{address}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
 def _count(
     purpose: str, keys: list[str], period: int, window: int, step: int
 ) -> dict[str, tuple[int, int]]:

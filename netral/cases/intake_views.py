@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from netral.agencies.models import Agency
 from netral.base.audit import client_ip
 from netral.base.middleware import body_limit
-from netral.base.throttle import Throttle, device_id
+from netral.base.throttle import Throttle, address_of_the_day, device_id
 from netral.cases import intake, services
 from netral.cases.evidence import EvidenceError
 from netral.cases.intake_forms import (
@@ -93,10 +93,26 @@ def _agency_or_404(agency_code: str) -> Agency:
     return agency
 
 
+def report_throttle() -> Throttle:
+    """Reports sent from one source (a keyed hash of its address that changes daily, so no
+    address is kept and tomorrow's reports are not linked to today's) in an hour: a flood is
+    slowed, while an office or a school behind one address still sends a few."""
+    return Throttle(
+        "report",
+        limits={"source": settings.NETRAL_REPORTS_PER_ADDRESS_PER_HOUR},
+        window=3600,
+    )
+
+
 @body_limit(lambda: settings.NETRAL_EVIDENCE_MAX_FILES * settings.NETRAL_EVIDENCE_MAX_BYTES)
 @never_cache
 def report_view(request: HttpRequest, agency_code: str) -> HttpResponse:
     agency = _agency_or_404(agency_code)
+    if request.method == "POST" and not report_throttle().attempt(
+        source=address_of_the_day(client_ip(request))
+    ):
+        # Counted before the form is read: a flood's files are never decoded.
+        return render(request, "cases/intake_slowed.html", {"agency": agency}, status=429)
     form = ReportForm(request.POST or None, request.FILES or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         token = request.POST.get("form_token", "")

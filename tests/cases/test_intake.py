@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
-from netral.base.models import AuditEntry, Election
+from netral.base.models import AuditEntry, Election, ThrottleCount
+from netral.base.throttle import address_of_the_day
 from netral.cases import crypto, intake, services
 from netral.cases.intake_views import SESSION_FOLLOW_CASE
 from netral.cases.models import Case, CaseMessage, Evidence, ViolationType
@@ -444,3 +445,40 @@ def test_a_post_without_a_token_from_this_session_is_not_taken(
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert not Case.objects.exists()
+
+
+def test_a_flood_from_one_address_is_slowed_while_another_address_passes(
+    pacts: Pacts, settings: Any
+) -> None:
+    settings.NETRAL_REPORTS_PER_ADDRESS_PER_HOUR = 3
+    flooder = "203.0.113.9"
+    for _ in range(3):
+        assert submit(Client(REMOTE_ADDR=flooder), pacts).status_code == 302
+    slowed = submit(Client(REMOTE_ADDR=flooder), pacts)
+    assert slowed.status_code == 429
+    assert t("Too many reports from your network") in slowed.content.decode()
+    assert Case.objects.count() == 3
+    assert submit(Client(REMOTE_ADDR="198.51.100.20"), pacts).status_code == 302
+    assert Case.objects.count() == 4
+
+
+def test_no_address_is_stored_with_a_report_or_its_counter(
+    client: Client, pacts: Pacts, settings: Any
+) -> None:
+    address = "203.0.113.77"
+    assert submit(Client(REMOTE_ADDR=address), pacts).status_code == 302
+    case = Case.objects.get()
+    assert address not in row_text(case)
+    counted = ThrottleCount.objects.filter(purpose="report")
+    assert counted.count() == 1 and address not in counted.get().key
+    entries = AuditEntry.objects.filter(data__case=case.code)
+    assert not any(address in str(vars(entry)) for entry in entries)
+
+
+def test_the_address_counter_key_changes_every_day(settings: Any) -> None:
+    address = "203.0.113.77"
+    today = address_of_the_day(address)
+    assert today == address_of_the_day(address) and address not in (today or "")
+    late = datetime.datetime(2031, 1, 2, 23, 59, tzinfo=datetime.UTC).timestamp()
+    assert address_of_the_day(address, now=late) == address_of_the_day(address, now=late - 3600)
+    assert address_of_the_day(address, now=late) != address_of_the_day(address, now=late + 120)
