@@ -10,3 +10,4 @@ class BaseConfig(AppConfig):
 
     def ready(self) -> None:
         register_array_in()
+        from netral.base import retention  # noqa: F401 (kinds on the retention schedule)

@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         from netral.cases import (
             evidence,  # noqa: F401 (the owner of stored evidence)
             package,  # noqa: F401 (registers the referral package job)
+            retention,  # noqa: F401 (the cases' kinds on the retention schedule)
         )
         from netral.cases.desk import CaseDesk
 

@@ -7,5 +7,5 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening of posts"
 
     def ready(self) -> None:
-        # Registers the batch screening job.
-        from netral.screening import batch  # noqa: F401
+        # Registers the batch screening job and the batches' place on the retention schedule.
+        from netral.screening import batch, retention  # noqa: F401

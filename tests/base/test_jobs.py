@@ -184,8 +184,8 @@ def test_expired_jobs_and_their_files_are_purged_and_nothing_else(
     assert set(Job.objects.values_list("code", flat=True)) == {fresh.code, waiting.code}
     Job.objects.filter(pk=fresh.pk).update(expires_at=past)
     out = io.StringIO()
-    call_command("purge", stdout=out)
-    assert out.getvalue().startswith("1 job")
+    call_command("purge", "--apply", stdout=out)
+    assert "job_results: 1 removed" in out.getvalue()
     assert not Job.objects.filter(pk=fresh.pk).exists()
 
 

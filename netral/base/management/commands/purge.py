@@ -1,23 +1,61 @@
+from argparse import ArgumentParser
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from netral.base.jobs import jobs_purge
-from netral.base.messaging import messages_purge
+from netral.base.audit import audit_log
+from netral.base.retention import retention_due
 from netral.base.storage import orphans_purge, scratch_purge
-from netral.base.throttle import throttle_counts_purge
+
+
+@dataclass(frozen=True)
+class CommandActor:
+    user: None = None
+    label: str = "command:purge"
+    ip: str | None = None
+    user_agent: str = ""
 
 
 class Command(BaseCommand):
     help = (
-        "Remove what has expired: background jobs past their keeping time with their result "
-        "files, messages past their keeping time, throttle counts of windows that have ended, "
-        "preview files older than a day, and stored files no record refers to (for cron, daily)."
+        "Apply the retention schedule (UU 27/2022): list, kind by kind, the records past their "
+        "keeping time (a dry run, the default), or remove them with --apply (for cron, daily), "
+        "with preview files older than a day and stored files no record "
+        "refers to. Each run with --apply is audited; a second run finds nothing more."
     )
 
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--apply", action="store_true", help="remove what is due (without it, only count)"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"{jobs_purge()} job(s) removed")
-        self.stdout.write(f"{messages_purge()} message(s) removed")
-        self.stdout.write(f"{throttle_counts_purge()} throttle count(s) removed")
-        self.stdout.write(f"{scratch_purge()} preview file(s) removed")
-        self.stdout.write(f"{orphans_purge()} file(s) no record refers to removed")
+        now = timezone.now()
+        due = retention_due(now=now)
+        if not options["apply"]:
+            self.stdout.write("Dry run: nothing is removed (add --apply to remove).")
+            for item in due:
+                self.stdout.write(
+                    f"{item.kind.name}: {item.count} due "
+                    f"(kept {item.kind.days} days, {item.kind.days_setting})"
+                )
+            return
+        removed = {}
+        for item in due:
+            # In statements of a few thousand rows, each committed: an interrupted run leaves
+            # nothing half-done that the next run does not finish.
+            removed[item.kind.name] = item.kind.purge(item.cutoff)
+            self.stdout.write(f"{item.kind.name}: {removed[item.kind.name]} removed")
+        housekeeping = {
+            "preview_files": scratch_purge(),
+            "orphan_files": orphans_purge(),
+        }
+        for name, count in housekeeping.items():
+            self.stdout.write(f"{name}: {count} removed")
+        audit_log(
+            actor=CommandActor(),
+            action="base.retention.purged",
+            data={"removed": removed, "housekeeping": housekeeping},
+        )
