@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "netral.monitoring",
     "netral.cases",
     "netral.screening",
+    "netral.privacy",
     "netral.demo",
 ]
 
@@ -336,6 +337,20 @@ NETRAL_KEEP_ADDRESSES_DAYS = env_int("NETRAL_KEEP_ADDRESSES_DAYS", 90)
 NETRAL_KEEP_CASE_EVIDENCE_DAYS = env_int("NETRAL_KEEP_CASE_EVIDENCE_DAYS", 5 * 365)
 NETRAL_KEEP_CLOSED_CASES_DAYS = env_int("NETRAL_KEEP_CLOSED_CASES_DAYS", 5 * 365)
 NETRAL_KEEP_SCREENING_BATCHES_DAYS = env_int("NETRAL_KEEP_SCREENING_BATCHES_DAYS", 365)
+# Hours to answer a data subject's request, per right: UU 27/2022 names 3 x 24 hours for access,
+# correction, withdrawal of consent and restriction; the others follow unless set.
+NETRAL_PRIVACY_REQUEST_HOURS = {
+    right: env_int(f"NETRAL_PRIVACY_{right.upper()}_HOURS", 72)
+    for right in (
+        "access",
+        "rectification",
+        "erasure",
+        "withdrawal",
+        "restriction",
+        "objection",
+        "portability",
+    )
+}
 NETRAL_WHATSAPP_BASE_URL = env_str("NETRAL_WHATSAPP_BASE_URL", "https://graph.facebook.com")
 NETRAL_WHATSAPP_API_VERSION = env_str("NETRAL_WHATSAPP_API_VERSION", "v23.0")
 NETRAL_WHATSAPP_PHONE_NUMBER_ID = env_str("NETRAL_WHATSAPP_PHONE_NUMBER_ID")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("netral.monitoring.urls")),
     path("", include("netral.cases.urls")),
     path("", include("netral.screening.urls")),
+    path("", include("netral.privacy.urls")),
 ]
