@@ -35,7 +35,10 @@ def notice_view(request: HttpRequest) -> HttpResponse:
     controllers = [
         (agency, PrivacyOfficer.objects.filter(agency=agency).first()) for agency in agencies[:200]
     ]
-    schedule = [(kind.label, kind.days) for kind in KINDS.values()]
+    # Written as Indonesian writes numbers (1.825), whatever the interface language.
+    schedule = [
+        (kind.label, kind.days, f"{kind.days:,}".replace(",", ".")) for kind in KINDS.values()
+    ]
     hours = settings.NETRAL_PRIVACY_REQUEST_HOURS
     rights = [(label, hours[value]) for value, label in DataSubjectRequest.Right.choices]
     return render(
