@@ -9,11 +9,13 @@ import zlib
 
 import pikepdf
 import pytest
+from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
 from netral.base.models import AuditEntry
 from netral.base.storage import read_bytes
-from netral.cases import services
+from netral.cases import handling, services
 from netral.cases.evidence import EvidenceError, evidence_prepare, evidence_read
 from netral.cases.models import Case, ViolationType
 from tests.conftest import Pacts
@@ -217,3 +219,23 @@ def test_a_video_ffmpeg_cannot_read_is_sealed(case: Case) -> None:
         actor=SYSTEM, case=case, file_name="rekaman.mp4", data=not_really, origin="reporter"
     )
     assert evidence.content_type == "video/mp4" and evidence.is_sealed
+
+
+def test_a_sealed_file_opens_only_as_the_original_after_a_warning(case: Case, pacts: Pacts) -> None:
+    not_really = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 500
+    sealed = evidence_put(
+        actor=SYSTEM, case=case, file_name="rekaman.mp4", data=not_really, origin="reporter"
+    )
+    handling.case_assign(actor=SYSTEM, case=case, user=pacts.world.supervisor)
+    client = Client()
+    client.force_login(pacts.world.supervisor)
+    page = client.get(reverse("cases:case", args=[case.code])).content.decode()
+    assert 'data-testid="sealed"' in page
+    url = reverse("cases:evidence", args=[case.code, sealed.code])
+    assert client.get(url).status_code == 302
+    assert not AuditEntry.objects.filter(action="cases.evidence.viewed").exists()
+    opened = client.get(url, {"asli": "1"})
+    assert opened.status_code == 200 and opened.content == not_really
+    assert opened["Content-Disposition"].startswith("attachment")
+    viewed = AuditEntry.objects.get(action="cases.evidence.viewed")
+    assert viewed.data["original"] is True
