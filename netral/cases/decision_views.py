@@ -104,7 +104,8 @@ def examination_report_view(request: HttpRequest, code: str, viewer: Membership)
     if not selectors.can_read_evidence(viewer=viewer, case=case):
         raise PermissionDenied
     report = examination.report
-    data = evidence_read(actor=Actor.from_request(request), evidence=report)
+    # The examining team's own signed record: served as it was uploaded (the read is audited).
+    data = evidence_read(actor=Actor.from_request(request), evidence=report, original=True)
     response = HttpResponse(data, content_type=report.content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.file_name}"'
     response["X-Content-Type-Options"] = "nosniff"
