@@ -155,8 +155,11 @@ def pdf_without_metadata(data: bytes) -> bytes:
                             del obj[key]
             output = io.BytesIO()
             # Only what the trailer reaches is written, so the removed streams go with their keys;
-            # the file's ID is derived from the content rather than from the time and the name.
-            pdf.save(output, fix_metadata_version=False, deterministic_id=True)
+            # the streams are kept as they were (compressed or not), and the file's ID is derived
+            # from the content rather than from the time and the name.
+            pdf.save(
+                output, fix_metadata_version=False, deterministic_id=True, compress_streams=False
+            )
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RuntimeError):
         raise UploadRefused(_("The PDF cannot be read; it may be damaged.")) from None
     return output.getvalue()
