@@ -97,7 +97,10 @@ def _ballot_numbers(text: Analysis) -> list[int]:
             continue  # "satu suara", "dua minggu": a number word is a ballot number after "nomor"
         if text.near(index, {"number_guard"}, before=2) is not None:
             continue
-        if text.has(index + 1, "month") or text.has(index + 1, "number_guard"):
+        if text.has(index + 1, "month"):
+            continue
+        # "2 menit", "2 persen"; but "nomor 2 tanggal 14" is a ballot number and a date.
+        if text.has(index + 1, "number_guard") and text.words[index + 1] != "tanggal":
             continue
         if text.words[index + 1 : index + 2] == ["jari"]:
             continue  # a gesture, the gesture rule's
@@ -349,6 +352,126 @@ def team(text: Analysis) -> Iterable[TokenRange]:
             yield (verb, match.end)
 
 
+# A campaign's: a contestant or party named, a campaign word, a campaign team or event.
+CAMPAIGN_MARKS = NAMED | {"campaign_marker", "team", "event"}
+
+
+def _campaign_object(text: Analysis, verb: int, objects: str) -> int | None:
+    """The campaign object a verb acts on ("pasang baliho paslon", "spanduk paslon sudah kami
+    pasang"): an object of the list within four words, itself marked as a campaign's nearby."""
+    found = text.near(verb, {objects}, before=4, after=4)
+    if found is None:
+        return None
+    if text.near(found, CAMPAIGN_MARKS, before=2, after=5) is None and not (
+        text.tags[found] & CAMPAIGN_MARKS
+    ):
+        return None
+    return found
+
+
+def _guarded(text: Analysis, index: int) -> bool:
+    """Negated, quoted from shared news, or an authority's work ("Bawaslu menurunkan baliho")."""
+    return (
+        _negated(text, index)
+        or _skipped(text, index)
+        or text.in_clause(index, {"campaign_guard"}, before_only=False)
+    )
+
+
+@rule(
+    code="campaign.goods",
+    category=Category.CAMPAIGN,
+    title=_("Handing out campaign goods"),
+    advice=_(
+        "Do not hand out, or post about handing out, a contestant's shirts, stickers, calendars, "
+        "groceries or other goods."
+    ),
+    skb="skb2022-10",
+    score=0.8,
+)
+def goods(text: Analysis) -> Iterable[TokenRange]:
+    for verb in text.find("distribute_verb"):
+        if _guarded(text, verb.start):
+            continue
+        thing = _campaign_object(text, verb.start, "campaign_goods")
+        if thing is None:
+            continue
+        invited = text.near(verb.start, {"invitation"}, before=4) is not None
+        if invited or text.phrase_start(verb.start) or _takes_part(text, verb.start):
+            yield (min(verb.start, thing), max(verb.end, thing + 1))
+
+
+@rule(
+    code="campaign.materials",
+    category=Category.CAMPAIGN,
+    title=_("Putting up campaign materials"),
+    advice=_(
+        "Do not put up a contestant's banners, posters or flags, least of all at an office or a "
+        "public service."
+    ),
+    skb="skb2022-10",
+    score=0.8,
+)
+def materials(text: Analysis) -> Iterable[TokenRange]:
+    for verb in text.find("install_verb"):
+        if _guarded(text, verb.start):
+            continue
+        thing = _campaign_object(text, verb.start, "campaign_material")
+        if thing is None:
+            continue
+        invited = text.near(verb.start, {"invitation"}, before=4) is not None
+        if invited or text.phrase_start(verb.start) or _takes_part(text, verb.start):
+            yield (min(verb.start, thing), max(verb.end, thing + 1))
+
+
+@rule(
+    code="campaign.recruit",
+    category=Category.CAMPAIGN,
+    title=_("Recruiting or joining campaign volunteers or witnesses"),
+    advice=_(
+        "Do not recruit, or sign up as, a contestant's volunteer or a party's witness; a KPPS "
+        "or Bawaslu post is another matter."
+    ),
+    skb="skb2022-11",
+    score=0.85,
+)
+def recruit(text: Analysis) -> Iterable[TokenRange]:
+    for person in text.find("volunteer"):
+        if text.has(person.start, "team_guard"):
+            continue
+        verb = text.near(person.start, {"recruit_verb", "join_verb", "invitation"}, before=4)
+        if verb is None or _guarded(text, verb):
+            continue
+        mark = text.near(person.start, CAMPAIGN_MARKS - {"event"}, after=5)
+        if mark is None:
+            continue
+        yield (min(verb, person.start), max(person.end, mark + 1))
+
+
+@rule(
+    code="campaign.share",
+    category=Category.CAMPAIGN,
+    title=_("Sharing campaign content to groups"),
+    advice=_(
+        "Do not pass a contestant's videos, flyers or posts on to family, office or neighbourhood "
+        "groups."
+    ),
+    skb="skb2022-04",
+    score=0.75,
+)
+def share(text: Analysis) -> Iterable[TokenRange]:
+    for verb in text.find("share_verb"):
+        if _guarded(text, verb.start):
+            continue
+        content = text.near(verb.start, {"campaign_content"}, before=4, after=5)
+        if content is None:
+            mark = text.near(verb.start, CAMPAIGN_MARKS, before=4, after=5)
+            target = text.near(verb.start, {"share_target"}, after=10)
+            content = mark if target is not None else None
+        if content is not None:
+            yield (min(verb.start, content), max(verb.end, content + 1))
+
+
 def _literal(text: Analysis, match_start: int) -> bool:
     return text.near(match_start, {"abusive_guard"}, before=2, after=2) is not None
 
@@ -435,3 +558,50 @@ def unverified_claim(text: Analysis) -> Iterable[TokenRange]:
     if weak and (topics or len({m.start for m in weak}) >= 2 or text.find("hoax_strong")):
         for match in [*weak, *topics]:
             yield (match.start, match.end)
+
+
+@rule(
+    code="hoax.process_claim",
+    category=Category.HOAX,
+    title=_("Rumour about the election process, with a call to spread it"),
+    advice=_(
+        "Claims about ballots, counting, polling places, aid or dates come from KPU or "
+        "Bawaslu; check there, report suspected fraud to Bawaslu, and do not pass chain "
+        "messages on."
+    ),
+    skb="skb2022-15",
+    score=0.75,
+)
+def process_claim(text: Analysis) -> Iterable[TokenRange]:
+    if _debunks(text):
+        return
+    calls = [m for m in text.find("spread_call") if not _negated(text, m.start)]
+    if not calls:
+        return
+    for topic in text.find("process_topic"):
+        change = text.near(topic.start, {"process_change"}, before=6, after=8)
+        if change is None or _negated(text, change):
+            continue
+        yield (min(topic.start, change), max(topic.end, change + 1))
+        for call in calls:
+            yield (call.start, call.end)
+
+
+@rule(
+    code="hate.group_exclusion",
+    category=Category.HATE,
+    title=_("Demand to exclude or harm an ethnic or religious group"),
+    advice=_(
+        "Do not call for a group to be driven out, shut out or harmed; criticise acts, not "
+        "people for their ethnicity or religion."
+    ),
+    skb="skb2022-15",
+    score=0.85,
+)
+def group_exclusion(text: Analysis) -> Iterable[TokenRange]:
+    for demand in text.find("exclusion"):
+        if _negated(text, demand.start) or _skipped(text, demand.start):
+            continue
+        group = text.near(demand.start, {"group"}, before=6, after=6)
+        if group is not None:
+            yield (min(demand.start, group), max(demand.end, group + 1))

@@ -135,6 +135,57 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
             "ASN tidak boleh jadi tim sukses",
         ],
     ),
+    "campaign.goods": (
+        [
+            ("Tadi bagi-bagi kaos partai ke warga, habis semua", "bagi-bagi kaos"),
+            ("Ayo ambil kalender paslon nomor 1 di posko", "ambil kalender"),
+            ("Kami bagikan sembako dari caleg kita di kelurahan", "bagikan sembako"),
+        ],
+        [
+            "ASN dilarang membagikan kaos kampanye",
+            "Bagi-bagi takjil di depan masjid bersama remaja masjid",
+            "Stiker sosialisasi pemilu dari KPU dibagikan ke pemilih pemula",
+            "Bawaslu menyita amplop dan sembako yang dibagikan tim paslon",
+        ],
+    ),
+    "campaign.materials": (
+        [
+            ("Baru selesai pasang baliho paslon di depan kantor dinas", "pasang baliho"),
+            ("Spanduk caleg sudah kami pasang di ruang tunggu", "Spanduk caleg sudah kami pasang"),
+            ("Tolong tempel poster Darmawan-Intan di pagar kantor", "tempel poster"),
+        ],
+        [
+            "Pasang spanduk HUT RI di depan kantor kelurahan sudah beres",
+            "Bawaslu menurunkan baliho paslon yang dipasang di depan kantor dinas",
+            "Dilarang memasang alat peraga kampanye di kantor pemerintah",
+        ],
+    ),
+    "campaign.recruit": (
+        [
+            ("Dicari relawan untuk pemenangan paslon nomor 3", "Dicari relawan untuk pemenangan"),
+            ("Alhamdulillah resmi jadi saksi TPS untuk Partai Karya Rakyat", "saksi TPS untuk"),
+            ("Butuh 20 orang saksi partai buat TPS di desa kita", "Butuh 20 orang saksi partai"),
+        ],
+        [
+            "Jadi saksi sidang di PN hari ini, doakan lancar",
+            "Dicari relawan donor darah untuk PMI hari Sabtu",
+            "ASN tidak boleh menjadi saksi partai",
+            "Besok saya bertugas sebagai anggota KPPS di TPS 03",
+        ],
+    ),
+    "campaign.share": (
+        [
+            ("Tolong share video kampanye ini ke grup keluarga ya", "share video kampanye"),
+            ("Sudah saya teruskan video Darmawan ke semua grup WA RT", "teruskan video Darmawan"),
+            ("Bagikan flyer paslon ini ke grup alumni", "Bagikan flyer paslon"),
+        ],
+        [
+            "Tolong share info lowongan ini ke grup keluarga ya",
+            "Sebarkan ke grup keluarga: cek nama di DPT lewat situs resmi KPU",
+            "Jangan share konten paslon manapun ke grup kantor",
+            "Video debat paslon bisa ditonton ulang di kanal resmi KPU",
+        ],
+    ),
     "hate.abusive": (
         [
             ("dasar kadrun goblok", "kadrun"),
@@ -160,6 +211,22 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
             "Kasus bunuh diri meningkat, ayo peduli kesehatan jiwa",
         ],
     ),
+    "hate.group_exclusion": (
+        [
+            ("Usir semua orang Cina dari kampung kita", "Usir semua orang Cina"),
+            ("Kaum Syiah harus diusir dari Indonesia", "Syiah harus diusir"),
+            (
+                "Jangan beri pekerjaan pada orang Kristen",
+                "Jangan beri pekerjaan pada orang Kristen",
+            ),
+        ],
+        [
+            "Warga Tionghoa ikut kerja bakti membersihkan TPS",
+            "Kami menolak usulan pengusiran pedagang kaki lima",
+            "Jangan usir orang Madura dari pasar, mereka juga warga",
+            "Hama tikus di sawah harus dibasmi",
+        ],
+    ),
     "hoax.spread_cue": (
         [
             ("SEBARKAN SEBELUM DIHAPUS!!! surat suara tercoblos", "SEBARKAN SEBELUM DIHAPUS"),
@@ -181,6 +248,20 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
             "Katanya besok hujan deras, bawa payung",
             "Cek fakta: KPU bantah hoaks surat suara sudah tercoblos",
             "Kalau ada kecurangan, laporkan ke Bawaslu",
+        ],
+    ),
+    "hoax.process_claim": (
+        [
+            ("Surat suara di TPS 12 sudah tercoblos, sebarkan!", "Surat suara di TPS 12 sudah"),
+            ("TPS kita dipindah diam-diam ke gedung lain, viralkan", "TPS kita dipindah"),
+            ("Bansos akan dicabut kalau tidak pilih paslon 1. Bagikan", "Bansos akan dicabut"),
+            ("Pencoblosan dimajukan ke tanggal 10, sebarkan sebelum dihapus", "Pencoblosan"),
+        ],
+        [
+            "KPU membantah hoaks surat suara tercoblos, sebarkan klarifikasi ini",
+            "Lokasi TPS 07 pindah ke balai desa sesuai pengumuman PPS",
+            "Acara arisan diundur ke tanggal 20, sebarkan ke ibu-ibu",
+            "Surat suara sudah tiba di gudang KPU dan disegel",
         ],
     ),
 }
