@@ -14,7 +14,6 @@ import logging
 import math
 import os
 import random
-import re
 import tempfile
 import time
 from collections import Counter
@@ -26,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 
 from netral.screening.models import Category, FlagReview
-from netral.screening.normalise import normalise
+from netral.screening.normalise import WORD_PATTERN_MODEL, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ VERSION = 1
 # Inverse regularisation strength, as liblinear's and scikit-learn's C.
 DEFAULT_C = 8.0
 DEFAULT_EPOCHS = 12
-WORD_PATTERN = re.compile(r"\w\w+")
+WORD_PATTERN = WORD_PATTERN_MODEL
 CHAR_SIZES = (2, 3, 4, 5)
 # Words whose character n-gram sums a loaded model keeps (about 100 bytes each).
 WORD_CACHE_SIZE = 200_000
@@ -99,6 +98,27 @@ class ScreeningModel:
             category: _sigmoid(margin)
             for category, margin in zip(self.categories, margins, strict=True)
         }
+
+    def contributions(self, text: str, category: str, *, top: int = 3) -> list[tuple[str, float]]:
+        """The n-grams that pushed a category's score up most, as (n-gram, share of the margin):
+        word 1-2-grams by their own weight, each word also by its character n-grams together.
+        Only asked for when the model flags a post, so it may take its time."""
+        position = self.categories.index(category) + 1
+        text = text.lower()
+        words = WORD_PATTERN.findall(text)
+        grams = {*words, *(f"{first} {second}" for first, second in pairwise(words))}
+        found: dict[str, float] = {}
+        entries = [(gram, entry) for gram in grams if (entry := self._words.get(gram))]
+        total = sum(entry[0] for _, entry in entries)
+        for gram, entry in entries:
+            found[gram] = entry[position] / math.sqrt(total)
+        sums = [(word, self._word_sums.get(word) or self._sum(word)) for word in set(text.split())]
+        total = sum(entry[0] for _, entry in sums)
+        for word, entry in sums:
+            if total and len(entry) > position:
+                found[word] = found.get(word, 0.0) + entry[position] / math.sqrt(total)
+        ranked = sorted(((g, v) for g, v in found.items() if v > 0), key=lambda p: (-p[1], p[0]))
+        return ranked[:top]
 
     def _sum(self, word: str) -> tuple[float, ...]:
         found = [entry for entry in map(self._chars.get, _word_grams(word)) if entry]
@@ -184,22 +204,8 @@ def model_train(
     (several times as many news sentences flagged with our labelled set), so it is off."""
     if categories is None:
         categories = sorted({category for example in examples for category in example.labels})
-    grams = [ngrams(model_text(example.text)) for example in examples]
-    words = _vocabulary((set(word_grams) for word_grams, _ in grams), min_df)
-    chars = _vocabulary((set(char_grams) for _, char_grams in grams), min_df, start=len(words))
-    document_frequency = [0] * (len(words) + len(chars))
-    for word_grams, char_grams in grams:
-        for gram in set(word_grams):
-            if gram in words:
-                document_frequency[words[gram]] += 1
-        for gram in set(char_grams):
-            if gram in chars:
-                document_frequency[chars[gram]] += 1
-    count = len(examples)
-    idf = [math.log((1 + count) / (1 + frequency)) + 1 for frequency in document_frequency]
-    vectors = [
-        _vector(word_grams, char_grams, words, chars, idf) for word_grams, char_grams in grams
-    ]
+    features = model_features(examples, min_df=min_df)
+    words, chars, idf, vectors = features.words, features.chars, features.idf, features.vectors
     weights, bias = {}, {}
     for category in categories:
         rows = [
@@ -218,6 +224,36 @@ def model_train(
         weights=weights,
         bias=bias,
     )
+
+
+@dataclass(frozen=True)
+class Features:
+    words: dict[str, int]
+    chars: dict[str, int]
+    idf: list[float]
+    vectors: list[list[tuple[int, float]]]  # one sparse vector an example, (index, value)
+
+
+def model_features(examples: Sequence[Example], *, min_df: int = 2) -> Features:
+    """The n-gram vocabulary, idf and each example's vector, exactly as `ScreeningModel.scores`
+    computes them for a post: any learner trained on these exports a model the scorer reads."""
+    grams = [ngrams(model_text(example.text)) for example in examples]
+    words = _vocabulary((set(word_grams) for word_grams, _ in grams), min_df)
+    chars = _vocabulary((set(char_grams) for _, char_grams in grams), min_df, start=len(words))
+    document_frequency = [0] * (len(words) + len(chars))
+    for word_grams, char_grams in grams:
+        for gram in set(word_grams):
+            if gram in words:
+                document_frequency[words[gram]] += 1
+        for gram in set(char_grams):
+            if gram in chars:
+                document_frequency[chars[gram]] += 1
+    count = len(examples)
+    idf = [math.log((1 + count) / (1 + frequency)) + 1 for frequency in document_frequency]
+    vectors = [
+        _vector(word_grams, char_grams, words, chars, idf) for word_grams, char_grams in grams
+    ]
+    return Features(words, chars, idf, vectors)
 
 
 def _vocabulary(documents: Iterable[set[str]], min_df: int, start: int = 0) -> dict[str, int]:
@@ -414,6 +450,14 @@ def model_current() -> ScreeningModel | None:
             logger.warning("Screening model %s is unusable (%s): rules only.", path, error)
     _loaded = (path, signature, model, now)
     return model
+
+
+def model_contributions(normalised_text: str, category: str) -> list[tuple[str, float]]:
+    """The current model's strongest n-grams for a category (`ScreeningModel.contributions`)."""
+    model = model_current()
+    if model is None or category not in model.categories:
+        return []
+    return model.contributions(normalised_text, category)
 
 
 def model_scores(normalised_text: str) -> dict[str, float] | None:

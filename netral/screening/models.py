@@ -46,6 +46,32 @@ class Contestant(models.Model):
         return self.name
 
 
+class DebunkedClaim(models.Model):
+    """A rumour of an election that an authority has corrected, entered by a supervisor with
+    the source of the correction: screening flags posts that repeat it (`claims.py`)."""
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    election = models.ForeignKey(
+        "base.Election", on_delete=models.CASCADE, related_name="debunked_claims"
+    )
+    # The agency whose supervisors keep it; every agency's claims of an election are screened.
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    claim = models.TextField(max_length=1000)
+    # Who corrected it, and where: "Siaran pers KPU 12 Februari 2029", a link.
+    source = models.CharField(max_length=300)
+    source_url = models.URLField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["election", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.claim[:80]
+
+
 class ScreeningBatch(models.Model):
     """A file of collected posts a supervisor had screened. The screening itself is a job
     (`screening.batch`), whose page shows its progress; the batch keeps what it found."""

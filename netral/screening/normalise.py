@@ -21,6 +21,8 @@ _TOKEN = re.compile(
     r"|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
     r"|(?P<emoji>[\u261d\u270c\U0001f91f])"
 )
+# The word pattern of the statistical model's features (scikit-learn's default token pattern).
+WORD_PATTERN_MODEL = re.compile(r"\w\w+")
 _BREAK = re.compile(r"[.!?\n]")
 _PAUSE = re.compile(r"[,;:()]")
 _SQUEEZE = re.compile(r"(\w)\1{2,}")

@@ -7,20 +7,25 @@ This module is the contract the pages, the batch task and the benchmarks use:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from netral.screening import model
+from netral.screening.claims import claims_matched
 from netral.screening.models import Category
-from netral.screening.normalise import normalise
+from netral.screening.normalise import WORD_PATTERN_MODEL, Document, normalise
 from netral.screening.rules import RULES
 from netral.screening.vocabulary import ElectionVocabulary, analyse
 
 # A model's probability from which it flags a category on its own.
 MODEL_THRESHOLD = 0.5
 MAX_LENGTH = 5000
+# How many of the model's strongest n-grams a model flag marks.
+EXPLAINED_NGRAMS = 3
+DEBUNKED_SCORE = 0.85
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,45 @@ def _model_text(category: str) -> tuple[str, str] | None:
     return texts.get(category)
 
 
+def _spans(text: str, document: Document, ranges: Iterable[tuple[int, int]]) -> tuple[Span, ...]:
+    """Token ranges (end exclusive) as spans of the original text, overlapping ones joined."""
+    tokens = document.tokens
+    spans: list[Span] = []
+    for first, last in sorted(set(ranges)):
+        start, end = tokens[first].start, tokens[last - 1].end
+        if spans and start <= spans[-1].end:
+            start = spans[-1].start
+            end = max(end, spans.pop().end)
+        spans.append(Span(start, end, text[start:end]))
+    return tuple(spans)
+
+
+def explained_ranges(document: Document, grams: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the model's n-grams are in the post: the tokens whose words make each one up."""
+    pieces = [
+        (word, index)
+        for index, token in enumerate(document.tokens)
+        for word in WORD_PATTERN_MODEL.findall(token.text.lower())
+    ]
+    ranges: list[tuple[int, int]] = []
+    for gram in grams:
+        parts = gram.split(" ")
+        if len(parts) == 1:
+            ranges += [
+                (index, index + 1)
+                for index, token in enumerate(document.tokens)
+                if token.text.lower() == gram
+            ]
+            ranges += [(index, index + 1) for word, index in pieces if word == gram]
+        else:
+            ranges += [
+                (first[1], second[1] + 1)
+                for first, second in itertools.pairwise(pieces)
+                if (first[0], second[0]) == (parts[0], parts[1])
+            ]
+    return ranges
+
+
 def rule_title(rule_title: str, skb: str) -> str:
     """A rule's title with the SKB 2/2022 act it may touch: "skb2022-04" -> act 4."""
     number = skb.rpartition("-")[2].lstrip("0")
@@ -90,19 +134,12 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
 
     document = normalise(text)
     analysis = analyse(document, vocabulary)
-    tokens = document.tokens
     flags: list[Flag] = []
     for rule in RULES.values():
-        ranges = sorted(set(rule.function(analysis)))
+        ranges = list(rule.function(analysis))
         if not ranges:
             continue
-        spans: list[Span] = []
-        for first, last in ranges:
-            start, end = tokens[first].start, tokens[last - 1].end
-            if spans and start <= spans[-1].end:
-                start = spans[-1].start
-                end = max(end, spans.pop().end)
-            spans.append(Span(start, end, text[start:end]))
+        spans = _spans(text, document, ranges)
         flags.append(
             Flag(
                 category=rule.category,
@@ -110,14 +147,37 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
                 rule=rule.code,
                 title=rule_title(str(rule.title), rule.skb),
                 advice=str(rule.advice),
-                spans=tuple(spans),
+                spans=spans,
             )
         )
-    scores = model.model_scores(document.text)
+    for found in claims_matched(analysis.words, analysis.vocabulary.claims)[:1]:
+        flags.append(
+            Flag(
+                category=Category.HOAX,
+                score=DEBUNKED_SCORE,
+                rule="hoax.debunked_claim",
+                title=_("Repeats a claim already debunked: “%(claim)s”")
+                % {"claim": found.claim.text},
+                advice=_("Debunked by %(source)s. Do not share it; share the correction instead.")
+                % {"source": found.claim.source},
+                spans=_spans(text, document, ((index, index + 1) for index in found.tokens)),
+            )
+        )
+    normalised = document.text
+    scores = model.model_scores(normalised)
     for category, probability in (scores or {}).items():
         if probability >= MODEL_THRESHOLD and (text_of := _model_text(category)) is not None:
             title, advice = text_of
-            flags.append(Flag(category, round(probability, 3), f"model.{category}", title, advice))
+            grams = [
+                gram
+                for gram, _weight in model.model_contributions(normalised, category)[
+                    :EXPLAINED_NGRAMS
+                ]
+            ]
+            spans = _spans(text, document, explained_ranges(document, grams))
+            flags.append(
+                Flag(category, round(probability, 3), f"model.{category}", title, advice, spans)
+            )
     return Result(flags=flags, model_used=scores is not None)
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -24,7 +25,7 @@ from netral.screening.models import Category
 from netral.screening.pipeline import Flag, Result, merged_spans, screen
 from netral.screening.rules import RULES
 from netral.screening.selfcheck_forms import ContestantForm, SelfCheckForm
-from netral.screening.vocabulary import vocabulary_for
+from netral.screening.vocabulary import running_elections, vocabulary_for, vocabulary_running
 
 
 @dataclass
@@ -84,13 +85,23 @@ def selfcheck_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text: str = form.cleaned_data["text"]
         election = form.cleaned_data["election"]
-        result = screen(text, vocabulary=vocabulary_for(election) if election else None)
+        if election is not None:
+            vocabulary, running = vocabulary_for(election), []
+        else:
+            # No election chosen: every running election's contestants and debunked claims.
+            today = timezone.localdate()
+            vocabulary = vocabulary_running(today)
+            running = [
+                str(name) for name in running_elections(today).values_list("name", flat=True)
+            ]
+        result = screen(text, vocabulary=vocabulary)
         context.update(
             checked=True,
             result=result,
             groups=grouped(result),
             pieces=highlighted(text, result.flags),
             election=election,
+            running=running,
         )
     return render(request, "screening/selfcheck.html", context)
 

@@ -7,6 +7,7 @@ word."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -14,8 +15,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from threading import Lock
 
+from django.db.models import Q, QuerySet
+
 from netral.base.models import Election
-from netral.screening.models import Contestant
+from netral.screening.claims import Claim
+from netral.screening.models import Contestant, DebunkedClaim
 from netral.screening.normalise import DATA, Document, fold, normalise, phrase_tokens
 
 # Tags of the contestants' own words.
@@ -124,9 +128,12 @@ class ElectionVocabulary:
     ballot_numbers: frozenset[int] = DEFAULT_BALLOT_NUMBERS
     hashtags: dict[str, str] = field(default_factory=dict)  # normalised hashtag -> code
     hashtag_words: re.Pattern[str] | None = None  # names and parties inside a hashtag
+    claims: tuple[Claim, ...] = ()  # the election's debunked claims
 
     @classmethod
-    def build(cls, contestants: Iterable[ContestantWords]) -> ElectionVocabulary:
+    def build(
+        cls, contestants: Iterable[ContestantWords], claims: Iterable[Claim] = ()
+    ) -> ElectionVocabulary:
         contestants = tuple(contestants)
         entries: list[Entry] = []
         hashtags: dict[str, str] = {}
@@ -157,6 +164,7 @@ class ElectionVocabulary:
                 if inside
                 else None
             ),
+            claims=tuple(claims),
         )
 
 
@@ -190,40 +198,77 @@ def labelled_vocabulary() -> ElectionVocabulary:
     )
 
 
-_cache: dict[int, tuple[tuple[object, ...], ElectionVocabulary]] = {}
+_cache: dict[tuple[int, ...], tuple[tuple[object, ...], ElectionVocabulary]] = {}
 _cache_lock = Lock()
 
 
 def vocabulary_for(election: Election) -> ElectionVocabulary:
-    """The election's compiled vocabulary, rebuilt when its contestant rows change."""
+    """The election's compiled vocabulary, rebuilt when its contestants or claims change."""
+    return _vocabulary_of([election.pk])
 
+
+def running_elections(today: datetime.date) -> QuerySet[Election]:
+    """Elections between candidate determination (or, without it, any time before) and voting
+    day, with contestants or debunked claims: the ones whose words a post may touch today."""
+    return (
+        Election.objects.filter(voting_day__gte=today)
+        .filter(Q(contestants__isnull=False) | Q(debunked_claims__isnull=False))
+        .filter(
+            Q(candidate_determination_date__lte=today)
+            | Q(candidate_determination_date__isnull=True)
+        )
+        .distinct()
+        .order_by("voting_day", "name")
+    )
+
+
+def vocabulary_running(today: datetime.date) -> ElectionVocabulary:
+    """The contestants and claims of every running election together, for a check that names
+    no election (the public self-check's default)."""
+    return _vocabulary_of(sorted(running_elections(today).values_list("pk", flat=True)))
+
+
+def _vocabulary_of(election_ids: Sequence[int]) -> ElectionVocabulary:
+    if not election_ids:
+        return EMPTY_VOCABULARY
     rows = tuple(
-        Contestant.objects.filter(election=election)
+        Contestant.objects.filter(election__in=election_ids)
         .order_by("pk")
         .values_list(
             "code", "name", "kind", "ballot_number", "aliases", "parties", "slogans", "hashtags"
         )
     )
-    fingerprint = tuple(repr(row) for row in rows)
+    claim_rows = tuple(
+        DebunkedClaim.objects.filter(election__in=election_ids)
+        .order_by("pk")
+        .values_list("code", "claim", "source")
+    )
+    fingerprint = tuple(repr(row) for row in (*rows, *claim_rows))
+    key = tuple(election_ids)
     with _cache_lock:
-        cached = _cache.get(election.pk)
+        cached = _cache.get(key)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
     vocabulary = ElectionVocabulary.build(
-        ContestantWords(
-            code=code,
-            name=name,
-            kind=kind,
-            ballot_number=number,
-            aliases=tuple(aliases or ()),
-            parties=tuple(parties or ()),
-            slogans=tuple(slogans or ()),
-            hashtags=tuple(hashtags or ()),
-        )
-        for code, name, kind, number, aliases, parties, slogans, hashtags in rows
+        (
+            ContestantWords(
+                code=code,
+                name=name,
+                kind=kind,
+                ballot_number=number,
+                aliases=tuple(aliases or ()),
+                parties=tuple(parties or ()),
+                slogans=tuple(slogans or ()),
+                hashtags=tuple(hashtags or ()),
+            )
+            for code, name, kind, number, aliases, parties, slogans, hashtags in rows
+        ),
+        (Claim.build(code=code, text=text, source=source) for code, text, source in claim_rows),
     )
     with _cache_lock:
-        _cache[election.pk] = (fingerprint, vocabulary)
+        if len(_cache) > 256:
+            _cache.clear()
+        _cache[key] = (fingerprint, vocabulary)
     return vocabulary
 
 

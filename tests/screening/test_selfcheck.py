@@ -213,3 +213,37 @@ def test_a_national_election_s_contestants_are_read_only_for_other_agencies(
     delete = reverse("screening:contestant_delete", kwargs={"code": contestant.code})
     assert client.post(delete).status_code == 403
     assert Contestant.objects.filter(election=election).count() == 1
+
+
+def test_with_no_election_chosen_it_uses_every_running_election(
+    client: Client, world: World, election: Election
+) -> None:
+    url = reverse("screening:selfcheck")
+    response = client.post(url, {"text": "Ayo coblos nomor 2 tanggal 14", "election": ""})
+    assert b'data-testid="risk"' in response.content
+    response = client.post(url, {"text": "Saya dukung Darmawan sampai menang", "election": ""})
+    assert b'data-testid="risk"' in response.content
+    assert b"Pilkada 2029" in response.content  # the elections it used
+
+
+def test_an_election_not_running_today_is_left_out(client: Client, world: World) -> None:
+    today = datetime.date.today()
+    past = Election.objects.create(
+        owner=world.agency,
+        name="Pilkada lalu",
+        kind="pemilihan",
+        voting_day=today - datetime.timedelta(days=1),
+    )
+    future = Election.objects.create(
+        owner=world.agency,
+        name="Pilkada nanti",
+        kind="pemilihan",
+        candidate_determination_date=today + datetime.timedelta(days=30),
+        voting_day=today + datetime.timedelta(days=200),
+    )
+    for election, name in ((past, "Darmawan"), (future, "Gilang")):
+        Contestant.objects.create(election=election, kind="pair", name=name, ballot_number=5)
+    url = reverse("screening:selfcheck")
+    for text in ("Saya dukung Darmawan sampai menang", "Saya dukung Gilang sampai menang"):
+        response = client.post(url, {"text": text, "election": ""})
+        assert b'data-testid="no-risk"' in response.content, text
