@@ -42,7 +42,7 @@ photos: $(VENV_STAMP) .venv/.photos
 UV = .venv-tools/bin/uv
 lock:
 	test -x $(UV) || { $(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install -q uv; }
-	$(UV) pip compile pyproject.toml --extra dev --extra s3 --generate-hashes --python-version 3.11 \
+	$(UV) pip compile pyproject.toml --extra dev --extra s3 --extra train --generate-hashes --python-version 3.11 \
 		--python-platform x86_64-unknown-linux-gnu --no-config \
 		--custom-compile-command "make lock" $(UPGRADE) -o requirements.lock
 	$(UV) pip compile pyproject.toml requirements-photos.in --extra dev --extra s3 --extra photos \

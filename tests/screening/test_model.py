@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from netral.screening import model
 from netral.screening.model import (
@@ -26,6 +27,8 @@ from netral.screening.model import (
     ngrams,
 )
 from netral.screening.models import FlagReview, ScreenedPost, ScreeningBatch
+from netral.screening.pipeline import screen
+from netral.screening.training import model_train_sklearn
 from tests.conftest import World
 
 HATEFUL = [
@@ -271,3 +274,87 @@ def test_its_fast_scores_equal_the_features_it_was_trained_on() -> None:
         margin = model.bias["hate"] + sum(model.weights["hate"][i] * v for i, v in vector)
 
         assert model.scores(normalised)["hate"] == pytest.approx(1 / (1 + math.exp(-margin)))
+
+
+def test_the_strongest_ngrams_explain_a_score_and_add_up_with_the_rest() -> None:
+    model = model_train(examples=synthetic())
+    text = model_text("Pak camat goblok, rapat senin batal")
+    found = model.contributions(text, "hate", top=100)
+    words = [gram for gram, _ in found]
+    assert words[0] in {"goblok", "camat goblok"}
+    assert all(value > 0 for _, value in found)
+    assert "rapat" not in words[:3]
+
+
+def test_a_model_flag_marks_the_words_that_pushed_it(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    model_save(model_train(examples=synthetic()), path)
+    post = "Rapat hari ini, kepala seksi itu bangsat tolol"
+    with override_settings(NETRAL_SCREENING_MODEL=str(path)):
+        flags = [f for f in screen(post).flags if f.rule == "model.hate"]
+    assert len(flags) == 1
+    marked = [span.text for span in flags[0].spans]
+    assert marked and all(post[span.start : span.end] == span.text for span in flags[0].spans)
+    assert any("tolol" in text or "bangsat" in text for text in marked), marked
+    assert not any("Rapat" in text for text in marked), marked
+
+
+def test_the_self_check_page_highlights_a_model_flag(
+    client: Client, tmp_path: Path, db: None
+) -> None:
+    path = tmp_path / "model.json"
+    model_save(model_train(examples=synthetic()), path)
+    with override_settings(NETRAL_SCREENING_MODEL=str(path)):
+        response = client.post(
+            reverse("screening:selfcheck"), {"text": "otak kepala seksi udang, bego sekali"}
+        )
+    content = response.content.decode()
+    assert 'data-rule="model.hate"' in content
+    assert "<mark>" in content
+
+
+sklearn = pytest.importorskip("sklearn")
+
+
+def test_scikit_learn_fits_the_same_features_and_the_scorer_reads_its_model(
+    tmp_path: Path,
+) -> None:
+    examples = synthetic()
+    fitted = model_train_sklearn(examples=examples)
+    path = tmp_path / "model.json"
+    model_save(fitted, path)
+    loaded = model_load(path)
+    own = model_train(examples=examples, epochs=200)
+    for text in ["dasar budi bodoh", "rapat koordinasi dinas hari senin", "bu lurah tolol"]:
+        normalised = model_text(text)
+        # The two learners solve the same problem: same decisions, near-equal probabilities.
+        assert loaded.scores(normalised)["hate"] == pytest.approx(
+            own.scores(normalised)["hate"], abs=0.02
+        )
+    assert loaded.scores(model_text("dasar budi bodoh"))["hate"] > 0.5
+
+
+def test_the_command_trains_with_scikit_learn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    examples = synthetic() + [
+        Example(template.format(name=name), {category: True})
+        for category, templates in OTHER_CATEGORIES.items()
+        for template in templates
+        for name in NAMES
+    ]
+    source = write_jsonl(tmp_path / "posts.jsonl", examples)
+    output = tmp_path / "model.json"
+    call_command(
+        "train_screening",
+        "--no-labelled-set",
+        "--file",
+        str(source),
+        "--learner",
+        "sklearn",
+        "--output",
+        str(output),
+    )
+    model = model_load(output)
+    assert model.info["learner"] == "sklearn"
+    assert model.scores(model_text("dasar budi goblok"))["hate"] > 0.5

@@ -19,6 +19,7 @@ from netral.screening.model import (
     model_train,
 )
 from netral.screening.models import Category
+from netral.screening.training import model_train_sklearn, sklearn_available
 
 # Fewer than this many posts of a category, or not of it, teach the model nothing it can trust.
 MIN_EXAMPLES = 10
@@ -60,8 +61,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", type=Path, help="Where to write the model (NETRAL_SCREENING_MODEL)."
         )
+        parser.add_argument(
+            "--learner",
+            choices=["python", "sklearn"],
+            default="python",
+            help="Who fits the weights: the built-in learner, or scikit-learn (pip install "
+            "'netral[train]'); both write the same model file.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["learner"] == "sklearn" and not sklearn_available():
+            raise CommandError(
+                "scikit-learn is not installed: pip install 'netral[train]', or use "
+                "--learner python."
+            )
+        train = model_train_sklearn if options["learner"] == "sklearn" else model_train
         sources: list[tuple[str, list[Example]]] = []
         try:
             if not options["no_labelled_set"] and LABELLED_SET.exists():
@@ -109,7 +123,7 @@ class Command(BaseCommand):
             )
 
         training, held_out = examples_split(examples)
-        measures = model_evaluate(model_train(examples=training), held_out)
+        measures = model_evaluate(train(examples=training), held_out)
         self.stdout.write(f"Held out: {len(held_out)} posts, trained on the other {len(training)}")
         self.stdout.write(
             f"{'category':10s} {'precision':>9s} {'recall':>7s} {'F1':>6s} {'macro-F1':>8s}"
@@ -120,8 +134,9 @@ class Command(BaseCommand):
                 f"{measure.f1:6.3f} {measure.macro_f1:8.3f}"
             )
 
-        model = model_train(examples=examples)
+        model = train(examples=examples)
         model.info = {
+            "learner": options["learner"],
             "trained_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "sources": [name for name, _ in sources],
             "examples": {category: list(pair) for category, pair in counts.items()},
