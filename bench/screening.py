@@ -15,6 +15,12 @@ Quality (each split fixed and seeded, `examples_split`: 80 % to train, 20 % held
   (d) our labelled set: the default recipe trained on its 80 %, per category precision, recall
       and F1 on its 20 %, for the model alone and for the whole pipeline (rules + that model),
       and the share of neutral election posts the whole pipeline flags.
+  (e) the new held-out part of our labelled set (`labelled_heldout.jsonl`, never trained on):
+      the whole pipeline (rules + the default model) per category and per kind of post, and the
+      share of neutral election posts it flags.
+  Side by side (with the optional train extra): macro-F1 of HS and Abusive on the split of (a)
+  for scikit-learn's own TF-IDF (word 1-2-grams + char_wb 2-5-grams) + logistic regression on
+  the raw tweets, and for our features fitted by scikit-learn (`--learner sklearn`).
 Speed: `screen()` (normalise, every rule, the default model) over --posts posts of the public
 hate-speech set on one core, median of --runs runs; the floor in the same run is `lower()` +
 `split()` of the same posts. The public data is read from --data, never copied."""
@@ -57,9 +63,21 @@ from netral.screening.model import (  # noqa: E402
     model_train,
 )
 from netral.screening.pipeline import screen  # noqa: E402
+from netral.screening.training import model_train_sklearn, sklearn_available  # noqa: E402
+
+try:  # the optional train extra, for the side-by-side comparison
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_union
+except ImportError:
+    TfidfVectorizer = None
 from netral.screening.vocabulary import ContestantWords, ElectionVocabulary  # noqa: E402
 
 ELECTION = ROOT / "netral" / "screening" / "data" / "labelled_election.json"
+HELD_OUT = ROOT / "netral" / "screening" / "data" / "labelled_heldout.jsonl"
+# The regularisation of both sides of the comparison (scikit-learn's C).
+SIDE_BY_SIDE_C = (1.0, 4.0, 8.0, 16.0)
 TEMPORARY = Path(tempfile.mkdtemp(prefix="netral-screening-bench-"))
 
 
@@ -139,6 +157,7 @@ def quality(data: Path, words: ElectionVocabulary, default: list[Example]) -> No
     )
     for category, result in model_evaluate(public, held_out).items():
         print(row(f"model, {category}", result))
+    side_by_side(training, held_out)
     use_model(default, "default")
     print(
         row(
@@ -219,6 +238,64 @@ def quality(data: Path, words: ElectionVocabulary, default: list[Example]) -> No
     print(f"quality measured in {time.perf_counter() - started:.0f} s")
 
 
+def side_by_side(training: Sequence[Example], held_out: Sequence[Example]) -> None:
+    """Macro-F1 of scikit-learn's TF-IDF + logistic regression against our features fitted by
+    scikit-learn, on the same split, for each C of SIDE_BY_SIDE_C."""
+    if TfidfVectorizer is None or not sklearn_available():
+        print("  side by side: skipped (pip install 'netral[train]')")
+        return
+    print("  side by side, macro-F1 on the held-out 20 % (C: the regularisation)")
+    for category in ("HS", "Abusive"):
+        union = make_union(
+            TfidfVectorizer(ngram_range=(1, 2)),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)),
+        )
+        matrix = union.fit_transform([e.text for e in training])
+        held_matrix = union.transform([e.text for e in held_out])
+        truth = [e.labels[category] for e in held_out]
+        for c in SIDE_BY_SIDE_C:
+            clock = time.perf_counter()
+            learner = LogisticRegression(C=c, max_iter=2000)
+            learner.fit(matrix, [e.labels[category] for e in training])
+            reference = f1_score(truth, learner.predict(held_matrix), average="macro")
+            reference_time = time.perf_counter() - clock
+            clock = time.perf_counter()
+            ours = model_train_sklearn(examples=training, categories=[category], c=c)
+            result = model_evaluate(ours, held_out)[category]
+            print(
+                f"    {category:8s} C={c:<4g} scikit-learn TF-IDF + LR {reference:.4f} "
+                f"({reference_time:.0f} s)   ours, fitted by scikit-learn {result.macro_f1:.4f} "
+                f"({time.perf_counter() - clock:.0f} s)"
+            )
+
+
+def held_out_part(words: ElectionVocabulary, default: list[Example]) -> None:
+    print(f"(e) new held-out part ({HELD_OUT.name}), whole pipeline (rules + default model)")
+    use_model(default, "default")
+    posts = [json.loads(line) for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line]
+    found = [set(screen(post["text"], vocabulary=words).categories) for post in posts]
+    for category in ("partisan", "campaign", "hate", "hoax"):
+        result = measure(
+            (category in post["labels"], category in flagged)
+            for post, flagged in zip(posts, found, strict=True)
+        )
+        print(row(f"pipeline, {category}", result))
+    kinds: dict[str, list[bool]] = {}
+    for post, flagged in zip(posts, found, strict=True):
+        if post["labels"]:
+            kinds.setdefault(post["note"], []).append(set(post["labels"]) <= flagged)
+        else:
+            kinds.setdefault(post["note"], []).append(not flagged)
+    for kind, outcomes in kinds.items():
+        print(f"  {kind:24s} right {sum(outcomes)}/{len(outcomes)}")
+    neutral = [flagged for post, flagged in zip(posts, found, strict=True) if not post["labels"]]
+    flagged_count = sum(1 for flagged in neutral if flagged)
+    print(
+        f"  neutral and everyday posts flagged: {flagged_count}/{len(neutral)} "
+        f"({flagged_count / max(1, len(neutral)):.1%})"
+    )
+
+
 def rate(posts: Sequence[str], function: Callable[[str], object]) -> float:
     started = time.perf_counter()
     for post in posts:
@@ -275,6 +352,7 @@ def main() -> None:
     print(f"one core (cpu {args.cpu}); default model: {LABELLED_SET.name}, {len(default)} posts")
     if not args.skip_quality:
         quality(args.data, words, default)
+        held_out_part(words, default)
     if not args.skip_speed:
         speed(args.data, words, default, args.posts, args.runs)
 

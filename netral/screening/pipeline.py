@@ -17,7 +17,7 @@ from netral.screening import model
 from netral.screening.claims import claims_matched
 from netral.screening.models import Category
 from netral.screening.normalise import WORD_PATTERN_MODEL, Document, normalise
-from netral.screening.rules import RULES
+from netral.screening.rules import RULES, debunks
 from netral.screening.vocabulary import ElectionVocabulary, analyse
 
 # A model's probability from which it flags a category on its own.
@@ -150,7 +150,10 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
                 spans=spans,
             )
         )
-    for found in claims_matched(analysis.words, analysis.vocabulary.claims)[:1]:
+    # A correction names the rumour it corrects: not a hoax, whatever its words.
+    correction = debunks(analysis)
+    claims = () if correction else analysis.vocabulary.claims
+    for found in claims_matched(analysis.words, claims)[:1]:
         flags.append(
             Flag(
                 category=Category.HOAX,
@@ -166,6 +169,8 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
     normalised = document.text
     scores = model.model_scores(normalised)
     for category, probability in (scores or {}).items():
+        if category == Category.HOAX and correction:
+            continue
         if probability >= MODEL_THRESHOLD and (text_of := _model_text(category)) is not None:
             title, advice = text_of
             grams = [

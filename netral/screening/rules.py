@@ -515,7 +515,7 @@ def hostility(text: Analysis) -> Iterable[TokenRange]:
             yield (match.start, match.end)
 
 
-def _debunks(text: Analysis) -> bool:
+def debunks(text: Analysis) -> bool:
     """A correction names the rumour: "KPU bantah hoaks surat suara tercoblos"."""
     for match in text.find("hoax_debunk"):
         if text.words[match.start - 1 : match.start] != ["bukan"]:
@@ -551,7 +551,7 @@ def spread_cue(text: Analysis) -> Iterable[TokenRange]:
     score=0.6,
 )
 def unverified_claim(text: Analysis) -> Iterable[TokenRange]:
-    if _debunks(text):
+    if debunks(text):
         return
     weak = text.find("hoax_weak")
     topics = text.find("hoax_topic")
@@ -573,7 +573,7 @@ def unverified_claim(text: Analysis) -> Iterable[TokenRange]:
     score=0.75,
 )
 def process_claim(text: Analysis) -> Iterable[TokenRange]:
-    if _debunks(text):
+    if debunks(text):
         return
     calls = [m for m in text.find("spread_call") if not _negated(text, m.start)]
     if not calls:

@@ -2,13 +2,15 @@
 correction, and kept by supervisors on an election's page."""
 
 import datetime
+from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from netral.base.models import AuditEntry, Election
 from netral.screening.claims import Claim, claims_matched, stem
+from netral.screening.model import Example, model_save, model_train
 from netral.screening.models import DebunkedClaim
 from netral.screening.normalise import normalise
 from netral.screening.pipeline import screen
@@ -64,6 +66,20 @@ def test_the_pipeline_flags_a_repeated_claim_with_its_source_and_words() -> None
     marked = " ".join(span.text for span in flag.spans)
     assert "dicoblos" in marked and "pemungutan" in marked
     assert "Katanya" not in marked
+
+
+def test_a_correction_that_names_the_claim_is_not_flagged(tmp_path: Path) -> None:
+    post = "Cek fakta: KPU membantah kabar surat suara sudah dicoblos untuk paslon 2 di TPS"
+    hoax = [
+        Example(f"sebarkan! surat suara sudah dicoblos di tps {n}", {"hoax": True})
+        for n in range(12)
+    ]
+    hoax += [Example(f"rapat koordinasi dinas hari ke {n}", {"hoax": False}) for n in range(12)]
+    path = tmp_path / "model.json"
+    model_save(model_train(examples=hoax), path)
+    with override_settings(NETRAL_SCREENING_MODEL=str(path)):
+        assert "hoax" in screen("surat suara sudah dicoblos di tps 4").categories
+        assert screen(post, vocabulary=vocabulary(CLAIM)).flags == []
 
 
 @pytest.fixture

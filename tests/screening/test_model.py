@@ -28,7 +28,7 @@ from netral.screening.model import (
 )
 from netral.screening.models import FlagReview, ScreenedPost, ScreeningBatch
 from netral.screening.pipeline import screen
-from netral.screening.training import model_train_sklearn
+from netral.screening.training import model_train_sklearn, sklearn_available
 from tests.conftest import World
 
 HATEFUL = [
@@ -313,9 +313,12 @@ def test_the_self_check_page_highlights_a_model_flag(
     assert "<mark>" in content
 
 
-sklearn = pytest.importorskip("sklearn")
+needs_sklearn = pytest.mark.skipif(
+    not sklearn_available(), reason="the optional train extra is not installed"
+)
 
 
+@needs_sklearn
 def test_scikit_learn_fits_the_same_features_and_the_scorer_reads_its_model(
     tmp_path: Path,
 ) -> None:
@@ -334,6 +337,7 @@ def test_scikit_learn_fits_the_same_features_and_the_scorer_reads_its_model(
     assert loaded.scores(model_text("dasar budi bodoh"))["hate"] > 0.5
 
 
+@needs_sklearn
 def test_the_command_trains_with_scikit_learn(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
