@@ -130,3 +130,27 @@ def test_a_refused_file_says_why_and_leads_to_its_list_of_errors(
     expect(page.locator("table.issues tbody tr")).to_have_count(1)
     expect(page.locator("table.issues tbody td").nth(1)).to_have_text("nip")
     assert not ScreenedPost.objects.exists()
+
+
+def test_a_supervisor_adds_a_debunked_claim_on_a_phone_and_the_self_check_finds_it(
+    page: Page, live_server: Any, world: World
+) -> None:
+    election = screening_election(world)
+    log_in(page, live_server.url, "pengawas")
+    page.goto(f"{live_server.url}/pemilu/{election.code}/hoaks/")
+    page.locator("textarea").fill("Surat suara di TPS sudah dicoblos untuk paslon nomor 2")
+    page.get_by_label("Dibantah oleh").fill("Siaran pers KPU, 12 Februari 2029")
+    page.get_by_role("button", name="Tambah").click()
+    expect(page.get_by_test_id("claim")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "debunked-claims-phone.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/periksa/")
+    page.get_by_label("Pemilu").select_option(label="Pilkada 2029")
+    page.locator("textarea").fill("Kertas suara di tps udah tercoblos buat paslon no 2, sebarkan!")
+    page.locator("button.primary").click()
+    flag = page.locator('[data-rule="hoax.debunked_claim"]')
+    expect(flag).to_contain_text("Siaran pers KPU")
+    expect(flag.locator("mark").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
