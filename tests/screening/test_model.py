@@ -323,7 +323,7 @@ def test_scikit_learn_fits_the_same_features_and_the_scorer_reads_its_model(
     tmp_path: Path,
 ) -> None:
     examples = synthetic()
-    fitted = model_train_sklearn(examples=examples)
+    fitted = model_train_sklearn(examples=examples, c=model.DEFAULT_C)
     path = tmp_path / "model.json"
     model_save(fitted, path)
     loaded = model_load(path)
