@@ -39,8 +39,11 @@ def _files_and_rows_delete(evidence: models.QuerySet[Evidence]) -> int:
 
 
 def _cases(cutoff: datetime) -> models.QuerySet[Case]:
-    # Not a case with a sanction, nor one another case was joined to (it keeps the history).
-    return _closed_before(cutoff).filter(sanctions__isnull=True, duplicates__isnull=True)
+    # Not a case with a sanction, nor one another case was joined to (it keeps the history),
+    # nor one passed from another agency (the sender keeps a record of it).
+    return _closed_before(cutoff).filter(
+        sanctions__isnull=True, duplicates__isnull=True, transfers__isnull=True
+    )
 
 
 def _cases_delete(cutoff: datetime) -> int:

@@ -13,7 +13,15 @@ from django.utils import timezone
 from netral.accounts.actors import Actor
 from netral.base.models import AuditEntry, Job, Message, ThrottleCount
 from netral.cases import services as case_services
-from netral.cases.models import Case, CaseMessage, Evidence, Sanction, SanctionType, ViolationType
+from netral.cases.models import (
+    Case,
+    CaseMessage,
+    CaseTransfer,
+    Evidence,
+    Sanction,
+    SanctionType,
+    ViolationType,
+)
 from netral.pacts import services as pact_services
 from netral.pacts.models import Signature
 from netral.screening.models import ScreenedPost, ScreeningBatch
@@ -223,3 +231,21 @@ def test_a_second_run_finds_nothing_more(records: dict[str, Any]) -> None:
     assert {k: v for k, v in after_again.items() if k != "entries"} == {
         k: v for k, v in after.items() if k != "entries"
     }
+
+
+def test_a_case_passed_from_another_agency_stays(pacts: Pacts, settings: Any) -> None:
+    # The sending agency keeps a record of it: the purge must neither remove it nor fail.
+    settings.NETRAL_KEEP_CASE_EVIDENCE_DAYS = 400
+    settings.NETRAL_KEEP_CLOSED_CASES_DAYS = 700
+    case = closed_case(pacts, days_ago(700, inside=False), "diteruskan")
+    CaseTransfer.objects.create(
+        case=case,
+        from_agency=pacts.world.other_agency,
+        to_agency=pacts.world.agency,
+        from_number="X/1",
+        to_number="Y/1",
+        reason="Pegawai pindah tugas",
+    )
+    purge("--apply")
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert not case.evidence.exists()  # its evidence follows the evidence schedule
