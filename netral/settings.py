@@ -276,6 +276,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "netral.base.sessions"  # the database, in fewer statements
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "netral.base.error_views.csrf_failure_view"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
