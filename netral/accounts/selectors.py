@@ -31,7 +31,7 @@ def membership_get(*, viewer: Membership, code: str) -> Membership:
 def audit_list(*, viewer: Membership, action: str = "") -> QuerySet[AuditEntry]:
     if not viewer.is_admin:
         return AuditEntry.objects.none()
-    entries = AuditEntry.objects.filter(agency=viewer.agency).select_related("target_type")
+    entries = AuditEntry.objects.filter(agency=viewer.agency).select_related("target_type", "actor")
     if action:
         entries = entries.filter(action__startswith=action)
     return entries

@@ -1,7 +1,7 @@
 """The agency's officers and its audit log, for the agency's administrators."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,9 +20,10 @@ from netral.agencies.forms import (
     NewMembershipForm,
 )
 from netral.agencies.letterhead import LOGO_MAX_BYTES, LogoError, logo_size_check
+from netral.base.audit_sentences import AREAS, audit_details, audit_sentence
 from netral.base.messaging import channel_enabled
 from netral.base.middleware import body_limit
-from netral.base.models import Message
+from netral.base.models import AuditEntry, Message
 from netral.base.storage import read_bytes
 
 
@@ -98,9 +99,8 @@ def audit_list_view(request: HttpRequest, viewer: Membership) -> HttpResponse:
     page = Paginator(account_selectors.audit_list(viewer=viewer, action=action), 50).get_page(
         request.GET.get("page")
     )
-    return render(
-        request, "agencies/audit_list.html", {"page": page, "action": action, "target": None}
-    )
+    context = {"page": page, "rows": _audit_rows(page), "action": action, "target": None}
+    return render(request, "agencies/audit_list.html", context | {"areas": AREAS})
 
 
 @officer_view(is_admin)
@@ -111,7 +111,12 @@ def audit_object_view(
     page = Paginator(account_selectors.audit_list_for(viewer=viewer, target=target), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "agencies/audit_list.html", {"page": page, "target": target})
+    context = {"page": page, "rows": _audit_rows(page), "target": target}
+    return render(request, "agencies/audit_list.html", context)
+
+
+def _audit_rows(page: Page) -> list[tuple[AuditEntry, str, list[tuple[str, str]]]]:
+    return [(entry, audit_sentence(entry), audit_details(entry)) for entry in page]
 
 
 @body_limit(lambda: LOGO_MAX_BYTES)

@@ -317,6 +317,7 @@ def sanction_record(
             data={
                 "sanction": sanction.code,
                 "type": sanction_type.code,
+                "type_name": sanction_type.name,
                 "decree_number": decree_number,
                 "decree_date": decree_date.isoformat(),
                 "starts_on": starts_on.isoformat() if starts_on else None,
