@@ -2,7 +2,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from netral.accounts.models import Membership, User
 from netral.agencies.models import Employee, Unit
@@ -86,6 +88,17 @@ class RosterConfirmForm(forms.Form):
         self.absent = absent
         if not absent:
             del self.fields["deactivate_absent"], self.fields["absent_count"]
+            return
+        # The count and the consequence beside the box, never a bare checkbox (issue 15).
+        self.fields["deactivate_absent"].label = ngettext(
+            "Mark the %(count)s employee missing from this file as inactive",
+            "Mark the %(count)s employees missing from this file as inactive",
+            absent,
+        ) % {"count": number_format(absent, force_grouping=True)}
+        self.fields["deactivate_absent"].help_text = _(
+            "Inactive employees no longer count in signing drives and get no reminders; "
+            "their data and signatures are kept. Only do this with a complete roster."
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

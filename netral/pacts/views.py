@@ -21,6 +21,8 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Unit
+from netral.base.audit import audit_log
+from netral.base.confirmation import Confirmation, confirmation_page, is_confirmed
 from netral.base.middleware import body_limit
 from netral.base.storage import scratch_delete, scratch_read, scratch_save
 from netral.pacts import (
@@ -110,6 +112,26 @@ def pact_version_view(request: HttpRequest, code: str, viewer: Membership) -> Ht
 @officer_view(is_admin)
 def pact_version_publish_view(request: HttpRequest, code: str, viewer: Membership) -> HttpResponse:
     version = selectors.pact_version_get(viewer=viewer, code=code)
+    if version.is_published:
+        return redirect("pacts:pact_version", code=code)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Publish version %(number)s of the pact?") % {"number": version.number},
+                consequences=[
+                    _("The text of “%(title)s” becomes final: it can no longer change.")
+                    % {"title": version.title},
+                    _("Signing drives can then use it, and everyone who signs, signs this text."),
+                    _(
+                        "A later correction is made as a new version; signatures already given "
+                        "keep this one."
+                    ),
+                ],
+                confirm_label=_("Publish this version"),
+                cancel_url=reverse("pacts:pact_version", kwargs={"code": code}),
+            ),
+        )
     services.pact_version_publish(actor=Actor.from_request(request), version=version)
     messages.success(request, _("The pact version is published and can no longer change."))
     return redirect("pacts:pact_version", code=code)
@@ -672,6 +694,26 @@ def link_revoke_view(request: HttpRequest, code: str, viewer: Membership) -> Htt
     )
     if link is None:
         messages.error(request, _("No personal link for this NIP or NIK in your units."))
+    elif not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Replace the link of %(name)s?") % {"name": link.employee.name},
+                consequences=[
+                    _(
+                        "The current personal link of %(name)s stops working at once, also in "
+                        "messages already sent."
+                    )
+                    % {"name": link.employee.name},
+                    _("A new link is shown once, on the next page: send it to them yourself."),
+                    _("A signature already given stays valid."),
+                ],
+                confirm_label=_("Make a new link"),
+                cancel_url=reverse("pacts:campaign_detail", kwargs={"code": code}),
+                danger=True,
+                keep=["identifier"],
+            ),
+        )
     else:
         services.signing_link_revoke(actor=Actor.from_request(request), link=link)
         url = request.build_absolute_uri(

@@ -20,6 +20,7 @@ from netral.accounts.access import can_handle_cases, can_manage_cases, officer_v
 from netral.accounts.actors import Actor
 from netral.accounts.job_views import job_for_user
 from netral.accounts.models import Membership
+from netral.base.confirmation import Confirmation, confirmation_page, is_confirmed
 from netral.base.findings import FindingRefused, case_desk
 from netral.base.middleware import body_limit
 from netral.base.models import Job
@@ -192,6 +193,33 @@ def post_case_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
     if not form.is_valid():
         messages.error(request, _("Choose the act of the case."))
         return _back(request, post, request.POST.get("next", ""))
+    if not is_confirmed(request):
+        acts = dict(form.fields["violation_type"].choices)  # type: ignore[attr-defined]
+        back = request.POST.get("next", "")
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Open a case from this post?"),
+                consequences=[
+                    _("A case is opened for: %(act)s.")
+                    % {"act": acts.get(form.cleaned_data["violation_type"], "")},
+                    _(
+                        "The person reported is %(author)s; the post is kept as a PDF in the "
+                        "case's evidence."
+                    )
+                    % {"author": post.author or post.nip or _("unknown")},
+                    _(
+                        "The case enters the case queue and its handling deadlines start today; "
+                        "it cannot be deleted, only closed."
+                    ),
+                ],
+                confirm_label=_("Open the case"),
+                cancel_url=back
+                if back.startswith("/saring/")
+                else reverse("screening:batch", kwargs={"code": post.batch.code}),
+                keep=["violation_type", "next"],
+            ),
+        )
     try:
         case, created = post_cases.post_case_open(
             actor=Actor.from_request(request),

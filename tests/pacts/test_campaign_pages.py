@@ -30,7 +30,13 @@ def test_an_admin_runs_a_campaign_from_election_to_open_links(client: Client, wo
     # A campaign needs a published version.
     page = client.get(reverse("pacts:campaign_create", args=[election.code]))
     assert "Terbitkan dulu teks pakta" in page.content.decode()
-    client.post(reverse("pacts:pact_version_publish", args=[version.code]))
+    publish = reverse("pacts:pact_version_publish", args=[version.code])
+    asked = client.post(publish)
+    # Publishing is final: a confirmation says so first, and nothing is published yet.
+    assert "menjadi final" in asked.content.decode()
+    version.refresh_from_db()
+    assert not version.is_published
+    client.post(publish, {"confirmed": "1"})
     version.refresh_from_db()
     assert version.is_published
     assert len(version.sha256) == 64

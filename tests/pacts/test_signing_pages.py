@@ -180,7 +180,13 @@ def test_a_coordinator_replaces_a_leaked_link(client: Client, pacts: Pacts) -> N
     old = link_token(pacts)
     client.force_login(pacts.world.coordinator_a)
     url = reverse("pacts:link_revoke", args=[pacts.campaign.code])
-    page = client.post(url, {"identifier": pacts.world.employee_a.nip}, follow=True)
+    asked = client.post(url, {"identifier": pacts.world.employee_a.nip})
+    # First the consequence, stated; the link still works until it is confirmed.
+    assert "langsung tidak berlaku" in asked.content.decode()
+    assert link_token(pacts) == old
+    page = client.post(
+        url, {"identifier": pacts.world.employee_a.nip, "confirmed": "1"}, follow=True
+    )
     text = page.content.decode()
     assert "tidak berlaku lagi" in text
     new = link_token(pacts)
@@ -189,7 +195,7 @@ def test_a_coordinator_replaces_a_leaked_link(client: Client, pacts: Pacts) -> N
     assert client.get(reverse("pacts:sign", args=[old])).status_code == 404
     assert client.get(reverse("pacts:sign", args=[new])).status_code == 200
     # Not for an employee of another unit.
-    client.post(url, {"identifier": pacts.world.employee_b.nip})
+    client.post(url, {"identifier": pacts.world.employee_b.nip, "confirmed": "1"})
     link_b = SigningLink.objects.get(campaign=pacts.campaign, employee=pacts.world.employee_b)
     assert link_b.generation == 0
 

@@ -479,7 +479,13 @@ def test_a_post_opens_one_case_with_itself_as_evidence(
 ) -> None:
     post = partisan_post(screened(upload, world))
     url = reverse("screening:post_case", kwargs={"code": post.code})
-    response = client.post(url, {"violation_type": "skb2022-04"})
+    asked = client.post(url, {"violation_type": "skb2022-04"})
+    # First a confirmation that says what opening the case does; nothing is opened yet.
+    assert asked.status_code == 200 and not Case.objects.exists()
+    page = asked.content.decode()
+    assert "Buka kasus dari unggahan ini?" in page and "tenggat penanganannya" in page
+    assert 'name="violation_type" value="skb2022-04"' in page
+    response = client.post(url, {"violation_type": "skb2022-04", "confirmed": "1"})
     case = Case.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:case", kwargs={"code": case.code})
@@ -499,7 +505,7 @@ def test_a_post_opens_one_case_with_itself_as_evidence(
     assert post.case == case
     assert AuditEntry.objects.filter(action="screening.post.case_opened", target_code=post.code)
 
-    again = client.post(url, {"violation_type": "skb2022-01"})
+    again = client.post(url, {"violation_type": "skb2022-01", "confirmed": "1"})
     assert again["Location"] == reverse("cases:case", kwargs={"code": case.code})
     assert Case.objects.count() == 1
 
@@ -511,7 +517,7 @@ def test_an_unknown_author_is_reported_by_name(
     post = last_batch().posts.get()
     client.post(
         reverse("screening:post_case", kwargs={"code": post.code}),
-        {"violation_type": "skb2022-04"},
+        {"violation_type": "skb2022-04", "confirmed": "1"},
     )
     case = Case.objects.get()
     assert case.employee is None and case.reported_name == "Akun Anonim"
