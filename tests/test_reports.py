@@ -235,3 +235,19 @@ def test_an_agency_without_oversight_cannot_export_a_rollup(
 ) -> None:
     user = getattr(counted.pacts.world, persona)
     assert _rollup(client, counted, user, format="csv").status_code in {403, 404}
+
+
+def test_the_signature_block_keeps_the_last_rows_of_the_unit_table() -> None:
+    from reportlab.platypus import KeepTogether, Spacer
+
+    from netral.monitoring.reports import CLOSING_ROWS, _table_closed_by
+
+    rows = [["Unit", "n"], *[[f"Unit {n}", str(n)] for n in range(40)]]
+    flowables = _table_closed_by(rows, [100, 40], [Spacer(1, 10)])
+    body, closing = flowables
+    assert isinstance(closing, KeepTogether)
+    tail = closing._content[0]  # type: ignore[attr-defined]
+    assert [row[0] for row in tail._cellvalues] == [
+        f"Unit {n}" for n in range(40 - CLOSING_ROWS, 40)
+    ]
+    assert len(body._cellvalues) == 1 + 40 - CLOSING_ROWS  # header and every earlier row

@@ -4,18 +4,26 @@ same numbers for screen readers (the SVG itself is marked decorative)."""
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-BAR_HEIGHT = 22
-GAP = 8
-LABEL_WIDTH = 260
-BAR_WIDTH = 360
-FIGURE_WIDTH = 90
+from netral.base.numbers import percent_text, share_percent
+
+# Bars are drawn with the label on a line of its own above the track, in a narrow figure: scaled
+# to a 360 px phone the text stays about 11 px high, and no label can run off the left edge.
+WIDTH = 400
+FONT = 13
+CHAR_WIDTH = 7.6  # a generous average advance at FONT, so the estimate errs on the short side
+FIGURE_ROOM = 64  # the percentage or count at the right end of the label line
+LABEL_LINE = 18
+BAR_HEIGHT = 14
+ROW_GAP = 10
+LABEL_CHARS = int((WIDTH - FIGURE_ROOM) / CHAR_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -29,30 +37,29 @@ class Bar:
         return 100 * self.value / self.total if self.total else 0.0
 
 
-def _shorten(label: str, limit: int = 32) -> str:
-    # About 32 characters fit beside the bar at the chart's font size.
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _shorten(label: str, limit: int = LABEL_CHARS) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _horizontal_bars(rows: Sequence[tuple[str, float, str]]) -> SafeString:
-    """One bar per (label, share of the track filled from 0 to 1, figure after the bar) row."""
-    width = LABEL_WIDTH + BAR_WIDTH + FIGURE_WIDTH
-    height = max(1, len(rows)) * (BAR_HEIGHT + GAP)
+    """One bar per (label, share of the track filled from 0 to 1, figure) row: the label and the
+    figure on one line, the bar below them across the whole width."""
+    row_height = LABEL_LINE + BAR_HEIGHT + ROW_GAP
+    height = max(1, len(rows)) * row_height
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="chart chart-bars" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
         f'aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, (label, share, figure) in enumerate(rows):
-        y = index * (BAR_HEIGHT + GAP)
+        y = index * row_height
+        bar_y = y + LABEL_LINE
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" class="chart-label">'
-            f"{escape(_shorten(label))}</text>"
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}" '
-            'class="chart-track"/>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{BAR_WIDTH * share:.1f}" '
-            f'height="{BAR_HEIGHT}" class="chart-bar"/>'
-            f'<text x="{LABEL_WIDTH + BAR_WIDTH + 8}" y="{y + 16}" class="chart-figure">'
+            f'<text x="0" y="{y + FONT}" class="chart-label">{escape(_shorten(label))}</text>'
+            f'<text x="{WIDTH}" y="{y + FONT}" text-anchor="end" class="chart-figure">'
             f"{escape(figure)}</text>"
+            f'<rect x="0" y="{bar_y}" width="{WIDTH}" height="{BAR_HEIGHT}" class="chart-track"/>'
+            f'<rect x="0" y="{bar_y}" width="{WIDTH * max(0.0, min(share, 1.0)):.1f}" '
+            f'height="{BAR_HEIGHT}" class="chart-bar"/>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every label and figure is escaped above)
@@ -61,7 +68,10 @@ def _horizontal_bars(rows: Sequence[tuple[str, float, str]]) -> SafeString:
 def completion_bars(bars: Sequence[Bar]) -> SafeString:
     """One horizontal bar per row: the part signed of the row's total."""
     return _horizontal_bars(
-        [(bar.label, bar.percent / 100, f"{number_format(bar.percent, 0)}%") for bar in bars]
+        [
+            (bar.label, bar.percent / 100, f"{percent_text(share_percent(bar.value, bar.total))}%")
+            for bar in bars
+        ]
     )
 
 
@@ -73,28 +83,55 @@ def count_bars(rows: Sequence[tuple[str, int]]) -> SafeString:
     )
 
 
+# The time axis: a fixed width whatever the number of days, and a tick label only every few
+# columns, so labels never run together ("03/1204/12…").
+TIMELINE_WIDTH = 480
+TIMELINE_HEIGHT = 160
+AXIS_FONT = 13
+AXIS_LABEL_ROOM = 64  # the widest label ("30 Des" or "10.00") with space around it
+
+
 def timeline_columns(
     points: Sequence[tuple[datetime.datetime | datetime.date, int]], *, hourly: bool
 ) -> SafeString:
     """Signatures per day (or per hour, for a short campaign) as columns."""
     if not points:
         return mark_safe("")
-    column, gap, chart_height, label_height = 26, 6, 160, 40
-    width = len(points) * (column + gap) + gap
+    label_height = AXIS_FONT + 12
+    slot = TIMELINE_WIDTH / len(points)
+    column = max(1.0, slot * 0.8)
+    step = max(1, math.ceil(AXIS_LABEL_ROOM / slot))
     tallest = max(count for _bucket, count in points) or 1
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {chart_height + label_height}" width="100%" '
-        f'role="img" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart chart-timeline" viewBox="0 0 {TIMELINE_WIDTH} '
+        f'{TIMELINE_HEIGHT + label_height}" width="100%" role="img" aria-hidden="true" '
+        f'xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, (bucket, count) in enumerate(points):
-        x = gap + index * (column + gap)
-        height = chart_height * count / tallest
-        label = bucket.strftime("%H:%M") if hourly else bucket.strftime("%d/%m")
+        x = index * slot + (slot - column) / 2
+        height = TIMELINE_HEIGHT * count / tallest
         parts.append(
-            f'<rect x="{x}" y="{chart_height - height:.1f}" width="{column}" '
+            f'<rect x="{x:.1f}" y="{TIMELINE_HEIGHT - height:.1f}" width="{column:.1f}" '
             f'height="{height:.1f}" class="chart-bar"/>'
-            f'<text x="{x + column / 2}" y="{chart_height + 16}" text-anchor="middle" '
-            f'class="chart-axis">{escape(label)}</text>'
         )
-    parts.append("</svg>")
+        if index % step == 0:
+            label = date_format(bucket, "H.i" if hourly else "j M")
+            # A label near an edge is anchored to it rather than centred, so none is cut off.
+            centre = x + column / 2
+            if centre < AXIS_LABEL_ROOM / 2:
+                anchor, text_x = "start", 0.0
+            elif centre > TIMELINE_WIDTH - AXIS_LABEL_ROOM / 2:
+                anchor, text_x = "end", float(TIMELINE_WIDTH)
+            else:
+                anchor, text_x = "middle", centre
+            parts.append(
+                f'<line x1="{centre:.1f}" x2="{centre:.1f}" y1="{TIMELINE_HEIGHT}" '
+                f'y2="{TIMELINE_HEIGHT + 4}" class="chart-tick"/>'
+                f'<text x="{text_x:.1f}" y="{TIMELINE_HEIGHT + label_height - 4}" '
+                f'text-anchor="{anchor}" class="chart-axis">{escape(label)}</text>'
+            )
+    parts.append(
+        f'<line x1="0" x2="{TIMELINE_WIDTH}" y1="{TIMELINE_HEIGHT}" y2="{TIMELINE_HEIGHT}" '
+        'class="chart-tick"/></svg>'
+    )
     return mark_safe("".join(parts))  # noqa: S308  (labels are escaped dates)

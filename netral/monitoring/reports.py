@@ -51,6 +51,7 @@ from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Employee, Region, Unit
 from netral.base.jobs import Progress, job_kind, job_result_save, job_start
 from netral.base.models import Job
+from netral.base.numbers import percent_text
 from netral.base.sheets import csv_row, xlsx_row
 from netral.monitoring.selectors import Dashboard, RollupRow, campaign_dashboard
 from netral.pacts.models import Attendance, Campaign, Signature
@@ -168,7 +169,7 @@ def unit_totals(*, viewer: Membership, campaign: Campaign) -> list[UnitTotal]:
 
 
 def _percent(completion: Completion) -> float:
-    return round(completion.percent, 1)
+    return float(completion.percent_shown)
 
 
 def _scope_label(viewer: Membership) -> str:
@@ -404,18 +405,41 @@ def _table(
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+                *_body_style(numeric_from=numeric_from),
                 ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("GRID", (0, 0), (-1, -1), 0.25, GREY),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
         )
     )
     return table
+
+
+def _body_style(*, numeric_from: int) -> list[tuple[Any, ...]]:
+    return [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+        ("GRID", (0, 0), (-1, -1), 0.25, GREY),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+
+
+# The last rows of a table travel with what closes it, so the signature never stands alone.
+CLOSING_ROWS = 3
+
+
+def _table_closed_by(
+    rows: list[list[Any]], widths: list[float], closing: list[Flowable]
+) -> list[Flowable]:
+    """The table, then `closing` kept on one page with the table's last rows."""
+    if len(rows) <= CLOSING_ROWS + 1:
+        return [KeepTogether([_table(rows, widths), *closing])]
+    body, tail = rows[:-CLOSING_ROWS], rows[-CLOSING_ROWS:]
+    # The tail continues the body's grid without a header of its own.
+    tail_table = Table(tail, colWidths=widths, hAlign="LEFT")
+    tail_table.setStyle(TableStyle(_body_style(numeric_from=1)))
+    return [_table(body, widths), KeepTogether([tail_table, *closing])]
 
 
 def _completion_columns(completion: Completion) -> list[str]:
@@ -423,7 +447,7 @@ def _completion_columns(completion: Completion) -> list[str]:
         _number(completion.eligible),
         _number(completion.signed),
         _number(completion.unsigned),
-        _number(completion.percent, 1),
+        percent_text(completion.percent_shown),
     ]
 
 
@@ -441,7 +465,7 @@ def _bars_by_unit(rows: list[tuple[str, Completion]]) -> Drawing:
     chart.x, chart.y = 170, 28
     chart.width, chart.height = FRAME_WIDTH - 190, bar * len(rows)
     # The chart draws its first category at the bottom; reversed, the list reads top-down.
-    chart.data = [[round(c.percent, 1) for _name, c in reversed(rows)]]
+    chart.data = [[float(c.percent_shown) for _name, c in reversed(rows)]]
     chart.categoryAxis.categoryNames = [_clip(name, 45) for name, _c in reversed(rows)]
     chart.categoryAxis.labels.fontSize = label_size
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -569,7 +593,7 @@ def recap_pdf(
         [_("Signed electronically"), _number(total.electronic)],
         [_("Signed on paper"), _number(total.paper)],
         [_("Not signed yet"), _number(total.unsigned)],
-        [_("Completion (%)"), _number(total.percent, 1)],
+        [_("Completion (%)"), percent_text(total.percent_shown)],
         *[
             [_("Attendance: %(mode)s") % {"mode": modes.get(mode, mode)}, _number(count)]
             for mode, count in dashboard.attendance.items()
@@ -663,9 +687,11 @@ def recap_pdf(
         )
     story += [
         Paragraph(escape(_("Completion per unit")), styles["heading"]),
-        _table(unit_table, COMPLETION_WIDTHS),
-        Spacer(1, 10 * mm),
-        _signature_block(agency.personnel_office_name, today, styles),
+        *_table_closed_by(
+            unit_table,
+            COMPLETION_WIDTHS,
+            [Spacer(1, 10 * mm), _signature_block(agency.personnel_office_name, today, styles)],
+        ),
     ]
     progress(80)
 

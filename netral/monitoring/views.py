@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -24,7 +26,7 @@ from netral.agencies.models import Agency, Employee, Region
 from netral.base import charts
 from netral.base.audit import audit_log
 from netral.monitoring import chase, patterns, reminders, selectors
-from netral.monitoring.selectors import Completion, Dashboard
+from netral.monitoring.selectors import Completion, Dashboard, UnitRow
 from netral.pacts import selectors as pacts_selectors
 from netral.pacts.models import Attendance, Campaign
 
@@ -93,6 +95,9 @@ def dashboard_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
     """A campaign's completion in the viewer's scope: totals, methods, kinds, units, time."""
     campaign = pacts_selectors.campaign_get(viewer=viewer, code=code)
     board = selectors.campaign_dashboard(viewer=viewer, campaign=campaign)
+    sort = request.GET.get("urut", "")
+    sort = sort if sort in UNIT_SORTS else "persen"
+    board.units.sort(key=UNIT_SORTS[sort])
     return render(
         request,
         "monitoring/dashboard.html",
@@ -103,9 +108,19 @@ def dashboard_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
             # The admin alone sees the flags: they name officers and point at signatures.
             "flags": patterns.campaign_flags(campaign=campaign) if viewer.is_admin else None,
             "window_minutes": settings.NETRAL_FLAG_WINDOW_MINUTES,
+            "sort": sort,
             **_charts(board),
         },
     )
+
+
+# The dashboard's unit order: the worst first unless asked otherwise, so the units to chase lead.
+UNIT_SORTS: dict[str, Callable[[UnitRow], tuple[Any, ...]]] = {
+    "persen": lambda row: (row.completion.percent, -row.completion.unsigned, row.unit.name),
+    "-persen": lambda row: (-row.completion.percent, row.unit.name),
+    "belum": lambda row: (-row.completion.unsigned, row.unit.name),
+    "nama": lambda row: (row.unit.name.casefold(), row.unit.code),
+}
 
 
 @officer_view(can_chase)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -13,6 +14,7 @@ from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Agency, Employee, Unit
 from netral.base.models import Election
+from netral.base.numbers import share_percent
 from netral.pacts.models import Attendance, Campaign, CeremonyCode, PactVersion, Signature
 from netral.pacts.services import CEREMONY_CODE_ATTEMPTS, campaign_employees, slip_recipients
 
@@ -98,6 +100,11 @@ class Completion:
     @property
     def percent(self) -> float:
         return 100 * self.signed / self.eligible if self.eligible else 0.0
+
+    @property
+    def percent_shown(self) -> Decimal:
+        """The percentage as every page, sheet and PDF shows it (one decimal, half up)."""
+        return share_percent(self.signed, self.eligible)
 
     def add(self, other: Completion) -> None:
         self.eligible += other.eligible
