@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils.translation import gettext, gettext_lazy
 
 from netral.base.models import AuditEntry
@@ -145,7 +147,6 @@ def _actor_name(entry: AuditEntry) -> str:
 
 
 DETAIL_LABELS: dict[str, Any] = {
-    "changes": _("Changed fields"),
     "summary": _("Summary"),
     "errors": _("Errors"),
     "rows": _("Rows"),
@@ -161,21 +162,81 @@ DETAIL_LABELS: dict[str, Any] = {
 
 
 def audit_details(entry: AuditEntry) -> list[tuple[str, str]]:
-    """The entry's data that reads well to a person, as (label, value); codes left out."""
+    """The entry's data that reads well to a person, as (label, value); codes left out. A change
+    reads "Jabatan: Perawat Ahli Pertama → Perawat Ahli Muda", with the field's own label."""
     data = entry.data if isinstance(entry.data, dict) else {}
+    model = entry.target_type.model_class() if entry.target_type is not None else None
     details = []
+    changes = data.get("changes")
+    if isinstance(data.get("before"), dict) and isinstance(data.get("after"), dict):
+        before, after = data["before"], data["after"]
+        changes = {key: [before.get(key), after.get(key)] for key in {*before, *after}}
+    if isinstance(changes, dict):
+        for name, values in sorted(changes.items()):
+            if isinstance(values, list | tuple) and len(values) == 2:
+                old, new = (_value_label(model, name, value) for value in values)
+                if old != new:
+                    details.append((_field_label(model, name), f"{old} \u2192 {new}"))
+            else:
+                details.append((_field_label(model, name), str(values)))
     for key, label in DETAIL_LABELS.items():
         value = data.get(key)
-        if value in (None, "", {}, []):
+        if key == "changes" or value in (None, "", {}, []):
             continue
         if isinstance(value, dict):
-            text = ", ".join(str(name).replace("_", " ") for name in value)
+            text = ", ".join(f"{name}: {count}" for name, count in value.items())
         elif isinstance(value, list):
             text = ", ".join(str(item) for item in value)
         else:
             text = str(value)
         details.append((str(label), text))
     return details
+
+
+def _field(model: type[Model] | None, name: str) -> Any:
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+# The fields that changes are logged for, by the names the forms give them.
+FIELD_LABELS: dict[str, Any] = {
+    "name": _("Name"),
+    "position": _("Position"),
+    "position_type": _("Position type"),
+    "rank": _("Rank"),
+    "kind": _("Employee kind"),
+    "unit": _("Unit"),
+    "email": _("Email"),
+    "phone": _("Phone"),
+    "nik": _("NIK"),
+    "nip": _("NIP"),
+    "birth_date": _("Birth date"),
+    "gender": _("Gender"),
+    "is_active": _("Active"),
+    "role": _("Role"),
+    "message_whatsapp": _("Send by WhatsApp"),
+    "message_sms": _("Send by SMS"),
+    "message_email": _("Send by e-mail"),
+    "message_phone_first": _("Use the phone before e-mail"),
+}
+
+
+def _field_label(model: type[Model] | None, name: str) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    label = str(getattr(_field(model, name), "verbose_name", "") or name.replace("_", " "))
+    return label[:1].upper() + label[1:]
+
+
+def _value_label(model: type[Model] | None, name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "\u2014"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    choices = dict(getattr(_field(model, name), "flatchoices", None) or [])
+    return str(choices.get(value, value))
 
 
 # The filter of the audit log: one choice per area, matched as a prefix of the action.

@@ -67,7 +67,9 @@ def test_a_role_change_is_logged_with_before_and_after(client: Client, world: Wo
         "after": {"role": "supervisor", "unit": None},
     }
     log = client.get(reverse("agencies:audit_object", args=["membership", membership.code]))
-    assert "core.membership.role_changed" in log.content.decode()
+    page = log.content.decode()
+    assert "mengubah peran" in page and "core.membership" not in page
+    assert "Pemantau \u2192" in page  # the roles by their names, not their codes
 
 
 def test_an_admin_cannot_demote_or_remove_themself(client: Client, world: World) -> None:
