@@ -1,3 +1,4 @@
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -10,12 +11,49 @@ from netral.accounts.models import Membership, User
 from netral.agencies.models import Employee, Unit
 from netral.agencies.roster import COLUMNS
 
+PATH_JOIN = " \u2014 "  # "Sekretariat — Dinas Kesehatan"
+
+
+def unit_labels(units: list[Unit]) -> dict[int, str]:
+    """Each unit's name, followed by its parents' names where the name alone repeats in the
+    list ("Sekretariat — Dinas Kesehatan"): 689 options can hold forty "Sekretariat"."""
+    ancestor_codes = {
+        code for unit in units for code in unit.path.split(Unit.PATH_SEPARATOR)[:-2] if code
+    }
+    names = dict(Unit.objects.filter(code__in=ancestor_codes).values_list("code", "name"))
+    chains = {
+        unit.pk: [names.get(code, "") for code in reversed(unit.path.split("/")[1:-2])]
+        for unit in units
+    }  # the parents' names, nearest first, without the agency's root unit
+    labels: dict[int, str] = {}
+    taken = Counter(unit.name for unit in units)
+    for unit in units:
+        label, chain = unit.name, chains[unit.pk]
+        if taken[unit.name] > 1:
+            # Add parents until the label is unique among the units of the same name.
+            twins = [other for other in units if other.name == unit.name]
+            for size in range(1, len(chain) + 1):
+                label = PATH_JOIN.join([unit.name, *chain[:size]])
+                if sum(PATH_JOIN.join([t.name, *chains[t.pk][:size]]) == label for t in twins) == 1:
+                    break
+        labels[unit.pk] = label
+    return labels
+
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """Units in tree order, indented by depth, so a long list reads as the tree it is."""
+    """Units in tree order, indented by depth, so a long list reads as the tree it is; a repeated
+    name carries its parents; a search box filters the options (netral.js, data-searchable)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["data-searchable"] = _("Search units")
+        self._labels: dict[int, str] | None = None
 
     def label_from_instance(self, obj: Any) -> str:
-        return "\u2003" * max(obj.depth - 1, 0) + obj.name
+        if self._labels is None:
+            units = self.queryset if self.queryset is not None else Unit.objects.none()
+            self._labels = unit_labels(list(units))
+        return "\u2003" * max(obj.depth - 1, 0) + self._labels.get(obj.pk, obj.name)
 
 
 class EmployeeFilterForm(forms.Form):

@@ -121,8 +121,8 @@ class PactTextForm(forms.Form):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    label_from_instance = UnitChoiceField.label_from_instance
+class UnitMultipleChoiceField(UnitChoiceField, forms.ModelMultipleChoiceField):
+    pass
 
 
 class CampaignForm(forms.Form):

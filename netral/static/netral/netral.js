@@ -53,3 +53,25 @@
     }, 0);
   });
 })();
+
+// - data-searchable="label" on a select: a search box before it hides the options that do not
+//   match, so a list of hundreds of units can be narrowed by typing (parents' names included).
+(function () {
+  function normalise(text) { return text.toLowerCase().replace(/\s+/g, " ").trim(); }
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-searchable]"), function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-search";
+    box.setAttribute("aria-label", select.getAttribute("data-searchable"));
+    box.placeholder = select.getAttribute("data-searchable");
+    if (select.id) box.setAttribute("aria-controls", select.id);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var wanted = normalise(box.value);
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = wanted !== "" && !option.selected && option.value !== "" &&
+          normalise(option.textContent).indexOf(wanted) === -1;
+      });
+    });
+  });
+})();
