@@ -90,7 +90,7 @@ def test_bad_campaign_dates_and_a_missing_meeting_link_are_explained(
     )
     client.post(reverse("pacts:pact_version_create", args=[election.code]))
     version = PactVersion.objects.get()
-    client.post(reverse("pacts:pact_version_publish", args=[version.code]))
+    client.post(reverse("pacts:pact_version_publish", args=[version.code]), {"confirmed": "1"})
     response = client.post(
         reverse("pacts:campaign_create", args=[election.code]),
         {
@@ -114,7 +114,7 @@ def test_editing_a_published_text_makes_a_new_draft(client: Client, world: World
     )
     client.post(reverse("pacts:pact_version_create", args=[election.code]))
     version = PactVersion.objects.get()
-    client.post(reverse("pacts:pact_version_publish", args=[version.code]))
+    client.post(reverse("pacts:pact_version_publish", args=[version.code]), {"confirmed": "1"})
     response = client.post(
         reverse("pacts:pact_version", args=[version.code]),
         {
