@@ -66,7 +66,7 @@ def test_the_unit_view_fits_a_phone(page: Page, live_server: Any, pacts: Pacts) 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # The coordinator's first question: who has not signed, and how to reach them, at once.
     first_card = page.get_by_test_id("person").first.bounding_box()
-    subunits = page.get_by_role("heading", name="Sub-unit").bounding_box()
+    subunits = page.get_by_role("heading", name="Subunit").bounding_box()
     assert first_card is not None and subunits is not None and first_card["y"] < subunits["y"]
     assert first_card["y"] < 1000
     card = page.get_by_test_id("person").filter(has_text=employee.name)

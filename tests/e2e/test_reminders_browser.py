@@ -34,7 +34,7 @@ def test_a_coordinator_confirms_a_reminder_to_the_own_unit_from_a_phone(
     page.get_by_label("Nama pengguna").fill("koordinator")
     page.get_by_label("Kata sandi").fill("Rahasia-Netral-2029")
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_role("link", name="Kampanye", exact=True).first.click()
+    page.get_by_role("link", name="Penandatanganan", exact=True).first.click()
     page.get_by_role("link", name=campaign.title).click()
     dashboard = reverse("monitoring:dashboard", kwargs={"code": campaign.code})
     page.locator(f"a[href='{dashboard}']").first.click()

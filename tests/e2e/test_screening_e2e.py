@@ -67,8 +67,8 @@ def screening_election(world: World) -> Election:
 
 def upload_posts(page: Page, base: str, path: Path) -> None:
     page.goto(f"{base}/saring/")
-    page.get_by_label("Pemilu").select_option(label="Pilkada 2029")
-    page.get_by_label("Berkas postingan (CSV atau XLSX)").set_input_files(str(path))
+    page.get_by_label("Pemilu/Pemilihan").select_option(label="Pilkada 2029")
+    page.get_by_label("Berkas unggahan (CSV atau XLSX)").set_input_files(str(path))
     page.get_by_role("button", name="Saring berkas").click()
 
 

@@ -35,7 +35,7 @@ def start(client: Client, pacts: Pacts, identifier: str | None = None) -> str:
 def test_an_employee_signs_with_the_nip_and_the_mailed_code(client: Client, pacts: Pacts) -> None:
     code = start(client, pacts)
     page = client.get(reverse("pacts:ceremony_code", args=[pacts.campaign.code]))
-    assert "alamat e-mail Anda yang terdaftar" in page.content.decode()
+    assert "alamat email Anda yang terdaftar" in page.content.decode()
     assert "example.go.id" not in page.content.decode()  # no contact detail is shown
     response = client.post(
         reverse("pacts:ceremony_code", args=[pacts.campaign.code]), {"code": code}
@@ -91,7 +91,7 @@ def test_an_unknown_nip_is_explained_and_guessing_is_throttled(
 ) -> None:
     url = reverse("pacts:ceremony", args=[pacts.campaign.code])
     response = client.post(url, {"identifier": "199001012015011999"})
-    assert "tidak terdaftar dalam kampanye ini" in response.content.decode()
+    assert "tidak terdaftar dalam kegiatan penandatanganan ini" in response.content.decode()
     # The other agency's employee is not on this campaign's list either.
     response = client.post(url, {"identifier": pacts.world.other_employee.nip})
     assert "tidak terdaftar" in response.content.decode()

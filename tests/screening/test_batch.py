@@ -270,7 +270,7 @@ def test_a_refused_file_fails_its_job_in_indonesian_and_leads_to_the_error_list(
     job = job_of(batch)
     assert job.status == Job.Status.FAILED
     assert job.message == (
-        "Berkas ditolak dan tidak ada postingan yang disaring: 2 baris berisi kesalahan. "
+        "Berkas ditolak dan tidak ada unggahan yang disaring: 2 baris berisi kesalahan. "
         "Perbaiki berkas lalu unggah kembali."
     )
     page = client.get(reverse("accounts:job", kwargs={"code": job.code}))
@@ -294,7 +294,7 @@ def test_a_refused_file_fails_its_job_in_indonesian_and_leads_to_the_error_list(
 def test_a_file_refused_whole_says_why_on_the_jobs_page(world: World, upload: Upload) -> None:
     upload("pos.csv", b"nama,isi\nBudi,halo\n")
     job = job_of(last_batch())
-    assert job.message.startswith("Berkas ditolak dan tidak ada postingan yang disaring: ")
+    assert job.message.startswith("Berkas ditolak dan tidak ada unggahan yang disaring: ")
     assert "teks" in job.message
 
 
