@@ -260,3 +260,17 @@ def test_a_renderer_refuses_a_document_of_another_pact_version() -> None:
 
     with pytest.raises(ValueError, match="another version"):
         pact_renderer().render(document)
+
+
+def test_the_default_pact_follows_the_official_wording() -> None:
+    from netral.pacts.defaults import default_pact_content
+
+    content = default_pact_content(
+        agency_name="Pemerintah Kabupaten X", election_name="Pemilu 2029"
+    )
+    points = content["points"]
+    assert points[1].startswith("Menghindari konflik kepentingan, tidak melakukan")
+    assert all(point.endswith(";") for point in points[:-1]) and points[-1].endswith(".")
+    assert "pegawai ASN" not in " ".join(points) and "Pegawai ASN" in points[0]
+    assert "apapun" not in points[-1] and "apa pun" in points[-1]
+    assert "Kode Etik Pegawai Negeri Sipil" in content["legal_basis"][2]
