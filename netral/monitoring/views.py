@@ -182,13 +182,13 @@ def _screen_numbers(viewer: Membership, campaign: Campaign) -> dict[str, object]
     return {
         "signed": board.total.signed,
         "eligible": board.total.eligible,
-        "percent": round(board.total.percent, 1),
+        "percent": float(board.total.percent_shown),
         "units": [
             {
                 "name": row.unit.name,
                 "signed": row.completion.signed,
                 "eligible": row.completion.eligible,
-                "percent": round(row.completion.percent, 1),
+                "percent": float(row.completion.percent_shown),
             }
             for row in rows
         ],

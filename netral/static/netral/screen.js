@@ -13,6 +13,9 @@
   var SVG = "http://www.w3.org/2000/svg";
 
   function text(id, value) { document.getElementById(id).textContent = value; }
+  // The page's language groups thousands as the server did: 8.100 in Indonesian (EYD V).
+  var language = document.documentElement.lang || "id";
+  function count(value) { return Number(value).toLocaleString(language); }
   function row(unit) {
     var item = document.createElement("li");
     var label = document.createElement("span");
@@ -30,7 +33,7 @@
     track.appendChild(fill);
     var figure = document.createElement("span");
     figure.className = "hall-unit-figure";
-    figure.textContent = unit.signed + "/" + unit.eligible;
+    figure.textContent = count(unit.signed) + "/" + count(unit.eligible);
     item.append(label, track, figure);
     return item;
   }
@@ -62,9 +65,10 @@
     fetch(screen.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
       .then(function (numbers) {
-        text("screen-signed", numbers.signed);
-        text("screen-eligible", numbers.eligible);
-        text("screen-percent", numbers.percent);
+        text("screen-signed", count(numbers.signed));
+        text("screen-eligible", count(numbers.eligible));
+        text("screen-percent", Number(numbers.percent).toLocaleString(language, {
+          minimumFractionDigits: 1, maximumFractionDigits: 1 }));
         text("screen-time", numbers.at);
         units = numbers.units;
         draw();
