@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page
 
 from netral.demo.seed import DEMO_PASSWORD, demo_seed
@@ -37,8 +38,6 @@ MAX_PAGES_PER_ROLE = 40
 # Files and actions, not pages: downloads are checked by their own tests, and following "log
 # out" or a language switch would end the crawl.
 SKIP = re.compile(r"\.(pdf|xlsx|csv|zip|json|png|svg)$|/keluar/|/i18n/|/layar/")
-# An opaque code (base32, 12+ characters) or a number in a path stands for any of its kind.
-CODE = re.compile(r"^(?=[a-z0-9]*\d)[a-z0-9]{8,}$|^[\d.]+$", re.IGNORECASE)
 # English words that no Indonesian sentence uses; two distinct ones on a page mean English text.
 ENGLISH = {
     "the", "and", "with", "your", "you", "this", "that", "from", "are", "is", "has", "have",
@@ -92,7 +91,11 @@ def axe_script() -> Path:
 
 
 def pattern(path: str) -> str:
-    return "/".join("*" if CODE.match(segment) else segment for segment in path.split("/"))
+    """The URL pattern a path answers to ("unit/<str:code>/"): one visit checks them all."""
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return path
 
 
 def log_in(page: Page, base: str, username: str) -> None:
