@@ -1,6 +1,7 @@
 """The monitoring pages: who may open which, and that they show the hand-counted numbers."""
 
 import json
+import re
 
 from django.core.management import call_command
 from django.test import Client
@@ -195,3 +196,40 @@ def test_the_ceremony_screen_lists_only_the_campaigns_units_worst_first(
     assert world.unit_b.name not in page
     assert "Dinas Sosial" not in page
     assert 'viewBox="0 0' in page  # the QR code scales to the screen
+
+
+def _unit_order(page: str) -> list[str]:
+    table = page[page.index('id="units-caption"') :]
+    return [
+        name
+        for name in re.findall(r'<th scope="row">(?:<a [^>]*>)?([^<]+)', table)
+        if name.startswith("Dinas")
+    ]
+
+
+def test_the_dashboard_lists_the_units_worst_first_unless_sorted_otherwise(
+    client: Client, counted: Counted
+) -> None:
+    client.force_login(counted.pacts.world.admin)
+    url = _url("monitoring:dashboard", counted)
+    # Dinas Kesehatan has signed 1 of 2, Dinas Pendidikan more than half: the worst leads.
+    assert _unit_order(client.get(url).content.decode()) == [
+        "Dinas Kesehatan",
+        "Dinas Pendidikan dan Kebudayaan",
+    ]
+    assert _unit_order(client.get(url, {"urut": "-persen"}).content.decode()) == [
+        "Dinas Pendidikan dan Kebudayaan",
+        "Dinas Kesehatan",
+    ]
+    page = client.get(url, {"urut": "<script>"}).content.decode()  # unknown: the default
+    assert _unit_order(page)[0] == "Dinas Kesehatan"
+    # The scrolling tables are reachable by keyboard and named for screen readers.
+    assert 'tabindex="0" role="region" aria-labelledby="units-caption"' in page
+
+
+def test_a_viewer_gets_no_link_to_the_campaign_page_it_may_not_open(
+    client: Client, counted: Counted
+) -> None:
+    client.force_login(counted.pacts.world.viewer)
+    page = client.get(_url("monitoring:dashboard", counted)).content.decode()
+    assert reverse("pacts:campaign_detail", args=[counted.pacts.campaign.code]) not in page
