@@ -270,6 +270,16 @@ class StageForm(forms.Form):
         help_text=_("An outside body (Bawaslu) whose letter must be recorded to pass the stage."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Drawn in table cells under a header row, without <label>s: each input names itself.
+        number = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = (
+                    f"{field.label} ({int(number) + 1})" if number.isdigit() else str(field.label)
+                )
+
 
 StageFormSet = forms.formset_factory(StageForm, extra=0)
 
