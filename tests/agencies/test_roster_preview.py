@@ -82,6 +82,11 @@ def test_deactivating_asks_for_the_number_typed(
     url = reverse("agencies:roster_import_confirm", args=[roster_import.code])
     client.force_login(world.admin)
 
+    # The box states the count and what deactivating does, never a bare checkbox.
+    detail = reverse("agencies:roster_import_detail", args=[roster_import.code])
+    page = client.get(detail).content.decode()
+    assert "Nonaktifkan 3 pegawai yang tidak ada dalam berkas ini" in page
+    assert "tidak lagi dihitung dalam kegiatan penandatanganan" in page
     wrong = client.post(url, {"deactivate_absent": "on", "absent_count": "2"})
     assert wrong.status_code == 400
     assert "Ketik 3" in wrong.content.decode()
