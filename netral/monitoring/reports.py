@@ -565,7 +565,7 @@ def recap_pdf(
             f"{formats.date_format(timezone.localtime(campaign.opens_at, JAKARTA), 'j F Y')}"
             f" - {formats.date_format(timezone.localtime(campaign.closes_at, JAKARTA), 'j F Y')}",
         ),
-        (_("Report date"), f"{today} {now:%H:%M} WIB"),
+        (_("Report date"), f"{today}, " + _("at %(time)s") % {"time": f"{now:%H.%M}"} + " WIB"),
     ]
     fact_table = Table(
         [[label, Paragraph(escape(value), styles["body"])] for label, value in facts],

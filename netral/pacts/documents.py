@@ -182,7 +182,7 @@ def _signature_pdf_make(*, signature: Signature, base_url: str) -> Sealed:
         signature_png=bytes(signature.drawn_signature) if signature.drawn_signature else None,
         verify_url=base_url + reverse("pacts:verify", kwargs={"code": signature.code}),
         audit=[
-            ("Kampanye", f"{campaign.title} ({campaign.code})"),
+            ("Kegiatan penandatanganan", f"{campaign.title} ({campaign.code})"),
             ("Kanal", channel),
             ("Tempat", venue or f"{place} (secara elektronik)"),
             ("Waktu", time),
