@@ -139,7 +139,7 @@ def page_problems(page: Page, viewport: dict[str, int], axe: Path) -> list[str]:
 @pytest.fixture
 def demo(transactional_db: None, settings: Any) -> None:
     settings.NETRAL_REQUIRE_2FA = False
-    demo_seed(size=240)
+    demo_seed(size=120)
 
 
 def test_every_page_of_every_role_fits_reads_indonesian_and_passes_axe(
