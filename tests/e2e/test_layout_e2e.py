@@ -1,7 +1,7 @@
 """The layout check: every page an officer reaches from the navigation, as every demo role, at a
 phone's 360x740 and a desktop's 1280x800. It fails on horizontal overflow, an in-app link that
 answers 4xx or 5xx, English on an Indonesian page, a tap target under 40 px on the phone, and a
-serious or critical WCAG 2.1 AA violation found by axe-core.
+serious or critical WCAG 2.1 AA violation found by axe-core, and on chart labels cut off.
 
 axe-core comes from the npm registry at test time into a cache folder (never the repository);
 each distinct URL pattern is checked once, so the crawl stays within a few minutes."""
@@ -66,6 +66,13 @@ SMALL_TARGETS_SCRIPT = """() => {
     .map(({el, box}) => `${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.name || '')
       .trim().slice(0, 40)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
 }"""
+CLIPPED_CHART_TEXT_SCRIPT = """() => [...document.querySelectorAll('svg.chart text')]
+  .filter(text => {
+    const chart = text.ownerSVGElement.getBoundingClientRect();
+    const box = text.getBoundingClientRect();
+    return box.left < chart.left - 1 || box.right > chart.right + 1;
+  })
+  .map(text => text.textContent.slice(0, 40))"""
 AXE_SCRIPT = """async () => {
   const result = await axe.run(document, {
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
@@ -126,6 +133,9 @@ def page_problems(page: Page, viewport: dict[str, int], axe: Path) -> list[str]:
     english = sorted(words & ENGLISH)
     if len(english) >= 2:
         problems.append(f"English words: {', '.join(english)}")
+    clipped = page.evaluate(CLIPPED_CHART_TEXT_SCRIPT)
+    if clipped:
+        problems.append(f"chart labels cut off: {', '.join(clipped[:5])}")
     if viewport is PHONE:
         small = page.evaluate(SMALL_TARGETS_SCRIPT)
         if small:
