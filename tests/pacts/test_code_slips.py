@@ -180,7 +180,7 @@ def test_a_used_code_shows_as_used_with_its_time(client: Client, pacts: Pacts) -
     client.force_login(pacts.world.admin)
     page = codes_page(client, pacts, unit=pacts.world.unit_b.code)
     with translation.override("en"):
-        when = dateformat.format(timezone.localtime(used_at), "j M Y H:i")
+        when = dateformat.format(timezone.localtime(used_at), "j M Y H.i")
     assert f"Used at {when}" in page
     status = re.search(rf'data-testid="status-{other.code}">(.*?)<', page, re.DOTALL)
     assert status is not None and status.group(1).strip() == "Printed, not used"
