@@ -442,7 +442,8 @@ def test_a_closed_or_draft_campaign_sends_no_reminder(
     response = send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
     assert "hanya dapat dikirim selama kegiatan penandatanganan dibuka" in response.content.decode()
     page = client.get(send_url(pacts.campaign), {"unit": unit}).content.decode()
-    assert "hanya dapat dikirim selama kegiatan penandatanganan dibuka" in page and "reminder-confirm" not in page
+    assert "hanya dapat dikirim selama kegiatan penandatanganan dibuka" in page
+    assert "reminder-confirm" not in page
     Campaign.objects.filter(pk=pacts.campaign.pk).update(status=Campaign.Status.DRAFT)
     send_post(client, pacts.campaign, unit, django_capture_on_commit_callbacks)
     assert outbox() == [] and not ReminderRound.objects.exists() and reminder_jobs() == []
