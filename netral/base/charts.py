@@ -23,7 +23,10 @@ FIGURE_ROOM = 64  # the percentage or count at the right end of the label line
 LABEL_LINE = 18
 BAR_HEIGHT = 14
 ROW_GAP = 10
-LABEL_CHARS = int((WIDTH - FIGURE_ROOM) / CHAR_WIDTH)
+# Text starts a little inside the edge: a glyph such as "J" reaches left of its origin, and the
+# SVG viewport cuts off whatever lies outside it.
+INSET = 3
+LABEL_CHARS = int((WIDTH - FIGURE_ROOM - INSET) / CHAR_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,8 @@ def _horizontal_bars(rows: Sequence[tuple[str, float, str]]) -> SafeString:
         y = index * row_height
         bar_y = y + LABEL_LINE
         parts.append(
-            f'<text x="0" y="{y + FONT}" class="chart-label">{escape(_shorten(label))}</text>'
-            f'<text x="{WIDTH}" y="{y + FONT}" text-anchor="end" class="chart-figure">'
+            f'<text x="{INSET}" y="{y + FONT}" class="chart-label">{escape(_shorten(label))}</text>'
+            f'<text x="{WIDTH - INSET}" y="{y + FONT}" text-anchor="end" class="chart-figure">'
             f"{escape(figure)}</text>"
             f'<rect x="0" y="{bar_y}" width="{WIDTH}" height="{BAR_HEIGHT}" class="chart-track"/>'
             f'<rect x="0" y="{bar_y}" width="{WIDTH * max(0.0, min(share, 1.0)):.1f}" '
@@ -119,9 +122,9 @@ def timeline_columns(
             # A label near an edge is anchored to it rather than centred, so none is cut off.
             centre = x + column / 2
             if centre < AXIS_LABEL_ROOM / 2:
-                anchor, text_x = "start", 0.0
+                anchor, text_x = "start", float(INSET)
             elif centre > TIMELINE_WIDTH - AXIS_LABEL_ROOM / 2:
-                anchor, text_x = "end", float(TIMELINE_WIDTH)
+                anchor, text_x = "end", float(TIMELINE_WIDTH - INSET)
             else:
                 anchor, text_x = "middle", centre
             parts.append(

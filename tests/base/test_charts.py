@@ -47,7 +47,7 @@ def test_a_long_label_is_shortened_to_what_fits_on_its_line() -> None:
     label = re.findall(r'class="chart-label">([^<]*)<', svg)[0]
     assert label.endswith("…") and name.startswith(label[:-1])
     # Starts at the left edge: nothing can be cut off there, and it ends before the figure.
-    assert '<text x="0"' in svg
+    assert f'<text x="{charts.INSET}"' in svg
     assert len(label) * charts.CHAR_WIDTH <= charts.WIDTH - charts.FIGURE_ROOM
 
 
@@ -62,7 +62,10 @@ def test_the_time_axis_labels_every_few_days_so_they_never_touch() -> None:
     )
     labels = [label for _x, _anchor, label in axis]
     assert 4 <= len(labels) < 40
-    assert labels[0] == "1 Nov" and axis[0][:2] == ("0.0", "start")  # at the edge, not cut off
+    assert labels[0] == "1 Nov" and axis[0][:2] == (
+        f"{charts.INSET:.1f}",
+        "start",
+    )  # at the edge, not cut off
     centred = [float(x) for x, anchor, _label in axis if anchor == "middle"]
     assert all(b - a >= charts.AXIS_LABEL_ROOM for a, b in itertools.pairwise(centred))
     assert float(axis[1][0]) >= charts.AXIS_LABEL_ROOM  # the second keeps clear of the first
