@@ -191,7 +191,9 @@ def test_every_page_of_every_role_fits_reads_indonesian_and_passes_axe(
                     shown.goto(f"{base}{path}")
                 if os.environ.get("NETRAL_LAYOUT_SHOTS"):  # a folder to look at every page in
                     name = re.sub(r"\W+", "-", f"{role}{key}-{viewport['width']}")
-                    shown.screenshot(path=f"{os.environ['NETRAL_LAYOUT_SHOTS']}/{name}.png")
+                    shown.screenshot(
+                        path=f"{os.environ['NETRAL_LAYOUT_SHOTS']}/{name}.png", full_page=True
+                    )
                 for problem in page_problems(shown, viewport, axe):
                     problems.append(f"{role} {path} at {viewport['width']} px: {problem}")
         phone.close()
