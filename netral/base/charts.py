@@ -17,10 +17,10 @@ from netral.base.numbers import percent_text, share_percent
 # Bars are drawn with the label on a line of its own above the track, in a narrow figure: scaled
 # to a 360 px phone the text stays about 11 px high, and no label can run off the left edge.
 WIDTH = 400
-FONT = 13
-CHAR_WIDTH = 7.6  # a generous average advance at FONT, so the estimate errs on the short side
+FONT = 15
+CHAR_WIDTH = 8.8  # a generous average advance at FONT, so the estimate errs on the short side
 FIGURE_ROOM = 64  # the percentage or count at the right end of the label line
-LABEL_LINE = 18
+LABEL_LINE = 20
 BAR_HEIGHT = 14
 ROW_GAP = 10
 # Text starts a little inside the edge: a glyph such as "J" reaches left of its origin, and the
