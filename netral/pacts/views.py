@@ -21,7 +21,6 @@ from netral.accounts.actors import Actor
 from netral.accounts.models import Membership
 from netral.agencies import selectors as agency_selectors
 from netral.agencies.models import Unit
-from netral.base.audit import audit_log
 from netral.base.confirmation import Confirmation, confirmation_page, is_confirmed
 from netral.base.middleware import body_limit
 from netral.base.storage import scratch_delete, scratch_read, scratch_save
