@@ -106,6 +106,43 @@ SENTENCES: dict[str, Any] = {
     "screening.contestant.created": _("%(actor)s added the candidate %(target)s"),
     "screening.contestant.updated": _("%(actor)s changed the candidate %(target)s"),
     "screening.contestant.deleted": _("%(actor)s deleted a candidate"),
+    # Units' heads, retention, officials, certified signatures, privacy, claims
+    "agencies.unit.head_set": _("%(actor)s named the head of the unit %(target)s"),
+    "agencies.unit.head_removed": _("%(actor)s removed the head of the unit %(target)s"),
+    "base.retention.purged": _("%(actor)s removed the records past their retention period"),
+    "cases.case.employee_linked": _(
+        "%(actor)s linked the reported employee to the case %(target)s"
+    ),
+    "cases.case.employee_unlinked": _(
+        "%(actor)s unlinked the reported employee from the case %(target)s"
+    ),
+    "cases.digest_oversight.set": _("%(actor)s named the agency that receives the overdue count"),
+    "cases.recommendation.recorded": _(
+        "%(actor)s recorded the outside recommendation for the case %(target)s"
+    ),
+    "cases.referral_out.created": _("%(actor)s referred the case %(target)s to an outside body"),
+    "cases.referral_out.answered": _(
+        "%(actor)s recorded the outside body's answer for the case %(target)s"
+    ),
+    "pacts.campaign.staff_opening_set": _(
+        "%(actor)s set when the staff's signing of %(target)s opens"
+    ),
+    "pacts.collective.published": _(
+        "%(actor)s published the collective pledge document of %(target)s"
+    ),
+    "pacts.signatory.added": _("%(actor)s added an official or witness to %(target)s"),
+    "pacts.signatory.moved": _("%(actor)s changed the officials' signing order of %(target)s"),
+    "pacts.signatory.removed": _("%(actor)s removed an official or witness from %(target)s"),
+    "pacts.signatory.signed": _("An official or witness signed %(target)s"),
+    "pacts.signatory.witness_recorded": _("%(actor)s recorded a witness of %(target)s"),
+    "pacts.certified.signed": _("%(actor)s signed with a certified electronic signature"),
+    "pacts.signing_link.revealed": _("%(actor)s showed the personal signing link of %(target)s"),
+    "pacts.signing_link.sent": _("%(actor)s sent %(target)s their personal signing link"),
+    "privacy.officer.saved": _("%(actor)s changed the data protection officer"),
+    "privacy.request.created": _("%(actor)s registered a personal data request"),
+    "privacy.request.answered": _("%(actor)s answered a personal data request"),
+    "screening.debunked_claim.created": _("%(actor)s added a debunked claim"),
+    "screening.debunked_claim.deleted": _("%(actor)s removed a debunked claim"),
 }
 
 # Background jobs log "<kind>.requested" and "<kind>.downloaded" for every kind.

@@ -17,7 +17,7 @@ from tests.conftest import World
 BUDI = Actor(user=None, label="Admin Budi")
 
 ACTION = re.compile(
-    r"""["']((?:agencies|core|pacts|monitoring|cases|screening)\.[a-z_]+\.[a-z_]+)["']"""
+    r"""["']((?:base|agencies|core|pacts|monitoring|cases|screening|privacy)\.[a-z_]+\.[a-z_]+)["']"""
 )
 
 
