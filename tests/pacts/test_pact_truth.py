@@ -206,3 +206,17 @@ def test_only_the_agency_admin_sets_the_letterhead(client: Client, pacts: Pacts)
     assert Agency.objects.get(pk=pacts.world.agency.pk).letterhead_lines == ""
     letterhead_update(actor=SYSTEM, agency=pacts.world.agency, lines=["A"], address="", seat="")
     assert Agency.objects.get(pk=pacts.world.agency.pk).letterhead_lines == "A"
+
+
+def test_the_verification_page_speaks_plainly_and_keeps_the_log_terms_apart(
+    client: Client, pacts: Pacts, certificate: object
+) -> None:
+    signature = link_signed(client, pacts)
+    log_sequence(campaign=pacts.campaign)
+    page = client.get(reverse("pacts:verify", args=[signature.code])).content.decode()
+    plain, technical = page.split("<summary>Rincian teknis</summary>")
+    assert "Tercatat di log publik instansi" in plain
+    assert signature.record_sha256 not in plain and signature.record_sha256 in technical
+    assert "Ringkasan log yang ditandatangani" in technical
+    for calque in ("Kepala pohon", "Bukti keanggotaan", "daun"):
+        assert calque not in page
