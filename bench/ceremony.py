@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 from urllib.parse import urlencode, urlsplit
 
@@ -599,6 +600,35 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def personal_links(campaign: Any) -> tuple[Any, dict[int, str]]:
+    """The personal-link path for the same employees: a second campaign of the agency, opened;
+    it, and each employee's link by their id."""
+    from netral.accounts.actors import Actor
+    from netral.pacts import services
+    from netral.pacts.models import SigningLink
+
+    actor = Actor.command("bench")
+    links_campaign = services.campaign_open(
+        actor=actor,
+        campaign=services.campaign_create(
+            actor=actor,
+            agency=campaign.agency,
+            election=campaign.election,
+            pact_version=campaign.pact_version,
+            units=[],
+            title=campaign.title + " (tautan pribadi)",
+            opens_at=campaign.opens_at,
+            closes_at=campaign.closes_at,
+        ),
+    )
+    return links_campaign, {
+        link.employee_id: f"/t/{services.signing_link_url_token(link)}/"
+        for link in SigningLink.objects.filter(campaign=links_campaign).select_related(
+            "employee", "campaign"
+        )
+    }
+
+
 def bench(
     args: argparse.Namespace,
     rng: random.Random,
@@ -622,7 +652,7 @@ def bench(
     from netral.base.models import Message
     from netral.demo.seed import demo_seed
     from netral.pacts import services
-    from netral.pacts.models import Campaign, Signature, SigningLink
+    from netral.pacts.models import Campaign, Signature
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW fsync")
@@ -639,26 +669,7 @@ def bench(
         printed.employee.pk: printed.code
         for printed in services.ceremony_slips_print(actor=actor, campaign=campaign, unit=root)
     }
-    # The personal-link path, for the same employees: a second campaign of the agency.
-    links_campaign = services.campaign_open(
-        actor=actor,
-        campaign=services.campaign_create(
-            actor=actor,
-            agency=agency,
-            election=campaign.election,
-            pact_version=campaign.pact_version,
-            units=[],
-            title=campaign.title + " (tautan pribadi)",
-            opens_at=campaign.opens_at,
-            closes_at=campaign.closes_at,
-        ),
-    )
-    links = {
-        link.employee_id: f"/t/{services.signing_link_url_token(link)}/"
-        for link in SigningLink.objects.filter(campaign=links_campaign).select_related(
-            "employee", "campaign"
-        )
-    }
+    links_campaign, links = personal_links(campaign)
     employees = list(services.campaign_employees(campaign).select_related("agency").order_by("pk"))
     known = {e.nip for e in employees if e.nip} | {e.nik for e in employees if e.nik}
     moments = arrivals(len(employees), args.minutes * 60, rng)

@@ -32,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ceremony import personal_links  # noqa: E402
+
 ADDRESSES = ["203.0.113.10", "203.0.113.20", "198.51.100.7", "192.0.2.44"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CODE = re.compile(r"\b(\d{6})\b")
@@ -135,37 +137,17 @@ def bench(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.test import Client
 
-    from netral.accounts.actors import Actor
     from netral.agencies.selectors import employee_message_routes
     from netral.base.models import Message
     from netral.demo.seed import demo_seed
     from netral.pacts import services
-    from netral.pacts.models import Campaign, Signature, SigningLink
+    from netral.pacts.models import Campaign, Signature
 
     call_command("migrate", verbosity=0)
     agency = demo_seed(size=args.employees)
     campaign = Campaign.objects.get(agency=agency, status=Campaign.Status.OPEN)
     Signature.objects.filter(campaign=campaign).delete()
-    actor = Actor.command("bench")
-    links_campaign = services.campaign_open(
-        actor=actor,
-        campaign=services.campaign_create(
-            actor=actor,
-            agency=agency,
-            election=campaign.election,
-            pact_version=campaign.pact_version,
-            units=[],
-            title=campaign.title + " (tautan pribadi)",
-            opens_at=campaign.opens_at,
-            closes_at=campaign.closes_at,
-        ),
-    )
-    links = {
-        link.employee_id: f"/t/{services.signing_link_url_token(link)}/"
-        for link in SigningLink.objects.filter(campaign=links_campaign).select_related(
-            "employee", "campaign"
-        )
-    }
+    _links_campaign, links = personal_links(campaign)
     people = [
         employee
         for employee in services.campaign_employees(campaign).order_by("pk")
