@@ -22,7 +22,8 @@ from netral.cases import services as case_services
 from netral.cases.models import Case, CaseTransfer, Examination, OutwardReferral, ViolationType
 from netral.pacts import officials, services
 from netral.pacts.models import Campaign, PactVersion, Signatory
-from netral.screening.models import Contestant, ScreenedPost, ScreeningBatch
+from netral.privacy.models import DataSubjectRequest
+from netral.screening.models import Contestant, DebunkedClaim, ScreenedPost, ScreeningBatch
 from tests.conftest import World
 from tests.factories import SYSTEM, evidence_put
 from tests.files import pdf_bytes
@@ -59,6 +60,8 @@ PUBLIC_URLS = {
     "cases:follow_case",
     "cases:follow_logout",
     "screening:selfcheck",
+    "screening:photo_check",
+    "privacy:notice",
     "whatsapp_webhook",  # Meta's calls, signed with the app secret (tests/messaging)
 }
 
@@ -97,6 +100,28 @@ def home_campaign(world: World) -> Campaign:
         closes_at=now + datetime.timedelta(days=3),
     )
     return services.campaign_open(actor=SYSTEM, campaign=campaign)
+
+
+def home_claim(world: World) -> DebunkedClaim:
+    return DebunkedClaim.objects.get_or_create(
+        election=home_election(world),
+        agency=world.agency,
+        defaults={"claim": "Surat suara sudah dicoblos sebelum hari pemungutan", "source": "KPU"},
+    )[0]
+
+
+def home_privacy_request(world: World) -> DataSubjectRequest:
+    now = timezone.now()
+    return DataSubjectRequest.objects.get_or_create(
+        agency=world.agency,
+        requester_name="Budi Santoso",
+        defaults={
+            "requester_contact": "budi@example.org",
+            "right": DataSubjectRequest.Right.choices[0][0],
+            "received_at": now,
+            "due_at": now,
+        },
+    )[0]
 
 
 def home_signatory(world: World) -> Signatory:
@@ -339,6 +364,10 @@ OBJECT_URLS: dict[str, Callable[[World], dict[str, str]]] = {
     "cases:procedure_stage_add": lambda w: {"code": home_election(w).code},
     "cases:procedure_stage_remove": lambda w: {"code": home_election(w).code},
     "screening:contestant_list": lambda w: {"code": home_election(w).code},
+    "screening:claim_list": lambda w: {"code": home_election(w).code},
+    "screening:claim_delete": lambda w: {"code": home_claim(w).code},
+    "privacy:request": lambda w: {"code": home_privacy_request(w).code},
+    "privacy:request_export": lambda w: {"code": home_privacy_request(w).code},
     "screening:contestant_create": lambda w: {"code": home_election(w).code},
     "screening:contestant_edit": lambda w: {"code": home_contestant(w).code},
     "screening:contestant_delete": lambda w: {"code": home_contestant(w).code},
