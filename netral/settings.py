@@ -384,5 +384,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # pyHanko logs a traceback for every tampered PDF someone checks; the page reports it.
-    "loggers": {"pyhanko": {"level": "CRITICAL"}},
+    # pikepdf announces its logging bridge at import, in every command's output.
+    "loggers": {"pyhanko": {"level": "CRITICAL"}, "pikepdf": {"level": "WARNING"}},
 }
