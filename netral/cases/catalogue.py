@@ -6,6 +6,43 @@ from __future__ import annotations
 
 from typing import Any
 
+# How the public report form names each act: the catalogue's names are the rows of the SKB's
+# matrix (slashes, "(bakal) calon"), plain words here. An act added by an operator shows its name.
+PLAIN_ACTS: dict[str, str] = {
+    "skb2022-01": "Memasang spanduk, baliho, atau alat peraga untuk calon atau bakal calon",
+    "skb2022-02": "Mempromosikan calon atau bakal calon di media sosial atau internet",
+    "skb2022-03": "Menghadiri deklarasi atau kampanye dan ikut mendukung secara aktif",
+    "skb2022-04": (
+        "Membuat unggahan atau komentar, membagikan, menyukai, atau bergabung dengan grup atau "
+        "akun tim pemenangan"
+    ),
+    "skb2022-05": (
+        "Berfoto dengan calon, bakal calon, atau tim sukses dengan gaya, atribut, atau latar "
+        "yang memihak"
+    ),
+    "skb2022-06": "Ikut kegiatan kampanye atau pengenalan bakal calon atau partai politik",
+    "skb2022-07": (
+        "Menghadiri deklarasi atau kampanye suami atau istri yang menjadi calon tanpa mengambil "
+        "cuti di luar tanggungan negara"
+    ),
+    "skb2022-08": "Mendekati partai politik atau masyarakat untuk mencalonkan diri tanpa cuti",
+    "skb2022-09": "Menjadi anggota atau pengurus partai politik",
+    "skb2022-10": (
+        "Kegiatan yang memihak, seperti pertemuan, ajakan, imbauan, seruan, atau pemberian "
+        "barang, kapan pun dilakukan"
+    ),
+    "skb2022-11": (
+        "Menjadi tim ahli, tim pemenangan, atau konsultan bakal calon sebelum calon ditetapkan"
+    ),
+    "skb2022-12": (
+        "Menjadi tim ahli, tim pemenangan, atau konsultan partai atau calon sesudah calon "
+        "ditetapkan"
+    ),
+    "skb2022-13": "Mendukung calon perseorangan dengan surat dukungan atau mengumpulkan fotokopi KTP",
+    "skb2022-14": "Membuat keputusan atau tindakan yang menguntungkan atau merugikan partai atau calon",
+    "skb2022-15": "Perbuatan lain yang memihak dan tidak ada dalam daftar ini",
+}
+
 # code, number, name, ethics track, discipline level, confirmed
 VIOLATION_TYPES: list[tuple[str, int, str, bool, str, bool]] = [
     (

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from netral.agencies.identifiers import PNS, PPPK, IdentifierError, parse_nip
 from netral.agencies.models import Agency
 from netral.base.models import Election
+from netral.cases.catalogue import PLAIN_ACTS
 from netral.cases.evidence import content_type_of
 from netral.cases.form_checks import MAX_LINKS, ActFactsMixin
 from netral.cases.intake import Upload, elections_for
@@ -27,6 +28,13 @@ ACCEPTED_FILES = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,vide
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
+
+
+class PlainActField(forms.ModelChoiceField[ViolationType]):
+    """The acts as the public reads them (`PLAIN_ACTS`), not as the SKB's matrix writes them."""
+
+    def label_from_instance(self, obj: ViolationType) -> str:
+        return PLAIN_ACTS.get(obj.code, obj.name)
 
 
 class EvidenceField(forms.FileField):
@@ -99,7 +107,7 @@ class ReportForm(ActFactsMixin, forms.Form):
     reported_unit = _text(_("Unit (OPD, office, school)"), autocomplete="off")
     reported_agency = _text(_("Agency"), autocomplete="off")
     # The act.
-    violation_type = forms.ModelChoiceField(
+    violation_type = PlainActField(
         label=_("What happened"),
         queryset=ViolationType.objects.none(),
         widget=forms.RadioSelect,
@@ -110,7 +118,9 @@ class ReportForm(ActFactsMixin, forms.Form):
         choices=Case.Phase.choices,
         initial=Case.Phase.UNKNOWN,
         help_text=_(
-            "If you choose “not known” and give the date, we work it out from the election dates."
+            "The candidates are determined when the election commission (KPU) announces who "
+            "stands officially, some months before voting day. If you choose “not known” and "
+            "give the date, we work it out from the election dates."
         ),
     )
     occurred_on = forms.DateField(

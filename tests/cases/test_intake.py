@@ -482,3 +482,16 @@ def test_the_address_counter_key_changes_every_day(settings: Any) -> None:
     late = datetime.datetime(2031, 1, 2, 23, 59, tzinfo=datetime.UTC).timestamp()
     assert address_of_the_day(address, now=late) == address_of_the_day(address, now=late - 3600)
     assert address_of_the_day(address, now=late) != address_of_the_day(address, now=late + 120)
+
+
+def test_the_form_names_the_acts_plainly_and_explains_the_determination(
+    client: Client, pacts: Pacts
+) -> None:
+    page = client.get(report_url(pacts.world)).content.decode()
+    labels = re.findall(r"<label[^>]*>\s*<input[^>]*name=\"violation_type\".*?</label>", page, re.S)
+    assert len(labels) == ViolationType.objects.filter(is_active=True).count()
+    for label in labels:
+        text = re.sub(r"<[^>]+>", "", label)
+        assert "/" not in text and "(bakal)" not in text and "matriks" not in text, text
+    assert "Memasang spanduk, baliho, atau alat peraga" in page
+    assert "KPU" in page  # what the determination of the candidates is

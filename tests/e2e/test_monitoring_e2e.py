@@ -30,7 +30,7 @@ def test_the_ceremony_screen_shows_a_new_signature_within_seconds(
     expect(projector.get_by_test_id("dashboard-signed")).to_have_text("0")
     SCREENSHOTS.mkdir(exist_ok=True)
     projector.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
-    projector.get_by_role("link", name="Layar upacara").click()
+    projector.get_by_role("link", name="Layar ikrar").click()
     expect(projector.get_by_test_id("screen-signed")).to_have_text("0")
 
     # An employee signs on a phone, in another browser context.
