@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from netral.agencies.forms import EmployeeFilterForm, unit_labels
 from netral.agencies.models import Unit
-from tests.conftest import World
+from tests.conftest import Pacts, World
 from tests.factories import unit_make
 
 
@@ -38,3 +38,16 @@ def test_the_employee_filter_offers_a_searchable_picker_with_parents(world: Worl
     assert "Sekretariat \u2014 Dinas Kesehatan" in page
     form = EmployeeFilterForm(units=Unit.objects.filter(agency=world.agency))
     assert "Sekretariat \u2014 Dinas Kesehatan" in str(form["unit"])
+
+
+def test_the_campaign_and_attendance_pickers_carry_parents_and_a_search_box(pacts: Pacts) -> None:
+    unit_make(pacts.world.agency, "Sekretariat", pacts.world.unit_a)
+    unit_make(pacts.world.agency, "Sekretariat", pacts.world.unit_b)
+    client = Client()
+    client.force_login(pacts.world.admin)
+    for name in ("pacts:campaign_detail", "pacts:attendance", "pacts:printed_codes"):
+        page = client.get(reverse(name, args=[pacts.campaign.code])).content.decode()
+        assert 'data-searchable="Cari unit"' in page, name
+        # The campaign page lists the OPDs only; the others every unit, named apart.
+        if name != "pacts:campaign_detail":
+            assert "Sekretariat \u2014 Dinas Kesehatan" in page, name
