@@ -15,6 +15,8 @@ class User(AbstractUser):
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted time step: a code is never accepted twice.
     totp_last_step = models.BigIntegerField(default=0)
+    # Where notices reach an officer who reads WhatsApp or SMS rather than e-mail (as 62…).
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
 
     @property
     def has_totp(self) -> bool:

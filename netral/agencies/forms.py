@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from netral.accounts.models import Membership, User
 from netral.agencies.models import Employee, Unit
 from netral.agencies.roster import COLUMNS
+from netral.base.messaging import phone_normalise
 
 PATH_JOIN = " \u2014 "  # "Sekretariat — Dinas Kesehatan"
 
@@ -179,6 +180,12 @@ class RosterMappingForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        help_text=_("For notices by WhatsApp or SMS, as the agency's message settings choose."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     unit = UnitChoiceField(
         label=_("Limited to unit"),
@@ -192,6 +199,17 @@ class MembershipForm(forms.Form):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = units
+
+    def clean_phone(self) -> str:
+        raw: str = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        number = phone_normalise(raw)
+        if number is None:
+            raise forms.ValidationError(
+                _("Enter an Indonesian mobile number, such as 0812 3456 7890.")
+            )
+        return number
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -209,7 +227,7 @@ class NewMembershipForm(MembershipForm):
         widget=forms.PasswordInput,
         help_text=_("At least 8 characters; the officer should change it."),
     )
-    field_order = ["username", "full_name", "email", "password", "role", "unit"]
+    field_order = ["username", "full_name", "email", "phone", "password", "role", "unit"]
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()

@@ -48,6 +48,7 @@ def membership_create_view(request: HttpRequest, viewer: Membership) -> HttpResp
             username=data["username"],
             full_name=data["full_name"],
             email=data["email"],
+            phone=data["phone"],
             password=data["password"],
             role=data["role"],
             unit=data["unit"],
@@ -63,7 +64,7 @@ def membership_edit_view(request: HttpRequest, code: str, viewer: Membership) ->
     form = MembershipForm(
         request.POST or None,
         units=selectors.unit_list(viewer=viewer),
-        initial={"role": membership.role, "unit": membership.unit},
+        initial={"role": membership.role, "unit": membership.unit, "phone": membership.user.phone},
     )
     if request.method == "POST" and form.is_valid():
         if membership.pk == viewer.pk and form.cleaned_data["role"] != Membership.Role.ADMIN:
@@ -74,6 +75,7 @@ def membership_edit_view(request: HttpRequest, code: str, viewer: Membership) ->
                 membership=membership,
                 role=form.cleaned_data["role"],
                 unit=form.cleaned_data["unit"],
+                phone=form.cleaned_data["phone"],
             )
             messages.success(request, _("The role was saved."))
             return redirect("agencies:membership_list")

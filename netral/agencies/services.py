@@ -123,9 +123,10 @@ def membership_create(
     password: str,
     role: str,
     unit: Unit | None,
+    phone: str = "",
 ) -> Membership:
     with transaction.atomic():
-        user = User(username=username, email=email, first_name=full_name[:150])
+        user = User(username=username, email=email, phone=phone, first_name=full_name[:150])
         user.set_password(password)
         user.full_clean()
         user.save()
@@ -143,18 +144,28 @@ def membership_create(
 
 
 def membership_update(
-    *, actor: Actor, membership: Membership, role: str, unit: Unit | None
+    *,
+    actor: Actor,
+    membership: Membership,
+    role: str,
+    unit: Unit | None,
+    phone: str | None = None,
 ) -> Membership:
     with transaction.atomic():
+        user = membership.user
         before = {
             "role": membership.role,
             "unit": membership.unit.name if membership.unit else None,
+            "phone": user.phone,
         }
         membership.role = role
         membership.unit = unit
         membership.full_clean()
         membership.save()
-        after = {"role": role, "unit": unit.name if unit else None}
+        if phone is not None and phone != user.phone:
+            user.phone = phone
+            user.save(update_fields=["phone"])
+        after = {"role": role, "unit": unit.name if unit else None, "phone": user.phone}
         if before != after:
             audit_log(
                 actor=actor,

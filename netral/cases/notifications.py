@@ -63,8 +63,8 @@ def case_handlers(case: Case) -> list[User]:
 
 
 def officer_routes(user: User, agency: Agency) -> list[Route]:
-    """An officer is reached at the account's e-mail (officers' accounts have no phone)."""
-    return message_routes(email=user.email, phone="", channels=agency.message_channels())
+    """An officer is reached at the account's e-mail and mobile number, on the agency's channels."""
+    return message_routes(email=user.email, phone=user.phone, channels=agency.message_channels())
 
 
 def handlers_notify(*, case: Case, event: str) -> list[Message]:

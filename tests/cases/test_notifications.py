@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from netral.accounts.models import Membership, User
@@ -156,3 +157,28 @@ def test_the_message_texts_carry_no_case_content(pacts: Pacts) -> None:
         filled = (subject + text) % {"number": case.number, "url": "https://netral.example/x/"}
         for secret in content_of(case):
             assert secret not in filled
+
+
+def test_a_supervisor_without_email_is_told_on_whatsapp(
+    pacts: Pacts, django_capture_on_commit_callbacks: Capture
+) -> None:
+    # Many officers read WhatsApp, not an official mailbox: the account's mobile number is used.
+    User.objects.filter(pk=pacts.world.supervisor.pk).update(email="", phone="6281311112222")
+    with django_capture_on_commit_callbacks(execute=True):
+        case, _receipt = report(pacts)
+    [sent] = outbox_read()
+    assert (sent["channel"], sent["to"]) == ("whatsapp", "6281311112222")
+    assert_no_content(sent, case)
+
+
+def test_an_admin_sets_an_officers_mobile_number_and_a_bad_one_is_refused(
+    client: Client, pacts: Pacts
+) -> None:
+    client.force_login(pacts.world.admin)
+    membership = Membership.objects.get(user=pacts.world.supervisor, agency=pacts.world.agency)
+    url = reverse("agencies:membership_edit", args=[membership.code])
+    refused = client.post(url, {"role": membership.role, "phone": "12345"})
+    assert refused.status_code == 200 and "0812 3456 7890" in refused.content.decode()
+    client.post(url, {"role": membership.role, "phone": "0813-1111-2222"})
+    pacts.world.supervisor.refresh_from_db()
+    assert pacts.world.supervisor.phone == "6281311112222"
