@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
@@ -546,13 +545,11 @@ class DigestResult:
     agency: Agency
     overdue: int
     recipients: int
-    sent: bool  # False: the agency had its digest today already (or the mail server failed)
-    error: str = ""
+    sent: bool  # False: the agency had its digest today already
 
 
-def _digest_message(
-    agency: Agency, cases: list[Case], today: datetime.date, to: str
-) -> EmailMessage:
+def _digest_text(agency: Agency, cases: list[Case], today: datetime.date) -> tuple[str, str]:
+    """The digest's subject and text: case numbers, stages and links, no content."""
     lines = []
     for case in cases:
         due = timezone.localdate(case.stage_due_at) if case.stage_due_at else today
@@ -579,18 +576,18 @@ def _digest_message(
         "list": "\n".join(lines),
         "queue": settings.NETRAL_PUBLIC_URL + reverse("cases:queue") + "?terlambat=on",
     }
-    return EmailMessage(
-        subject=_("Overdue cases: %(count)s (%(agency)s)")
-        % {"count": len(cases), "agency": agency.name},
-        body=body,
-        to=[to],
-    )
+    subject = _("Overdue cases: %(count)s (%(agency)s)") % {
+        "count": len(cases),
+        "agency": agency.name,
+    }
+    return subject, body
 
 
 def deadline_digests_send(*, now: datetime.datetime | None = None) -> list[DigestResult]:
-    """Once a day per agency with overdue open cases, e-mail its supervisors and decision makers
-    the list (no reporter, no description). The digest row is written before the mail goes out,
-    so two runs at once, or a second run the same day, send nothing more."""
+    """Once a day per agency with overdue open cases, send its supervisors and decision makers
+    the list (no reporter, no description) through the messaging layer, on each one's e-mail
+    or mobile number. The digest row is written before the messages are queued, so two runs at
+    once, or a second run the same day, send nothing more."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     overdue = Case.objects.filter(status=Case.Status.OPEN, stage_due_at__lt=now)
@@ -611,34 +608,29 @@ def deadline_digests_send(*, now: datetime.datetime | None = None) -> list[Diges
         except IntegrityError:
             results.append(DigestResult(agency, len(cases), 0, sent=False))
             continue
-        recipients = sorted(
-            set(
-                User.objects.filter(
-                    memberships__agency=agency,
-                    memberships__role__in=HANDLING_ROLES,
-                    is_active=True,
+        officers = User.objects.filter(
+            memberships__agency=agency, memberships__role__in=HANDLING_ROLES, is_active=True
+        ).distinct()
+        queued = 0
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            subject, text = _digest_text(agency, cases, today)
+            for officer in officers.order_by("username"):
+                message = message_queue(
+                    routes=notifications.officer_routes(officer, agency),
+                    purpose="cases.deadline_digest",
+                    agency=agency,
+                    subject=subject,
+                    text=text,
                 )
-                .exclude(email="")
-                .values_list("email", flat=True)
+                queued += message is not None
+            audit_log(
+                actor=actor,
+                action="cases.deadline_digest.sent",
+                target=digest,
+                agency=agency,
+                data={"overdue": len(cases), "recipients": queued},
             )
-        )
-        error = ""
-        with translation.override(settings.LANGUAGE_CODE):
-            messages = [_digest_message(agency, cases, today, email) for email in recipients]
-        try:
-            get_connection().send_messages(messages)
-        except OSError as problem:  # the mail server: reported, not retried today
-            error = str(problem)
-        audit_log(
-            actor=actor,
-            action="cases.deadline_digest.sent",
-            target=digest,
-            agency=agency,
-            data={"overdue": len(cases), "recipients": len(recipients), "error": error},
-        )
-        results.append(
-            DigestResult(agency, len(cases), len(recipients), sent=not error, error=error)
-        )
+        results.append(DigestResult(agency, len(cases), queued, sent=True))
         oversight_digest_send(agency=agency, count=len(cases), today=today)
     return results
 

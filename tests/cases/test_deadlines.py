@@ -51,36 +51,53 @@ def run(day: str) -> str:
     return output.getvalue()
 
 
-def test_it_sends_one_digest_a_day_to_supervisors_and_decision_makers(pacts: Pacts) -> None:
+@pytest.fixture
+def sent_at_once(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run the command with the messages it queues sent at once, as its commit would."""
+
+    def run_and_send(day: str) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            return run(day)
+
+    return run_and_send
+
+
+def digests() -> list[Any]:
+    return [message for message in mail.outbox if message.subject.startswith("Kasus terlambat")]
+
+
+def test_it_sends_one_digest_a_day_to_supervisors_and_decision_makers(
+    pacts: Pacts, sent_at_once: Any
+) -> None:
     with_emails(pacts)
     late = late_case(pacts)
     late_case(pacts, now=datetime.datetime(2029, 1, 18, 9, tzinfo=JAKARTA))  # not yet due
-    output = run("2029-01-20")
+    output = sent_at_once("2029-01-20")
     assert "1 overdue, sent to 2 officers" in output
-    assert sorted(message.to[0] for message in mail.outbox) == [
+    assert sorted(message.to[0] for message in digests()) == [
         "pengawas@example.go.id",
         "ppk@example.go.id",
     ]
-    body = mail.outbox[0].body
+    body = digests()[0].body
     assert late.number in body and "11" in body and late.stage.name in body  # type: ignore[union-attr]
     assert "Budi" not in body and "Rahasia" not in body
-    assert "already sent today" in run("2029-01-20")
-    assert len(mail.outbox) == 2
+    assert "already sent today" in sent_at_once("2029-01-20")
+    assert len(digests()) == 2
     assert DeadlineDigest.objects.get().overdue == 1
     assert AuditEntry.objects.filter(action="cases.deadline_digest.sent").count() == 1
-    run("2029-01-21")
-    assert len(mail.outbox) == 4
+    sent_at_once("2029-01-21")
+    assert len(digests()) == 4
 
 
-def test_each_agency_gets_its_own_digest(pacts: Pacts) -> None:
+def test_each_agency_gets_its_own_digest(pacts: Pacts, sent_at_once: Any) -> None:
     with_emails(pacts)
     world = pacts.world
     other_supervisor = officer_make(world.other_agency, Membership.Role.SUPERVISOR)
     User.objects.filter(pk=other_supervisor.pk).update(email="lain@example.go.id")
     home = late_case(pacts)
     other = late_case(pacts, agency=world.other_agency)
-    run("2029-01-20")
-    to_other = [message for message in mail.outbox if message.to == ["lain@example.go.id"]]
+    sent_at_once("2029-01-20")
+    to_other = [message for message in digests() if message.to == ["lain@example.go.id"]]
     assert len(to_other) == 1 and other.number in to_other[0].body
     assert home.code not in to_other[0].body
     assert DeadlineDigest.objects.count() == 2
@@ -121,7 +138,7 @@ def test_two_runs_at_once_send_the_digest_once(pacts: Pacts) -> None:
     for thread in threads:
         thread.join()
     assert problems == []
-    assert len(mail.outbox) == 2
+    assert len(digests()) == 2
     assert DeadlineDigest.objects.count() == 1
 
 
@@ -137,17 +154,21 @@ def test_an_oversight_agency_gets_the_count_only(
     late = late_case(pacts)
     with django_capture_on_commit_callbacks(execute=True):
         run("2029-01-20")
-    assert outbox_read() == []  # none named yet
+    assert oversight_sent() == []  # none named yet
 
     client.force_login(world.admin)
     client.post(reverse("cases:digest_oversight"), {"oversight": world.province.code})
     assert DigestOversight.objects.get(agency=world.agency).oversight == world.province
     with django_capture_on_commit_callbacks(execute=True):
         run("2029-01-21")
-    [sent] = outbox_read()
+    [sent] = oversight_sent()
     assert sent["to"] == "inspektorat@jatengprov.go.id" and "1" in sent["text"]
     assert late.number not in sent["text"] and "Rahasia" not in sent["text"]
     assert "Budi" not in sent["text"] and late.violation_type.name not in sent["text"]
+
+
+def oversight_sent() -> list[Any]:
+    return [sent for sent in outbox_read() if sent["purpose"] == "cases.oversight_digest"]
 
 
 def test_only_the_agencys_administrator_names_the_oversight_agency(
@@ -158,3 +179,17 @@ def test_only_the_agencys_administrator_names_the_oversight_agency(
         client.force_login(user)
         client.post(reverse("cases:digest_oversight"), {"oversight": world.province.code})
     assert not DigestOversight.objects.filter(agency=world.agency).exists()
+
+
+def test_a_supervisor_with_only_a_phone_gets_the_digest_on_whatsapp(
+    pacts: Pacts, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.NETRAL_MESSAGE_OUTBOX = str(tmp_path / "outbox")
+    settings.NETRAL_WHATSAPP_BACKEND = "outbox"
+    User.objects.filter(pk=pacts.world.supervisor.pk).update(email="", phone="6281311112222")
+    late = late_case(pacts)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "sent to 1 officers" in run("2029-01-20")
+    digests = [sent for sent in outbox_read() if sent["purpose"] == "cases.deadline_digest"]
+    assert [(sent["channel"], sent["to"]) for sent in digests] == [("whatsapp", "6281311112222")]
+    assert late.number in digests[0]["text"] and "Rahasia" not in digests[0]["text"]

@@ -32,9 +32,7 @@ class Command(BaseCommand):
         if not results:
             self.stdout.write("No overdue cases.")
         for result in results:
-            if result.error:
-                state = f"mail failed: {result.error}"
-            elif result.sent:
+            if result.sent:
                 state = f"sent to {result.recipients} officers"
             else:
                 state = "already sent today"
