@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from netral.accounts.actors import Actor
+from netral.accounts.models import User
 from netral.agencies.models import Employee
 from netral.base.jobs import job_run
 from netral.base.messaging import messages_resume, outbox_read
@@ -565,3 +566,19 @@ def test_the_schedule_page_lists_the_rounds_with_their_counts(
     row = response.content.decode().split(f'data-testid="round-{reminder.code}"')[1]
     assert pacts.world.unit_a.name in row.split("</tr>")[0]
     assert "<td>1</td><td>0</td><td>0</td>" in row.split("</tr>")[0]
+
+
+def test_a_coordinator_with_only_a_phone_gets_the_digest_on_whatsapp(
+    pacts: Pacts, settings: Any, tmp_path: Any
+) -> None:
+    settings.NETRAL_MESSAGE_OUTBOX = str(tmp_path / "outbox")
+    settings.NETRAL_WHATSAPP_BACKEND = "outbox"
+    world, campaign = pacts.world, pacts.campaign
+    User.objects.filter(pk=world.coordinator_a.pk).update(email="", phone="6281355556666")
+    services.campaign_open(actor=SYSTEM, campaign=campaign)
+    due_round(campaign, include_digest=True)
+    reminders.reminders_send_due()
+    messages_resume()  # what the worker sends once the round commits
+    to_coordinator = [sent for sent in outbox_read() if sent["to"] == "6281355556666"]
+    assert [sent["channel"] for sent in to_coordinator] == ["whatsapp"]
+    assert world.employee_a.name in to_coordinator[0]["text"]

@@ -358,25 +358,28 @@ class DigestTarget:
 
 def _digest_targets(reminder: ReminderRound) -> dict[str, DigestTarget]:
     """Each digest's recipient (its first address) with its routes and the unit subtrees it
-    covers: coordinators' units (by e-mail, their account's address) and the units a person
-    heads (on the agency's channels, as any employee). A manual round reaches only those
-    within its unit."""
+    covers: coordinators' units (at their account's e-mail and mobile number, on the agency's
+    channels) and the units a person heads (on the agency's channels, as any employee). A
+    manual round reaches only those within its unit."""
     campaign = reminder.campaign
     coordinators = Membership.objects.filter(
         agency=campaign.agency_id,
         role=Membership.Role.COORDINATOR,
         user__is_active=True,
         unit__isnull=False,
-    ).exclude(user__email="")
+    ).exclude(user__email="", user__phone="")
     heads = Unit.objects.filter(agency=campaign.agency_id, head__isnull=False).select_related(
         "head__agency"
     )
     if reminder.unit is not None:
         coordinators = coordinators.filter(unit__path__startswith=reminder.unit.path)
         heads = heads.filter(path__startswith=reminder.unit.path)
+    channels = campaign.agency.message_channels()
     found: list[tuple[list[Route], str]] = [
-        (message_routes(email=email, phone="", channels=[Channel.EMAIL]), path)
-        for email, path in coordinators.values_list("user__email", "unit__path")
+        (message_routes(email=email, phone=phone, channels=channels), path)
+        for email, phone, path in coordinators.values_list(
+            "user__email", "user__phone", "unit__path"
+        )
     ]
     found += [(employee_message_routes(unit.head), unit.path) for unit in heads if unit.head]
     targets: dict[str, DigestTarget] = {}

@@ -32,10 +32,7 @@ class Command(BaseCommand):
         if not results:
             self.stdout.write("No overdue cases.")
         for result in results:
-            if result.sent:
-                state = f"sent to {result.recipients} officers"
-            else:
-                state = "already sent today"
+            state = f"sent to {result.recipients} officers" if result.sent else "already sent today"
             self.stdout.write(
                 f"{result.agency.code} {result.agency.name}: {result.overdue} overdue, {state}"
             )
