@@ -67,8 +67,8 @@ def test_a_disguised_or_oversized_scan_is_refused(
     client.force_login(pacts.world.admin)
     nip = pacts.world.employee_a.nip
     assert nip is not None
-    assert "PDF, JPEG atau PNG" in upload(client, pacts, nip, b"MZ\x90\x00program", "pakta.pdf")
-    assert "PDF, JPEG atau PNG" in upload(client, pacts, nip, b"<html>", "pakta.jpg")
+    assert "PDF, JPEG, atau PNG" in upload(client, pacts, nip, b"MZ\x90\x00program", "pakta.pdf")
+    assert "PDF, JPEG, atau PNG" in upload(client, pacts, nip, b"<html>", "pakta.jpg")
     settings.NETRAL_PAPER_MAX_BYTES = 1000
     assert "lebih dari" in upload(client, pacts, nip, SCAN, "pakta.pdf")
     assert not Signature.objects.exists()
