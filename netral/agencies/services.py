@@ -153,19 +153,19 @@ def membership_update(
 ) -> Membership:
     with transaction.atomic():
         user = membership.user
-        before = {
+        before: dict[str, str | None] = {
             "role": membership.role,
             "unit": membership.unit.name if membership.unit else None,
-            "phone": user.phone,
         }
+        after: dict[str, str | None] = {"role": role, "unit": unit.name if unit else None}
         membership.role = role
         membership.unit = unit
         membership.full_clean()
         membership.save()
         if phone is not None and phone != user.phone:
+            before["phone"], after["phone"] = user.phone, phone
             user.phone = phone
             user.save(update_fields=["phone"])
-        after = {"role": role, "unit": unit.name if unit else None, "phone": user.phone}
         if before != after:
             audit_log(
                 actor=actor,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from netral.accounts.models import Membership, User
 from netral.base.messaging import outbox_read
+from netral.base.models import AuditEntry
 from netral.cases import handling, intake, notifications, services
 from netral.cases.models import Case, ProcedureStage, ViolationType
 from tests.conftest import Pacts
@@ -182,3 +183,5 @@ def test_an_admin_sets_an_officers_mobile_number_and_a_bad_one_is_refused(
     client.post(url, {"role": membership.role, "phone": "0813-1111-2222"})
     pacts.world.supervisor.refresh_from_db()
     assert pacts.world.supervisor.phone == "6281311112222"
+    entry = AuditEntry.objects.get(action="core.membership.role_changed")
+    assert entry.data["after"]["phone"] == "6281311112222"
