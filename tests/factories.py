@@ -16,11 +16,16 @@ SYSTEM = Actor.command("tests")
 _sequence = itertools.count(1)
 
 
-def agency_make(region_code: str) -> Agency:
+def migrated_data_load() -> None:
+    """What the migrations load (regions, the catalogues), again where it is gone: browser tests
+    run in flushed transactions, which remove it."""
     if not Region.objects.exists():
-        # Browser tests run in flushed transactions, which remove what the migrations loaded.
         load_regions(Region)
         catalogue_load(ViolationType, SanctionType)
+
+
+def agency_make(region_code: str) -> Agency:
+    migrated_data_load()
     return agency_for_region(actor=SYSTEM, region=Region.objects.get(code=region_code))
 
 

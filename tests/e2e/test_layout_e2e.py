@@ -21,6 +21,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, Page
 
 from netral.demo.seed import DEMO_PASSWORD, demo_seed
+from tests.factories import migrated_data_load
 
 AXE_VERSION = "4.10.2"
 AXE_DIR = Path(os.environ.get("NETRAL_AXE_DIR", Path.home() / ".cache" / "netral-axe"))
@@ -149,6 +150,7 @@ def page_problems(page: Page, viewport: dict[str, int], axe: Path) -> list[str]:
 @pytest.fixture
 def demo(transactional_db: None, settings: Any) -> None:
     settings.NETRAL_REQUIRE_2FA = False
+    migrated_data_load()
     demo_seed(size=120)
 
 
