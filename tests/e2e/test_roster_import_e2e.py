@@ -126,12 +126,12 @@ def test_the_preview_shows_people_on_a_phone_and_deactivation_asks_for_the_numbe
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "roster-preview.png"), full_page=True)
 
-    page.get_by_label("Nonaktifkan pegawai yang tidak ada dalam berkas ini").check()
+    page.get_by_label("Nonaktifkan 1 pegawai yang tidak ada dalam berkas ini").check()
     page.get_by_label("Untuk menonaktifkan mereka, ketik jumlahnya").fill("3")
     page.get_by_role("button", name="Impor sekarang").click()
     expect(page.get_by_text("Ketik 1, jumlah pegawai yang akan dinonaktifkan")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.get_by_label("Nonaktifkan pegawai yang tidak ada dalam berkas ini").check()
+    page.get_by_label("Nonaktifkan 1 pegawai yang tidak ada dalam berkas ini").check()
     page.get_by_label("Untuk menonaktifkan mereka, ketik jumlahnya").fill("1")
     page.get_by_role("button", name="Impor sekarang").click()
     run_waiting_jobs("agencies.roster_apply")
