@@ -62,8 +62,15 @@ def xlsx_size_check(path: Path, *, max_cells: int = 0) -> None:
             name = "content.xml" if is_ods else _first_sheet(archive)
             if archive.getinfo(name).file_size > MAX_XML_BYTES:
                 raise SheetTooLarge(_too_large(budget))
-            with archive.open(name) as sheet:
-                (_scan_ods if is_ods else _scan)(sheet, budget)
+            if is_ods:
+                with archive.open(name) as content:
+                    _scan_ods(content, budget)
+            else:
+                with archive.open(name) as sheet:
+                    plain = _scan_plain(sheet, budget)
+                if not plain:
+                    with archive.open(name) as sheet:
+                        _scan(sheet, budget)
     except _DAMAGED:
         raise SheetDamaged(
             _("The workbook cannot be read: it may be damaged. Save it again and upload it.")
@@ -168,8 +175,61 @@ def _parser(start: Callable[[str, dict[str, str]], None]) -> expat.XMLParserType
     return parser
 
 
+# The sheet as Excel, LibreOffice and openpyxl write it: every row and cell carries its reference
+# first, cells carry only the attributes the format defines for them, and there are no comments,
+# CDATA sections, DTDs or prefixed row and cell elements. Such XML is judged by these patterns, at
+# C speed, in about a third of the time the parser's callbacks take (10 million elements in a
+# 100,000-row SIASN export); anything else goes through the parser, element by element.
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]{1,7}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>)[\s/>]')
+_ODD_ROW = re.compile(rb'<row(?! r="[0-9]{1,7}"[\s/>])[\s/>]')
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
+_CARRY_LIMIT = 1 << 20
+
+
+def _scan_plain(sheet: IO[bytes], budget: int) -> bool:
+    """Judge a plainly written sheet (see above) without a callback per element; False, with
+    nothing decided, when the sheet is not written plainly. Well-formedness is left to the
+    reader then: a plain sheet holds no construct that could hide a cell from these patterns."""
+    rows = columns = cells = 0
+    carry = b""
+    while chunk := sheet.read(1 << 22):
+        data = carry + chunk
+        # A tag is never cut in two: whatever follows the last "<" waits for the next chunk.
+        cut = data.rfind(b"<")
+        data, carry = (data, b"") if cut < 0 else (data[:cut], data[cut:])
+        if len(carry) > _CARRY_LIMIT:
+            return False
+        if not _plain(data):
+            return False
+        cells += data.count(b'<c r="')
+        numbers = {int(number) for number in _ROW_NUMBER.findall(data)}
+        numbers |= {int(number) for number in set(_CELL_ROW.findall(data))}
+        letters = set(_CELL_COLUMN.findall(data))
+        rows = max(rows, *numbers) if numbers else rows
+        if letters:
+            columns = max(columns, *(_column_number(each.decode()) for each in letters))
+        if rows * columns > budget or cells > budget:
+            raise SheetTooLarge(_too_large(budget))
+    return not carry or _plain_tail(carry)
+
+
+def _plain(data: bytes) -> bool:
+    return not (
+        b"<!" in data or _PREFIXED.search(data) or _ODD_CELL.search(data) or _ODD_ROW.search(data)
+    )
+
+
+def _plain_tail(tail: bytes) -> bool:
+    """The sheet's last tag (its closing </worksheet>) holds no cell."""
+    return _plain(tail) and not tail.startswith((b"<c", b"<row"))
+
+
 def _scan(sheet: IO[bytes], budget: int) -> None:
-    """Rows and cells may omit their reference ("r"): they then follow the one before."""
+    """Rows and cells may omit their reference ("r"): they then follow the one before. A cell's
+    reference places it whatever row it sits in, as the reader places it."""
     reach = {"row": 0, "column": 0, "rows": 0, "columns": 0, "cells": 0}
 
     def start(tag: str, attributes: dict[str, str]) -> None:
@@ -184,6 +244,8 @@ def _scan(sheet: IO[bytes], budget: int) -> None:
                 # The reader aborts the whole process on a reference like "DDDDDDDDDDDD1".
                 raise ValueError("a cell reference that is none")
             reach["column"] = _column_number(match.group(1)) if match else reach["column"] + 1
+            if match:
+                reach["rows"] = max(reach["rows"], int(match.group(2)))
             reach["cells"] += 1
         else:
             return
