@@ -515,6 +515,9 @@ class _RowChecker:
         self.structural: dict[str, str | None] = {}
         self.ranks: dict[tuple[str, str], str | None] = {}
         self.phones: dict[str, str | None] = {}
+        self.statuses: dict[str, bool] = {}
+        # A unit path, and what is wrong with it, by the unit cells as written.
+        self.units: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
 
     def cells_by_key(self, cells: list[Any]) -> dict[str, str]:
         count = len(cells)
@@ -525,7 +528,11 @@ class _RowChecker:
 
     def is_inactive(self, number: int, values: dict[str, str]) -> bool:
         status = values.get("status")
-        if status is None or _key(status).startswith(ACTIVE_STATUSES):
+        if status is None:
+            return False
+        if status not in self.statuses:
+            self.statuses[status] = _key(status).startswith(ACTIVE_STATUSES)
+        if self.statuses[status]:
             return False
         self.skipped += 1
         self.warnings.append(
@@ -718,20 +725,26 @@ class _RowChecker:
             return None
 
     def _check_unit(self, number: int, values: dict[str, str]) -> tuple[str, ...]:
-        raw = _unit_text(values)
+        cells = (values.get("unit", ""), values.get("unit_parent", ""))
+        if cells not in self.units:
+            self.units[cells] = self._unit_path(_unit_text(values))
+        path, problem = self.units[cells]
+        if problem:
+            self.error(number, "unit", problem)
+        return path
+
+    def _unit_path(self, raw: str) -> tuple[tuple[str, ...], str]:
         path = tuple(" ".join(part.split()) for part in raw.split(UNIT_SEPARATOR) if part.strip())
         if not path:
-            self.error(number, "unit", _("The unit is empty."))
-        elif len(path) > self.max_depth:
-            self.error(
-                number,
-                "unit",
-                _("The unit path has %(depth)s levels; at most %(limit)s are allowed.")
-                % {"depth": len(path), "limit": self.max_depth},
-            )
-        elif any(len(part) > 200 for part in path):
-            self.error(number, "unit", _("A unit name is longer than 200 characters."))
-        return path
+            return path, _("The unit is empty.")
+        if len(path) > self.max_depth:
+            return path, _("The unit path has %(depth)s levels; at most %(limit)s are allowed.") % {
+                "depth": len(path),
+                "limit": self.max_depth,
+            }
+        if any(len(part) > 200 for part in path):
+            return path, _("A unit name is longer than 200 characters.")
+        return path, ""
 
     def _check_phone(self, number: int, values: dict[str, str]) -> str:
         raw = values.get("phone", "")
