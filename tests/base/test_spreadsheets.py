@@ -74,6 +74,21 @@ def test_a_sheet_written_by_openpyxl_is_judged_by_the_patterns(tmp_path: Path) -
     assert not _judged(path, 40_000 * 4 - 1)
 
 
+def test_a_sheet_as_excel_writes_it_is_judged_by_the_patterns(tmp_path: Path) -> None:
+    """Excel's rows carry spans and a prefixed attribute, its cells a style and a type."""
+    path = tmp_path / "excel.xlsx"
+    path.write_bytes(
+        xlsx_parts(
+            b'<row r="%d" spans="1:2" x14ac:dyDescent="0.25"><c r="A%d" s="1" t="s"><v>0</v></c>'
+            b'<c r="B%d" s="2"><v>42</v></c></row>' % (n, n, n)
+            for n in range(1, 101)
+        )
+    )
+    assert _is_plain(path)
+    assert _judged(path, 200)
+    assert not _judged(path, 199)
+
+
 @st.composite
 def sheets(draw: st.DrawFn) -> tuple[list[bytes], int]:
     """Rows and cells with and without references, some cells outside their row or with other
