@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import itertools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +15,7 @@ from cryptography import x509
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -20,7 +24,7 @@ from netral.base.storage import folder_owner, read_bytes, save_bytes
 from netral.pacts import timestamps
 from netral.pacts.models import PactSeal, PactVersion, SealCertificate, Signature
 from netral.pacts.pdf import Letterhead, PactDocument, PactRenderer
-from netral.pacts.seal import Sealer, SealTooLarge
+from netral.pacts.seal import Sealer, SealTooLarge, seal_found
 from netral.pacts.timestamps import TimestampFailed, Token
 
 logger = logging.getLogger(__name__)
@@ -258,6 +262,119 @@ def seal_certificate_register(*, agency: Agency, der: bytes) -> SealCertificate:
         ).update(retired_at=now)
         logger.info("Agency %s seals with a new certificate %s.", agency.code, fingerprint)
     return certificate
+
+
+@dataclass
+class Backfill:
+    read: int = 0  # sealed pacts read
+    missing: int = 0  # recorded, but their file is not in the storage
+    unsealed: int = 0  # their file carries no readable seal
+    certificates: int = 0  # certificates added to the history
+
+
+def seal_certificates_backfill(
+    *, batch: int = 200, progress: Callable[[Backfill], None] | None = None
+) -> Backfill:
+    """Put in the history the certificates of the pacts sealed before it existed: each
+    agency's configured certificate, then the one in every recorded pact that has no seal
+    record yet, read through the storage a batch at a time (by id, so memory stays bounded
+    whatever the count). Each such pact gets its seal record; a second run finds none left."""
+    done = Backfill()
+    for agency in Agency.objects.all():
+        if _certificate_file(agency.code).exists():
+            seal_certificate_register(agency=agency, der=agency_sealer(agency.code).certificate_der)
+    recorded = PactSeal.objects.filter(signature=OuterRef("pk"), pdf_sha256=OuterRef("pdf_sha256"))
+    waiting = (
+        Signature.objects.exclude(pdf_sha256="")
+        .exclude(Exists(recorded))
+        .select_related("campaign", "agency")
+        .only("code", "pdf_sha256", "signed_at", "campaign__code", "agency")
+        .order_by("pk")
+    )
+    last = 0
+    touched: set[int] = set()
+    while page := list(waiting.filter(pk__gt=last)[:batch]):
+        last = page[-1].pk
+        for signature in page:
+            done.read += 1
+            found = _stored_pact(signature)
+            if found is None:
+                done.missing += 1
+                continue
+            seal = seal_found(found)
+            if seal is None:
+                done.unsealed += 1
+                continue
+            moment = seal.claimed_at or signature.signed_at
+            certificate, created = _certificate_seen(signature.agency, seal.certificate_der, moment)
+            done.certificates += created
+            touched.add(signature.agency_id)
+            PactSeal.objects.update_or_create(
+                signature=signature,
+                defaults={
+                    "pdf_sha256": signature.pdf_sha256,
+                    "certificate": certificate,
+                    "sealed_at": moment,
+                    "timestamped_at": None,
+                    "timestamp_authority": "",
+                    "timestamp_pending": False,
+                    "later_token": None,
+                },
+            )
+        if progress is not None:
+            progress(done)
+    for agency_id in touched:
+        _retirements_order(agency_id)
+    return done
+
+
+def _stored_pact(signature: Signature) -> bytes | None:
+    for name in (pdf_name(signature), _legacy_pdf_name(signature)):
+        if default_storage.exists(name):
+            return read_bytes(name)
+    return None
+
+
+def _certificate_seen(
+    agency: Agency, der: bytes, moment: datetime.datetime
+) -> tuple[SealCertificate, bool]:
+    """The history entry of a certificate found in a pact sealed at `moment`: added as in use
+    from then, or moved earlier if this pact is older than its first known use."""
+    fingerprint = hashlib.sha256(der).hexdigest()
+    parsed = x509.load_der_x509_certificate(der)
+    certificate, created = SealCertificate.objects.get_or_create(
+        agency=agency,
+        sha256=fingerprint,
+        defaults={
+            "der": der,
+            "subject": _common_name(parsed)[:300],
+            "serial": f"{parsed.serial_number:X}",
+            "not_before": parsed.not_valid_before_utc,
+            "not_after": parsed.not_valid_after_utc,
+            "first_used_at": moment,
+            # Until the next certificate's first use: set once all are known.
+            "retired_at": moment,
+        },
+    )
+    if moment < certificate.first_used_at:
+        certificate.first_used_at = moment
+        certificate.save(update_fields=["first_used_at"])
+    return certificate, created
+
+
+def _retirements_order(agency_id: int) -> None:
+    """Each certificate of the agency was in use until the next one's first use; the last
+    one in use stays as it is (the current one is never retired)."""
+    history = list(SealCertificate.objects.filter(agency=agency_id).order_by("first_used_at"))
+    for certificate, following in itertools.pairwise(history):
+        if certificate.retired_at != following.first_used_at:
+            certificate.retired_at = following.first_used_at
+            certificate.save(update_fields=["retired_at"])
+    newest = history[-1] if history else None
+    if newest is not None and newest.retired_at == newest.first_used_at:
+        # Found only in old pacts and no other after it: no renewal is known.
+        newest.retired_at = None
+        newest.save(update_fields=["retired_at"])
 
 
 def _common_name(certificate: x509.Certificate) -> str:

@@ -626,3 +626,26 @@ def verify_timestamp_token(
         return TokenCheck(False, False, None)
     verifies = bool(status.intact and status.valid)
     return TokenCheck(verifies, verifies and bool(status.trusted), status.timestamp)
+
+
+@dataclass(frozen=True)
+class SealFound:
+    """What a sealed file says of its last seal, without judging it."""
+
+    certificate_der: bytes
+    claimed_at: datetime.datetime | None  # the sealer's /M
+
+
+def seal_found(pdf: bytes) -> SealFound | None:
+    """The certificate (and time) of the file's last seal, or None if it carries none."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        if not signatures:
+            return None
+        embedded = signatures[-1]
+        return SealFound(embedded.signer_cert.dump(), embedded.self_reported_timestamp)
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
+        return None
