@@ -250,6 +250,8 @@ class Signature(models.Model):
         LINK = "link", _("Personal link")
         CEREMONY = "ceremony", _("Ceremony QR code")
         PAPER = "paper", _("Paper")
+        # An official chosen from the roster, signing on the officials' track.
+        OFFICIAL = "official", _("Officials' track")
 
     # Each signature of a surge writes every index, so none is kept that another covers: the
     # campaign's is the constraints' prefix, the agency is only read with the campaign (and is

@@ -5,6 +5,7 @@ official has signed, or at the campaign's set time."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import hashlib
 import hmac
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 from netral.accounts.actors import Actor
 from netral.agencies.models import Employee
 from netral.base.audit import audit_log
-from netral.pacts.models import Campaign, Signatory
-from netral.pacts.services import token_hash
+from netral.pacts.models import Campaign, Signatory, Signature
+from netral.pacts.services import Signer, signature_record, token_hash
 
 
 class SignatoryError(Exception):
@@ -265,6 +266,8 @@ def signatory_sign(
             signatory_record(current, campaign=campaign, pact_sha256=campaign.pact_version.sha256)
         ).hexdigest()
         current.save()
+        if current.role == Signatory.Role.OFFICIAL and current.employee_id is not None:
+            _staff_signature_record(actor, campaign, current, current.employee_id, now)
         _officials_refresh(campaign, now)
         audit_log(
             actor=actor,
@@ -274,6 +277,40 @@ def signatory_sign(
             data={"role": current.role, "name": current.name, "order": current.order},
         )
     return current
+
+
+def staff_signature_of(signatory: Signatory) -> Signature | None:
+    """The staff signature of an official chosen from the roster in the same campaign: their
+    own, if they signed as staff, or the one their signature as an official counts as."""
+    if signatory.employee_id is None:
+        return None
+    return Signature.objects.filter(
+        campaign=signatory.campaign_id, employee=signatory.employee_id
+    ).first()
+
+
+def _staff_signature_record(
+    actor: Actor,
+    campaign: Campaign,
+    signatory: Signatory,
+    employee_id: int,
+    now: datetime.datetime,
+) -> None:
+    """An official from the roster who signs on the officials' track has signed as staff too:
+    one signature row for the employee and campaign, on the officials' channel, so completion
+    and the chase lists count them. One who signed as staff before keeps that signature."""
+    employee = Employee.objects.select_related("unit").get(pk=employee_id)
+    # Not waiting for the officials: they are one of them.
+    signer = dataclasses.replace(Signer.of(campaign, employee), officials_first=False)
+    if not signer.in_scope():
+        return  # not among the staff who must sign (another unit, no longer active)
+    signature_record(
+        actor=actor,
+        signer=signer,
+        channel=Signature.Channel.OFFICIAL,
+        typed_name=signatory.typed_name or signatory.name,
+        now=now,
+    )
 
 
 def _officials_refresh(campaign: Campaign, now: datetime.datetime) -> None:

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -80,6 +82,18 @@ def officials_view(request: HttpRequest, code: str, viewer: Membership) -> HttpR
                     messages.error(request, str(refusal))
                 else:
                     messages.success(request, _("%(name)s is added.") % {"name": added.name})
+                    signed = officials.staff_signature_of(added)
+                    if signed is not None and added.role == Signatory.Role.OFFICIAL:
+                        when = date_format(localtime(signed.signed_at), "j F Y H.i")
+                        messages.info(
+                            request,
+                            _(
+                                "%(name)s already signed as staff on %(when)s. That signature "
+                                "stays theirs; the signature on the officials' track is "
+                                "recorded beside it and not counted twice."
+                            )
+                            % {"name": added.name, "when": when},
+                        )
                     return redirect("pacts:officials", code=campaign.code)
     rows = [
         SignatoryRow(signatory, _signatory_link(campaign, signatory), campaign.title)
@@ -158,5 +172,8 @@ def signatory_sign_view(request: HttpRequest, token: str) -> HttpResponse:
             "waited": waited,
             "error": error,
             "accepts": campaign.accepts_signatures(),
+            "staff_signature": officials.staff_signature_of(signatory)
+            if signatory.role == Signatory.Role.OFFICIAL
+            else None,
         },
     )

@@ -174,6 +174,11 @@ def signature_channel(signature: Signature) -> ChannelFacts:
                 "paper original is the evidence; the record shows when the scan was received."
             ),
         )
+    if signature.channel == Signature.Channel.OFFICIAL:
+        return ChannelFacts(
+            _("Officials' track"),
+            uncertified % {"holder": _("the official's personal link on the officials' track")},
+        )
     if signature.channel == Signature.Channel.LINK:
         return ChannelFacts(
             _("Personal link"), uncertified % {"holder": _("the employee's personal link")}

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netral.accounts.actors import Actor
+from netral.accounts.models import Membership
+from netral.monitoring import selectors
 from netral.pacts import officials, services
 from netral.pacts.models import Campaign, Signatory, Signature, SigningLink
 from tests.conftest import Pacts
@@ -219,3 +221,78 @@ def test_a_signed_official_cannot_be_removed(pacts: Pacts) -> None:
     regent.refresh_from_db()
     with pytest.raises(officials.SignatoryError):
         officials.signatory_remove(actor=SYSTEM, signatory=regent)
+
+
+def test_an_official_from_the_roster_signing_counts_as_their_staff_signature(
+    pacts: Pacts, client: Client
+) -> None:
+    head = pacts.world.employee_b
+    official = officials.signatory_add(
+        actor=SYSTEM,
+        campaign=pacts.campaign,
+        role="official",
+        name="",
+        office="Kepala Dinas Kesehatan",
+        employee=head,
+    )
+    viewer = Membership.objects.select_related("agency", "unit").get(user=pacts.world.admin)
+
+    def completion() -> tuple[int, set[str]]:
+        board = selectors.campaign_dashboard(viewer=viewer, campaign=pacts.campaign)
+        unsigned = selectors.unsigned_employees(viewer=viewer, campaign=pacts.campaign)
+        return board.total.signed, {e.name for e in unsigned}
+
+    assert completion() == (0, {head.name, pacts.world.employee_a.name})
+    url = reverse(
+        "pacts:signatory_sign", args=[officials.signatory_token(pacts.campaign, official.code)]
+    )
+    client.post(url, {"typed_name": head.name, "consent": "on"})
+    official.refresh_from_db()
+    assert official.has_signed
+    # One signature row for the employee, on the officials' track, counted and off the chase.
+    (signature,) = Signature.objects.filter(campaign=pacts.campaign, employee=head)
+    assert signature.channel == Signature.Channel.OFFICIAL
+    assert signature.signed_at == official.signed_at
+    assert completion() == (1, {pacts.world.employee_a.name})
+    page = client.get(url).content.decode()
+    assert "juga dihitung sebagai tanda tangan Anda sebagai pegawai" in page
+    # A second submit, and the staff's personal link afterwards, add nothing.
+    client.post(url, {"typed_name": head.name, "consent": "on"})
+    pacts.campaign.refresh_from_db()
+    again, created = services.signature_create(
+        actor=SYSTEM,
+        campaign=pacts.campaign,
+        employee=head,
+        channel=Signature.Channel.LINK,
+        typed_name=head.name,
+    )
+    assert not created and again.pk == signature.pk
+    assert Signature.objects.filter(campaign=pacts.campaign).count() == 1
+    assert completion() == (1, {pacts.world.employee_a.name})
+
+
+def test_an_official_who_signed_as_staff_before_keeps_that_signature(
+    pacts: Pacts, client: Client
+) -> None:
+    staff = staff_sign(pacts)  # no officials listed yet: the staff sign at once
+    client.force_login(pacts.world.admin)
+    added = client.post(
+        reverse("pacts:officials", args=[pacts.campaign.code]),
+        {"role": "official", "identifier": pacts.world.employee_a.nip, "office": "Kepala Dinas"},
+        follow=True,
+    ).content.decode()
+    assert "sudah menandatangani sebagai pegawai" in added
+    official = Signatory.objects.get(employee=pacts.world.employee_a)
+    url = reverse(
+        "pacts:signatory_sign", args=[officials.signatory_token(pacts.campaign, official.code)]
+    )
+    assert "Anda telah menandatangani pakta sebagai pegawai" in client.get(url).content.decode()
+    officials.signatory_sign(actor=SYSTEM, signatory=official, typed_name="Siti Aminah")
+    (kept,) = Signature.objects.filter(campaign=pacts.campaign)
+    assert (kept.pk, kept.channel) == (staff.pk, Signature.Channel.LINK)
+
+
+def test_an_official_by_name_only_adds_no_staff_signature(pacts: Pacts) -> None:
+    regent, _secretary = add_officials(pacts.campaign)
+    officials.signatory_sign(actor=SYSTEM, signatory=regent, typed_name="Fadia Arafiq")
+    assert not Signature.objects.exists()
