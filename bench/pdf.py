@@ -35,9 +35,9 @@ from pyhanko.sign import fields, signers
 from netral.pacts.certificates import demo_certificate_p12
 from netral.pacts.defaults import default_pact_content
 from netral.pacts.pdf import PactDocument, PactRenderer
-from netral.pacts.seal import Sealer, verify_seal
+from netral.pacts.seal import Sealer, validation_add, verify_seal
 from netral.pacts.timestamps import TimestampAuthority
-from tests.tsa_server import LocalAuthority
+from tests.tsa_server import LocalAuthority, LocalCA
 
 AGENCY = "Pemerintah Kabupaten Pekalongan"
 PASSWORD = b"bench"
@@ -182,12 +182,31 @@ def main() -> None:
             )
         )
 
+    # PAdES B-LT: the chains' certificates and the CA's CRL added to a timestamped seal.
+    with LocalCA() as ca, LocalAuthority(ca=ca) as ca_authority:
+        ltv_sealer = Sealer(
+            p12=ca.seal_p12(agency_name=AGENCY, password=PASSWORD), password=PASSWORD
+        )
+        ca_stamper = TimestampAuthority(url=ca_authority.url, timeout=5)
+        stamped = [
+            ltv_sealer.seal(pdf, timestamp=lambda d: ca_stamper.stamp(d).der)
+            for pdf in rendered[: max(5, args.docs // 10)]
+        ]
+        chain = [*ltv_sealer.chain_der, ca_authority.certificate_der]
+        crl = ca.crl_der()
+
+    def add_validation() -> int:
+        return len([validation_add(pdf, certificates_der=chain, crls_der=[crl]) for pdf in stamped])
+
+    validated_size = len(validation_add(stamped[0], certificates_der=chain, crls_der=[crl]))
+
     results = {
         "render, no drawn signature": rate(render(plain), args.runs),
         "render, canvas signature (RGBA)": rate(render(drawn), args.runs),
         "seal, RSA-2048": rate(seal(sealer), args.runs),
         "seal, ECDSA P-256": rate(seal(ec_sealer), args.runs),
         "seal + timestamp (local TSA), RSA-2048": timestamped,
+        "add validation data (B-LT DSS) to a seal": rate(add_validation, args.runs),
         "render + seal (no drawing, RSA-2048)": rate(render_and_seal(plain), args.runs),
         "render + seal (canvas, RSA-2048)": rate(render_and_seal(drawn), args.runs),
         "floor: stock pyHanko sign_pdf, RSA-2048": rate(stock_seal, args.runs),
@@ -210,7 +229,8 @@ def main() -> None:
     print(
         f"verify_seal (pyHanko validator): {valid}/{len(checks)} sealed outputs valid, "
         f"{verify_ms:.0f} ms each; sizes {len(rendered[0]):,} B rendered, "
-        f"{len(sealed[0]):,} B sealed, {stamped_size:,} B sealed with a timestamp"
+        f"{len(sealed[0]):,} B sealed, {stamped_size:,} B sealed with a timestamp, "
+        f"{validated_size:,} B with its validation data"
     )
     if valid != len(checks):
         raise SystemExit("some sealed outputs did not verify")

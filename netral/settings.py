@@ -221,6 +221,13 @@ NETRAL_TSA_TIMEOUT = env_int("NETRAL_TSA_TIMEOUT", 5)
 NETRAL_TSA_USERNAME = env_str("NETRAL_TSA_USERNAME", "")
 NETRAL_TSA_PASSWORD = env_str("NETRAL_TSA_PASSWORD", "")
 NETRAL_TSA_TRUST_FILE = env_str("NETRAL_TSA_TRUST_FILE", "")
+# Long-term validation (PAdES B-LT): a timestamped seal also carries its chains' certificates
+# and the CRLs their distribution points publish, fetched by `netral timestamp_pacts` (at most
+# every NETRAL_REVOCATION_REFRESH minutes, each waiting NETRAL_REVOCATION_TIMEOUT seconds) and
+# kept; sealing never waits for them.
+NETRAL_SEAL_LTV = env_bool("NETRAL_SEAL_LTV", True)
+NETRAL_REVOCATION_TIMEOUT = env_int("NETRAL_REVOCATION_TIMEOUT", 10)
+NETRAL_REVOCATION_REFRESH = env_int("NETRAL_REVOCATION_REFRESH", 60)
 # The BSrE (BSSN) electronic signature service, for officials' certified signatures. Empty URL:
 # officials sign as staff do. Paths and field names follow the service's API; an installation
 # whose gateway differs sets its own. The passphrase is the official's, typed each time.

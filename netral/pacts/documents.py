@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import itertools
@@ -15,16 +16,17 @@ from cryptography import x509
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from netral.agencies.models import Agency
 from netral.base.storage import folder_owner, read_bytes, save_bytes
-from netral.pacts import timestamps
+from netral.pacts import revocation, timestamps
 from netral.pacts.models import PactSeal, PactVersion, SealCertificate, Signature
 from netral.pacts.pdf import Letterhead, PactDocument, PactRenderer
-from netral.pacts.seal import Sealer, SealTooLarge, seal_found
+from netral.pacts.seal import Sealer, SealTooLarge, seal_chain, seal_found, validation_add
 from netral.pacts.timestamps import TimestampFailed, Token
 
 logger = logging.getLogger(__name__)
@@ -208,6 +210,9 @@ class Sealed:
     certificate: SealCertificate
     token: Token | None  # the embedded timestamp, None without one
     timestamp_pending: bool  # the authority failed: sealed without, to be timestamped later
+    validation_embedded: bool = False  # B-LT: the chains' certificates and CRLs are in the file
+    validation_pending: bool = False  # B-T now; the validation data is added later
+    validation_problem: str = ""
 
 
 def pdf_seal(pdf: bytes, *, agency: Agency, location: str) -> Sealed:
@@ -231,7 +236,29 @@ def pdf_seal(pdf: bytes, *, agency: Agency, location: str) -> Sealed:
     except (TimestampFailed, SealTooLarge) as error:
         logger.warning("Sealed without a timestamp, to be timestamped later: %s", error)
         return Sealed(sealer.seal(pdf, reason=reason, location=location), certificate, None, True)
-    return Sealed(sealed, certificate, tokens[-1], False)
+    token = tokens[-1]
+    if not settings.NETRAL_SEAL_LTV:
+        return Sealed(sealed, certificate, token, False)
+    # B-LT from the kept CRLs: no network here (`netral timestamp_pacts` fetches them).
+    validation = revocation.validation_for(
+        [*sealer.chain_der, *revocation.token_certificates(token.der)], now=timezone.now()
+    )
+    if not validation.needed:
+        return Sealed(sealed, certificate, token, False)
+    if not validation.ready:
+        logger.warning("Sealed B-T, validation data to be added later: %s", validation.problem)
+        return Sealed(
+            sealed,
+            certificate,
+            token,
+            False,
+            validation_pending=True,
+            validation_problem=validation.problem[:300],
+        )
+    with_data = validation_add(
+        sealed, certificates_der=validation.certificates, crls_der=validation.crls
+    )
+    return Sealed(with_data, certificate, token, False, validation_embedded=True)
 
 
 def seal_certificate_register(*, agency: Agency, der: bytes) -> SealCertificate:
@@ -393,6 +420,10 @@ def _seal_record(signature: Signature, pdf_sha256: str, sealed: Sealed) -> None:
             "timestamp_authority": sealed.token.authority[:200] if sealed.token else "",
             "timestamp_pending": sealed.timestamp_pending,
             "later_token": None,
+            "validation_embedded": sealed.validation_embedded,
+            "validation_pending": sealed.validation_pending,
+            "validation_problem": sealed.validation_problem,
+            "earlier_pdf_sha256": "",
         },
     )
 
@@ -421,6 +452,72 @@ def pacts_timestamp_pending(*, limit: int = 500) -> tuple[int, int]:
             timestamp_pending=False,
         )
     return done, len(pending) - done
+
+
+@dataclass
+class ValidationPending:
+    added: int = 0  # pacts given their validation data
+    waiting: int = 0
+    problems: list[str] = dataclasses.field(default_factory=list)  # why some still wait
+
+
+def pacts_validation_pending(*, limit: int = 500) -> ValidationPending:
+    """Fetch the CRLs due, then add the validation data (PAdES B-LT) to the pacts sealed while
+    it could not be had: an incremental update of the stored file, kept under its new hash. The
+    copy handed out before is the same seal; its hash is kept as the earlier one and verifies."""
+    done = ValidationPending()
+    fetched = revocation.revocation_lists_refresh()
+    done.problems.extend(f"CRL not fetched: {failure}" for failure in fetched.failed)
+    pending = list(
+        PactSeal.objects.filter(validation_pending=True)
+        .select_related("signature__campaign")
+        .order_by("sealed_at")[:limit]
+    )
+    problems: dict[str, None] = {}
+    now = timezone.now()
+    for seal in pending:
+        signature = seal.signature
+        name = pdf_name(signature)
+        if signature.pdf_sha256 != seal.pdf_sha256 or not default_storage.exists(name):
+            done.waiting += 1
+            continue
+        pdf = read_bytes(name)
+        validation = revocation.validation_for(seal_chain(pdf), now=now)
+        if not validation.needed:
+            PactSeal.objects.filter(pk=seal.pk).update(validation_pending=False)
+            continue
+        if not validation.ready:
+            PactSeal.objects.filter(pk=seal.pk).update(validation_problem=validation.problem[:300])
+            problems[validation.problem] = None
+            done.waiting += 1
+            continue
+        with_data = validation_add(
+            pdf, certificates_der=validation.certificates, crls_der=validation.crls
+        )
+        made = hashlib.sha256(with_data).hexdigest()
+        save_bytes(_named(signature, made), with_data)
+        with transaction.atomic():
+            # Only if the recorded file is still the one read.
+            moved = Signature.objects.filter(pk=signature.pk, pdf_sha256=seal.pdf_sha256).update(
+                pdf_sha256=made
+            )
+            if moved:
+                PactSeal.objects.filter(pk=seal.pk).update(
+                    pdf_sha256=made,
+                    earlier_pdf_sha256=seal.pdf_sha256,
+                    validation_embedded=True,
+                    validation_pending=False,
+                    validation_problem="",
+                )
+        if moved:
+            done.added += 1
+        else:
+            default_storage.delete(_named(signature, made))
+            done.waiting += 1
+    for problem in problems:
+        logger.error("Pacts wait for their validation data: %s", problem)
+    done.problems.extend(problems)
+    return done
 
 
 @folder_owner("pacts")

@@ -547,6 +547,15 @@ class PactSeal(models.Model):
     timestamp_pending = models.BooleanField(default=False)
     # A token over the file's SHA-256 obtained after sealing (a DER TimeStampToken).
     later_token = models.BinaryField(null=True, blank=True)
+    # Long-term validation (PAdES B-LT): the certificates and CRLs of the seal's and the
+    # timestamp's chains embedded in the file, or waiting for `netral timestamp_pacts` (their
+    # CRL could not be had when sealing); why it still waits, if something is wrong.
+    validation_embedded = models.BooleanField(default=False)
+    validation_pending = models.BooleanField(default=False)
+    validation_problem = models.CharField(max_length=300, blank=True)
+    # The file's hash before the validation data was added to it later: the copy handed out
+    # then is the same seal and still verifies as the recorded document.
+    earlier_pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [
@@ -554,8 +563,33 @@ class PactSeal(models.Model):
                 fields=["sealed_at"],
                 condition=models.Q(timestamp_pending=True),
                 name="pact_seal_timestamp_pending",
-            )
+            ),
+            models.Index(
+                fields=["sealed_at"],
+                condition=models.Q(validation_pending=True),
+                name="pact_seal_validation_pending",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.signature_id}: {self.pdf_sha256[:12]}"
+
+
+class RevocationList(models.Model):
+    """A CRL from a distribution point named in a sealing or time-stamping certificate, fetched
+    by `netral timestamp_pacts` and kept so that sealing embeds it (PAdES B-LT) without a
+    network round trip. A row without a CRL is one a seal asked for and is still waiting."""
+
+    url = models.CharField(max_length=500)
+    der = models.BinaryField(null=True, blank=True)
+    this_update = models.DateTimeField(null=True, blank=True)
+    next_update = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    tried_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=300, blank=True)  # why the last fetch failed
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["url"], name="one_revocation_list_per_url")]
+
+    def __str__(self) -> str:
+        return self.url

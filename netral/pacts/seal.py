@@ -105,6 +105,11 @@ class Sealer:
         self._chain_der = [extra.public_bytes(Encoding.DER) for extra in chain]
         self._prepare_cms()
 
+    @property
+    def chain_der(self) -> list[bytes]:
+        """The sealing certificate, then the rest of its chain from the PKCS#12."""
+        return [self.certificate_der, *self._chain_der]
+
     def _prepare_cms(self) -> None:
         """Everything in the CMS SignedData that does not depend on the document."""
         signer = asn1_x509.Certificate.load(self.certificate_der)
@@ -544,6 +549,7 @@ def _validate(
     # pyHanko takes a while to import; only verification needs it.
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -568,7 +574,11 @@ def _validate(
     signer_certificate = embedded.signer_cert
     signer = signer_certificate.subject.native.get("common_name", "")
     intact = bool(status.intact and status.valid)
-    covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # Validation data added after the seal (a DSS, PAdES B-LT) changes no content.
+    covers = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level == ModificationLevel.LTA_UPDATES
+    )
     trusted_signer = bool(status.trusted)
     stamp = status.timestamp_validity
     if not status.intact:
@@ -649,3 +659,46 @@ def seal_found(pdf: bytes) -> SealFound | None:
         return SealFound(embedded.signer_cert.dump(), embedded.self_reported_timestamp)
     except (PdfError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def validation_add(
+    pdf: bytes, *, certificates_der: Sequence[bytes], crls_der: Sequence[bytes]
+) -> bytes:
+    """The sealed file with the validation data in its document security store (a DSS, PAdES
+    B-LT), as an incremental update after the seal: the seal still covers what it covered."""
+    from asn1crypto import crl
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    stream = io.BytesIO(pdf)
+    DocumentSecurityStore.add_dss(
+        stream,
+        None,
+        certs=[asn1_x509.Certificate.load(der) for der in certificates_der],
+        crls=[crl.CertificateList.load(der) for der in crls_der],
+        force_write=True,
+    )
+    return stream.getvalue()
+
+
+def seal_chain(pdf: bytes) -> list[bytes]:
+    """The certificates the file's last seal carries: the signer's first, then the rest of its
+    chain and those of its timestamp token, if any."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        if not signatures:
+            return []
+        embedded = signatures[-1]
+        found = [embedded.signer_cert.dump()]
+        for choice in embedded.signed_data["certificates"] or []:
+            found.append(choice.chosen.dump())
+        for attribute in embedded.signer_info["unsigned_attrs"] or []:
+            if attribute["type"].dotted == ID_AA_SIGNATURE_TIMESTAMP:
+                for token in attribute["values"]:
+                    for choice in token["content"]["certificates"] or []:
+                        found.append(choice.chosen.dump())
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    return list(dict.fromkeys(found))

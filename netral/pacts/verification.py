@@ -32,6 +32,8 @@ class SealFacts:
     trusted_time: bool  # sealed_at comes from a time-stamping authority, not the server's clock
     authority: str
     timestamp_pending: bool
+    validation_embedded: bool = False  # PAdES B-LT: certificates and CRLs in the file
+    validation_pending: bool = False
 
 
 def certificate_label(certificate: SealCertificate) -> str:
@@ -67,6 +69,8 @@ def recorded_seal(signature: Signature) -> SealFacts | None:
         trusted_time=seal.timestamped_at is not None,
         authority=seal.timestamp_authority,
         timestamp_pending=seal.timestamp_pending,
+        validation_embedded=seal.validation_embedded,
+        validation_pending=seal.validation_pending,
     )
 
 
@@ -86,7 +90,14 @@ def pdf_checks(signature: Signature, pdf: bytes) -> list[Check]:
         timestamp_roots_der=authorities,
     )
     digest = hashlib.sha256(pdf).digest()
-    matches = bool(signature.pdf_sha256) and digest.hex() == signature.pdf_sha256
+    # The copy handed out before its validation data was added later is the same seal.
+    earlier = (
+        PactSeal.objects.filter(signature=signature, pdf_sha256=signature.pdf_sha256)
+        .exclude(earlier_pdf_sha256="")
+        .values_list("earlier_pdf_sha256", flat=True)
+        .first()
+    )
+    matches = bool(signature.pdf_sha256) and digest.hex() in {signature.pdf_sha256, earlier}
     used = next((c for c in certificates if c.sha256 == seal.signer_certificate_sha256), None)
     checks = [
         Check(_("The seal is intact"), seal.intact, seal.problem if not seal.intact else ""),
