@@ -26,7 +26,14 @@ from netral.base.storage import folder_owner, read_bytes, save_bytes
 from netral.pacts import revocation, timestamps
 from netral.pacts.models import PactSeal, PactVersion, SealCertificate, Signature
 from netral.pacts.pdf import Letterhead, PactDocument, PactRenderer
-from netral.pacts.seal import Sealer, SealTooLarge, seal_chain, seal_found, validation_add
+from netral.pacts.seal import (
+    Sealer,
+    SealKeyError,
+    SealTooLarge,
+    seal_chain,
+    seal_found,
+    validation_add,
+)
 from netral.pacts.timestamps import TimestampFailed, Token
 
 logger = logging.getLogger(__name__)
@@ -297,6 +304,8 @@ class Backfill:
     missing: int = 0  # recorded, but their file is not in the storage
     unsealed: int = 0  # their file carries no readable seal
     certificates: int = 0  # certificates added to the history
+    # Agencies whose configured PKCS#12 cannot be opened (wrong password, damaged).
+    unreadable: list[str] = dataclasses.field(default_factory=list)
 
 
 def seal_certificates_backfill(
@@ -308,8 +317,15 @@ def seal_certificates_backfill(
     whatever the count). Each such pact gets its seal record; a second run finds none left."""
     done = Backfill()
     for agency in Agency.objects.all():
-        if _certificate_file(agency.code).exists():
-            seal_certificate_register(agency=agency, der=agency_sealer(agency.code).certificate_der)
+        if not _certificate_file(agency.code).exists():
+            continue
+        try:
+            current = agency_sealer(agency.code).certificate_der
+        except SealKeyError as error:
+            logger.error("The sealing certificate of agency %s: %s", agency.code, error)
+            done.unreadable.append(agency.code)
+            continue
+        seal_certificate_register(agency=agency, der=current)
     recorded = PactSeal.objects.filter(signature=OuterRef("pk"), pdf_sha256=OuterRef("pdf_sha256"))
     waiting = (
         Signature.objects.exclude(pdf_sha256="")

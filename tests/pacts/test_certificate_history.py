@@ -65,3 +65,16 @@ def test_a_pact_sealed_before_the_history_is_registered_once(
     assert again.getvalue().splitlines()[-1].startswith("Done: 1 pacts read, 0 certificates added")
     assert SealCertificate.objects.count() == 2
     assert PactSeal.objects.count() == 1
+
+
+def test_an_unreadable_configured_certificate_is_reported_not_fatal(
+    pacts: Pacts, certificate: Path
+) -> None:
+    certificate.write_bytes(b"not a PKCS#12 file")
+    documents.agency_sealer.cache_clear()
+    out = io.StringIO()
+    call_command("register_seal_certificates", stdout=out)
+    assert out.getvalue().splitlines()[-1] == (
+        f"Problem: the sealing certificate of agency {pacts.world.agency.code} cannot be opened"
+    )
+    assert not SealCertificate.objects.exists()

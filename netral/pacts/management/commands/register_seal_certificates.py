@@ -27,3 +27,5 @@ class Command(BaseCommand):
             f"Done: {done.read} pacts read, {done.certificates} certificates added, "
             f"{done.missing} files missing, {done.unsealed} without a readable seal"
         )
+        for code in done.unreadable:
+            self.stdout.write(f"Problem: the sealing certificate of agency {code} cannot be opened")
