@@ -477,6 +477,17 @@ class ValidationPending:
     problems: list[str] = dataclasses.field(default_factory=list)  # why some still wait
 
 
+def pacts_validation_earlier() -> int:
+    """Mark for their validation data the pacts whose seal carries a timestamp but was made
+    before the data was kept (one UPDATE; `pacts_validation_pending` works through them)."""
+    return PactSeal.objects.filter(
+        timestamped_at__isnull=False,
+        later_token__isnull=True,
+        validation_embedded=False,
+        validation_pending=False,
+    ).update(validation_pending=True)
+
+
 def pacts_validation_pending(*, limit: int = 500) -> ValidationPending:
     """Fetch the CRLs due, then add the validation data (PAdES B-LT) to the pacts sealed while
     it could not be had: an incremental update of the stored file, kept under its new hash. The

@@ -33,6 +33,7 @@ from netral.pacts.models import RevocationList
 
 logger = logging.getLogger(__name__)
 
+REVOKED = "Revoked: "  # how a problem of a revoked certificate starts
 # A national CA's CRL can run to megabytes; beyond this it is refused rather than kept.
 MAX_CRL_BYTES = 20 * 1024 * 1024
 
@@ -60,7 +61,7 @@ class Validation:
     @property
     def problem(self) -> str:
         if self.revoked:
-            return "Revoked: " + "; ".join(self.revoked)
+            return REVOKED + "; ".join(self.revoked)
         if self.missing:
             return "No current CRL from " + ", ".join(self.missing)
         return ""

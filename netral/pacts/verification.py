@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from netral.pacts import documents, timestamps
+from netral.pacts import documents, revocation, timestamps
 from netral.pacts.models import CeremonyCode, PactSeal, SealCertificate, Signature
 from netral.pacts.seal import SealCheck, verify_seal, verify_timestamp_token
 
@@ -34,6 +34,7 @@ class SealFacts:
     timestamp_pending: bool
     validation_embedded: bool = False  # PAdES B-LT: certificates and CRLs in the file
     validation_pending: bool = False
+    revoked: bool = False  # a certificate of its chains is on its authority's revocation list
 
 
 def certificate_label(certificate: SealCertificate) -> str:
@@ -71,6 +72,7 @@ def recorded_seal(signature: Signature) -> SealFacts | None:
         timestamp_pending=seal.timestamp_pending,
         validation_embedded=seal.validation_embedded,
         validation_pending=seal.validation_pending,
+        revoked=seal.validation_problem.startswith(revocation.REVOKED),
     )
 
 

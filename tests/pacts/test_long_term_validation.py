@@ -184,6 +184,8 @@ def test_a_revoked_sealing_certificate_is_reported_and_not_embedded(
     assert lines[2].startswith(f"Problem: Revoked: {pacts.world.agency.name} (serial {serial})")
     seal = PactSeal.objects.get(signature=signature)
     assert seal.validation_pending and seal.validation_problem.startswith("Revoked:")
+    page = client.get(reverse("pacts:verify", args=[signature.code])).content.decode()
+    assert "ada dalam daftar pencabutan penerbitnya" in page
     # A pact sealed now is not given data that says its certificate is revoked either.
     token_b, signature_b = signed_b(client, pacts)
     download(client, token_b)
@@ -203,6 +205,19 @@ def test_switched_off_no_crl_is_asked_for(
     call_command("timestamp_pacts", stdout=out)
     assert out.getvalue().splitlines() == ["0 pacts timestamped, 0 still waiting"]
     assert not RevocationList.objects.exists() and trust.ca.requests == 0
+
+    # Switched on later: the pacts timestamped before are given their data on request.
+    settings.NETRAL_SEAL_LTV = True  # type: ignore[attr-defined]
+    out = io.StringIO()
+    call_command("timestamp_pacts", "--earlier", stdout=out)
+    assert out.getvalue().splitlines()[1:3] == [
+        "1 pacts timestamped before wait for their validation data",
+        "0 pacts given their validation data, 1 still waiting",  # the CRL was not known yet
+    ]
+    out = io.StringIO()
+    call_command("timestamp_pacts", stdout=out)
+    assert out.getvalue().splitlines()[1] == "1 pacts given their validation data, 0 still waiting"
+    assert offline_status(download(client, token), trust.ca).trusted  # type: ignore[attr-defined]
 
 
 @pytest.mark.files
