@@ -3,6 +3,7 @@ of its timestamp's, with the CRLs their local authority publishes over HTTP, and
 offline from them alone; a CRL that cannot be had leaves the seal B-T, waiting, and `netral
 timestamp_pacts` adds the data later; a revoked certificate is reported."""
 
+import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def test_a_seal_carries_its_validation_data_and_validates_offline_from_it(
     seal.refresh_from_db()
     signature.refresh_from_db()
     assert seal.validation_embedded and not seal.validation_pending
-    assert seal.earlier_pdf_sha256 == documents.hashlib.sha256(first).hexdigest()
+    assert seal.earlier_pdf_sha256 == hashlib.sha256(first).hexdigest()
     assert signature.pdf_sha256 == seal.pdf_sha256 != seal.earlier_pdf_sha256
     later = download(client, token)
     assert later.startswith(first)  # an incremental update: the seal's bytes are untouched
