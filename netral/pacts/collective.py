@@ -520,7 +520,10 @@ def collective_build(job: Job, progress: Progress) -> None:
     progress(10)
     pdf = render_collective(_summary(campaign, head), annex_rows(campaign, head.size), progress)
     try:
-        sealer = documents.agency_sealer(campaign.agency.code)
+        # The pacts' own sealing: the agency's certificate, trusted time and validation data.
+        sealed = documents.pdf_seal(
+            pdf, agency=campaign.agency, location=campaign.place, reason="Ikrar Bersama Netralitas"
+        ).pdf
     except ImproperlyConfigured:
         raise JobFailed(
             _(
@@ -528,7 +531,6 @@ def collective_build(job: Job, progress: Progress) -> None:
                 "be sealed. Ask the operator to install it, then make the document again."
             )
         ) from None
-    sealed = sealer.seal(pdf, reason="Ikrar Bersama Netralitas", location=campaign.place)
     del pdf
     sha256 = hashlib.sha256(sealed).hexdigest()
     name = collective_name(campaign, sha256)

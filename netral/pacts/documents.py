@@ -222,14 +222,15 @@ class Sealed:
     validation_problem: str = ""
 
 
-def pdf_seal(pdf: bytes, *, agency: Agency, location: str) -> Sealed:
+def pdf_seal(
+    pdf: bytes, *, agency: Agency, location: str, reason: str = "Pakta Integritas Netralitas"
+) -> Sealed:
     """Seal with the agency's certificate and, when an authority is configured, its trusted
-    time (PAdES B-T). If the authority fails the seal is made without it, never lost: the
-    pact is marked for `netral timestamp_pacts`."""
+    time (PAdES B-T) and the kept validation data (B-LT). If the authority fails the seal is
+    made without it, never lost: a pact is then marked for `netral timestamp_pacts`."""
     sealer = agency_sealer(agency.code)
     certificate = seal_certificate_register(agency=agency, der=sealer.certificate_der)
     authority = timestamps.configured_authority()
-    reason = "Pakta Integritas Netralitas"
     if authority is None:
         return Sealed(sealer.seal(pdf, reason=reason, location=location), certificate, None, False)
     tokens: list[Token] = []

@@ -21,6 +21,7 @@ from netral.pacts.models import Campaign, LogNode, Signature
 from netral.pacts.seal import verify_seal
 from tests.conftest import Pacts
 from tests.factories import SYSTEM, employee_make
+from tests.tsa_server import LocalAuthority
 
 pytestmark = pytest.mark.files
 
@@ -176,6 +177,26 @@ def test_the_collective_document_annex_matches_the_signatures_and_the_log(
     assert message == f"netral-sth/v1 {pacts.campaign.code} 123 {root} " + str(
         int(head.signed_at.timestamp() * 1000)
     )
+
+
+def test_the_collective_document_carries_the_authority_s_trusted_time(
+    client: Client,
+    pacts: Pacts,
+    certificate: Path,
+    authority: LocalAuthority,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Sealed as the pacts are: PAdES B-T when a time-stamping authority is configured."""
+    ceremony(pacts)
+    pdf = close_and_download(client, pacts, django_capture_on_commit_callbacks)
+    sealer = documents.agency_sealer(pacts.world.agency.code)
+    check = verify_seal(
+        pdf,
+        trusted_certificate_der=sealer.certificate_der,
+        timestamp_roots_der=[authority.certificate_der],
+    )
+    assert check.problem == "" and check.timestamp_trusted
+    assert check.timestamped_at is not None
 
 
 def test_the_collective_document_names_officials_who_did_not_sign(
