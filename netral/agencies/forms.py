@@ -116,10 +116,12 @@ class RosterConfirmForm(forms.Form):
     deactivate_absent = forms.BooleanField(
         label=_("Mark employees missing from this file as inactive"), required=False
     )
-    absent_count = forms.IntegerField(
+    # Text, not a number field: the count is shown as "8.027", and typed either way.
+    absent_count = forms.CharField(
         label=_("To deactivate them, type how many they are"),
         required=False,
-        min_value=0,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
     def __init__(self, *args: Any, absent: int = 0, **kwargs: Any) -> None:
@@ -141,11 +143,21 @@ class RosterConfirmForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("deactivate_absent") and cleaned.get("absent_count") != self.absent:
+        typed = "".join(str(cleaned.get("absent_count") or "").replace(".", "").split())
+        if cleaned.get("deactivate_absent") and typed != str(self.absent):
             self.add_error(
                 "absent_count",
                 _("Type %(count)s, the number of employees to deactivate, to confirm.")
-                % {"count": self.absent},
+                % {"count": number_format(self.absent, force_grouping=True)},
+            )
+        elif typed and not cleaned.get("deactivate_absent"):
+            # A typed count shows the intent to deactivate: never let it pass unnoticed.
+            self.add_error(
+                "deactivate_absent",
+                _(
+                    "Tick this box to deactivate them, or clear the number to import "
+                    "without deactivating anyone."
+                ),
             )
         return cleaned
 

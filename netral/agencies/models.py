@@ -254,12 +254,14 @@ class RosterImport(models.Model):
     headers = models.JSONField(default=list, blank=True)
     # Field key -> the file's header, chosen by the administrator; {} when recognised.
     mapping = models.JSONField(default=dict, blank=True)
+    # RosterPlan.digest() of the checked file: the import writes only that plan.
+    plan_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
+        return self.file_name
 
     def get_absolute_url(self) -> str:
         return reverse("agencies:roster_import_detail", args=[self.code])

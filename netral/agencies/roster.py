@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -227,6 +229,9 @@ COMPARED_FIELDS = (
     "unit",
     "is_active",
 )
+# Employee fields of optional columns, named as their columns: a file without the column leaves
+# the field as recorded (a SIASN export has no NIP Lama; a SIMPEG list may have no e-mail).
+OPTIONAL_FIELDS = ("legacy_nip", "nik", "position", "rank", "email", "phone")
 MAX_REPORTED_ISSUES = 1000
 
 
@@ -314,6 +319,24 @@ class RosterPlan:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    def kept_fields(self) -> list[str]:
+        """The employee fields the file has no column for: the import leaves them as they are."""
+        positions = self.header_map.positions if self.header_map else {}
+        return [name for name in OPTIONAL_FIELDS if name not in positions]
+
+    def digest(self) -> str:
+        """What the import would write, as a hash: the import an officer confirmed must still be
+        the one written (another agency's import or a transfer may have come in between)."""
+        decisions = {
+            "new": sorted([row.nip or row.nik or "", row.row] for row in self.creates),
+            "changed": sorted([code, changes] for _id, code, _row, changes in self.updates),
+            "transfers": sorted(transfer.code for transfer in self.transfers),
+            "absent": sorted(self.absent_ids),
+            "units": sorted(self.new_unit_paths),
+        }
+        encoded = json.dumps(decisions, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()
 
     def summary(self) -> dict[str, int | str]:
         return {
@@ -831,6 +854,21 @@ def roster_plan(
     plan.skipped = checker.skipped
     _check_duplicates(plan)
     _check_unit_heads(plan)
+    kept = plan.kept_fields()
+    if kept:
+        labels = {column.key: column.header for column in COLUMNS}
+        plan.warnings.insert(
+            0,
+            RowIssue(
+                1,
+                "",
+                _(
+                    "The file has no column for %(fields)s: these stay as recorded for the "
+                    "employees it lists."
+                )
+                % {"fields": ", ".join(labels[name] for name in kept)},
+            ),
+        )
     if progress:
         progress(0.75)
     _compare_with_database(plan)
@@ -946,6 +984,7 @@ def _compare_with_database(plan: RosterPlan) -> None:
     unit_paths = _unit_paths(agency)
     unit_by_key = {tuple(_key(p) for p in path): path for path in unit_paths.values()}
     fields = [f for f in COMPARED_FIELDS if f != "unit"]
+    kept = plan.kept_fields()
     existing = {
         values["id"]: values
         for values in Employee.objects.filter(agency=agency).values(
@@ -975,6 +1014,10 @@ def _compare_with_database(plan: RosterPlan) -> None:
             if candidate and candidate["nip"] is None and _key(candidate["name"]) == _key(row.name):
                 current = candidate
         current_id = current["id"] if current else None
+        known = current or elsewhere.get(row.nip or "")
+        if known:
+            for name in kept:
+                setattr(row, name, known[name])
         for attribute, index, label in (
             ("nik", by_nik, "NIK"),
             ("legacy_nip", by_legacy, "NIP Lama"),
@@ -1037,7 +1080,7 @@ def _employees_elsewhere(plan: RosterPlan) -> dict[str, dict[str, Any]]:
         for values in (
             Employee.objects.filter(nip__in=chunk)
             .exclude(agency=plan.agency)
-            .values("id", "code", "agency_id", "agency__name", "unit__name", *fields)
+            .values("id", "code", "agency_id", "agency__name", *fields)
         ):
             found[values["nip"]] = values
     rows_by_legacy = {row.legacy_nip: row for row in plan.rows if row.legacy_nip}
@@ -1062,13 +1105,9 @@ def _employees_elsewhere(plan: RosterPlan) -> dict[str, dict[str, Any]]:
 
 
 def _transfer(row: RosterRow, old: dict[str, Any]) -> Transfer:
-    new = row.values()
-    changes = {
-        name: [_jsonable(old[name]), _jsonable(value)]
-        for name, value in new.items()
-        if name != "unit" and old[name] != value
-    }
-    changes["unit"] = [f"{old['agency__name']}: {old['unit__name']}", new["unit"]]
+    # Only where the employee comes from: the other agency's record (name, contacts, position)
+    # is not shown here, since anyone who knows a NIP could put it in a file.
+    changes = {"unit": [old["agency__name"], row.values()["unit"]]}
     return Transfer(
         employee_id=old["id"],
         code=old["code"],
@@ -1097,8 +1136,10 @@ def roster_apply(
     reference: str,
     max_depth: int,
     table: RosterTable,
+    confirmed_digest: str = "",
 ) -> RosterPlan:
-    """Write a valid plan in one transaction; plans again if the roster changed meanwhile."""
+    """Write a valid plan in one transaction; plans again if the roster changed meanwhile, and
+    writes nothing if the plan then differs from the one the officer confirmed."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Don't wait for this large transaction's WAL flush (seconds here): it stays atomic,
@@ -1111,6 +1152,7 @@ def roster_apply(
             plan = roster_plan(
                 agency=agency, table=table, max_depth=max_depth, mapping=plan.mapping
             )
+        plan_confirmed_check(plan, confirmed_digest)
         if not plan.is_valid:
             return plan
         now = timezone.now()
@@ -1162,6 +1204,22 @@ def roster_apply(
         agency.roster_version += 1
         agency.save(update_fields=["roster_version"])
     return plan
+
+
+def plan_confirmed_check(plan: RosterPlan, confirmed_digest: str) -> None:
+    """An error on the plan if it is not the one the officer saw and confirmed."""
+    if plan.is_valid and confirmed_digest and plan.digest() != confirmed_digest:
+        plan.errors.append(
+            RowIssue(
+                0,
+                "",
+                _(
+                    "The roster changed after this file was checked (another import or a "
+                    "transfer came in between), so what you confirmed is no longer what would "
+                    "be written. Nothing was changed. Upload the file again to check it anew."
+                ),
+            )
+        )
 
 
 def _move_transfers(

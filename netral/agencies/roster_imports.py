@@ -34,6 +34,7 @@ from netral.agencies.roster import (
     RosterPlan,
     RosterRow,
     choose_mapping,
+    plan_confirmed_check,
     roster_apply,
     roster_plan,
 )
@@ -206,6 +207,7 @@ def roster_import_analyse(job: Job, progress: Progress) -> None:
             mapping=mapping,
         )
         _keep_used_columns(roster_import, table, plan)
+        roster_import.plan_digest = plan.digest() if plan.is_valid else ""
         _record_plan(roster_import, plan)
         _record_preview(roster_import, plan)
         roster_import.status = (
@@ -234,6 +236,7 @@ def roster_import_apply(job: Job, progress: Progress) -> None:
             progress=_percents(progress, 5, 60),
             mapping=roster_import.mapping or None,
         )
+        plan_confirmed_check(plan, roster_import.plan_digest)
         if plan.is_valid:
             plan = roster_apply(
                 plan=plan,
@@ -242,6 +245,7 @@ def roster_import_apply(job: Job, progress: Progress) -> None:
                 reference=roster_import.code,
                 max_depth=settings.NETRAL_MAX_UNIT_DEPTH,
                 table=table,
+                confirmed_digest=roster_import.plan_digest,
             )
         _record_plan(roster_import, plan)
         roster_import.status = (

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_lazy
+
 from netral.agencies.models import Employee
 
 Kind = Employee.Kind
@@ -228,8 +230,10 @@ _GOLONGAN = re.compile(r"(?:^|[\s(,])(iv|iii|ii|i|[1-4])\s*[/\-.]?\s*([a-e])(?=$
 _RANK_WORDS = re.compile(r"^(golongan|gol\.?|ruang)\s*")
 _TINGKAT = re.compile(r"\b(tk\.?|tingkat)\s*(i|1)\b\.?")
 
-ACCEPTED_PNS_RANKS = "III/a, III-A, 3A, IIIa, Penata Muda (III/a), Penata Muda (I/a to IV/e)"
-ACCEPTED_PPPK_RANKS = "I to XVII (for example IX) or 1 to 17"
+ACCEPTED_PNS_RANKS = gettext_lazy(
+    "III/a, III-A, 3A, IIIa, or the rank's name with it, e.g. Penata Muda (III/a); from I/a to IV/e"
+)
+ACCEPTED_PPPK_RANKS = gettext_lazy("I to XVII (for example IX) or 1 to 17")
 
 
 def parse_rank(text: str, *, kind: str) -> str | None:

@@ -185,6 +185,9 @@ def _actor_name(entry: AuditEntry) -> str:
 
 DETAIL_LABELS: dict[str, Any] = {
     "summary": _("Summary"),
+    "from": _("From"),
+    "to": _("To"),
+    "deactivate_absent": _("Deactivate employees missing from the file"),
     "errors": _("Errors"),
     "rows": _("Rows"),
     "count": _("Number"),
@@ -220,14 +223,42 @@ def audit_details(entry: AuditEntry) -> list[tuple[str, str]]:
         value = data.get(key)
         if key == "changes" or value in (None, "", {}, []):
             continue
-        if isinstance(value, dict):
-            text = ", ".join(f"{name}: {count}" for name, count in value.items())
+        if isinstance(value, bool):
+            text = gettext("yes") if value else gettext("no")
+        elif isinstance(value, dict):
+            text = ", ".join(
+                f"{SUMMARY_LABELS[name]}: {VALUE_LABELS.get(str(count), count)}"
+                for name, count in value.items()
+                if name in SUMMARY_LABELS
+            )
+        elif isinstance(value, str):
+            text = str(VALUE_LABELS.get(value, value))
         elif isinstance(value, list):
             text = ", ".join(str(item) for item in value)
         else:
             text = str(value)
         details.append((str(label), text))
     return details
+
+
+# The counts of an import's summary, and the codes kept in entries, as words.
+SUMMARY_LABELS: dict[str, Any] = {
+    "layout": _("layout"),
+    "rows": _("rows"),
+    "new": _("new"),
+    "changed": _("changed"),
+    "unchanged": _("unchanged"),
+    "transfers": _("transfers in"),
+    "absent": _("not in the file"),
+    "new_units": _("new units"),
+    "skipped": _("skipped"),
+}
+VALUE_LABELS: dict[str, Any] = {
+    "netral": _("Netral's template"),
+    "siasn": _("SIASN export"),
+    "mapping": _("columns matched by hand"),
+    "absent from the roster": _("not in the imported roster"),
+}
 
 
 def _field(model: type[Model] | None, name: str) -> Any:

@@ -398,7 +398,8 @@ def test_the_upload_is_kept_in_the_storage_with_its_sha256_and_checked_from_ther
         assert stored == content
         assert files_on_disk() == before
 
-    # The import reads the stored file again: what the storage holds is what is imported.
+    # The import reads the stored file again: what the storage holds is what is imported, and
+    # a file that no longer gives the plan the officer confirmed writes nothing.
     save_bytes(name, csv_bytes(ROWS[:1]))
     with django_capture_on_commit_callbacks(execute=True):
         applying = roster_import_confirm(
@@ -406,7 +407,9 @@ def test_the_upload_is_kept_in_the_storage_with_its_sha256_and_checked_from_ther
         )
     assert applying is not None
     roster_import.refresh_from_db()
-    assert (roster_import.status, roster_import.summary["new"]) == ("done", 1)
+    assert (roster_import.status, roster_import.summary["new"]) == ("failed", 1)
+    assert "Tidak ada yang diubah" in roster_import.errors[0]["message"]
+    assert not Employee.objects.filter(agency=world.agency, nip=ROWS[0][0]).exists()
     assert list(temporary.iterdir()) == []
 
 

@@ -181,12 +181,18 @@ def test_it_imports_the_siasn_export_as_it_comes(
     assert plan.errors == []
     summary = plan.summary()
     assert (summary["layout"], summary["new"], summary["skipped"]) == (LAYOUT_SIASN, 6, 2)
-    # No warning about SIASN's own columns; one for each skipped employee, saying why.
+    # No warning about SIASN's own columns; that the old NIP is kept as recorded (SIASN has
+    # no such column); one for each skipped employee, saying why.
     assert [(w.row, w.column) for w in plan.warnings] == [
+        (1, ""),
         (8, "KEDUDUKAN HUKUM"),
         (9, "KEDUDUKAN HUKUM"),
     ]
-    assert "PENSIUN" in plan.warnings[0].message and "Sutarno" in plan.warnings[0].message
+    assert plan.warnings[0].message == (
+        "Berkas tidak memiliki kolom NIP Lama: data ini tetap seperti yang tercatat untuk "
+        "pegawai yang ada di berkas."
+    )
+    assert "PENSIUN" in plan.warnings[1].message and "Sutarno" in plan.warnings[1].message
     found = employees_by_nip()
     assert "196401011985031009" not in found and "198807072012122003" not in found
 

@@ -258,7 +258,7 @@ def test_it_gives_one_error_per_unknown_value_naming_the_accepted_ones(
     messages = [issue.message for issue in plan.errors]
     assert "PNS, CPNS" in messages[0] and "Honorer" in messages[0]
     assert "JPT (Utama, Madya, Pratama)" in messages[1]
-    assert "I to XVII" in messages[2]
+    assert "I sampai XVII (misalnya IX)" in messages[2]
     assert "Analis Data" in messages[3] and "Pengawas" in messages[3]
     assert "081234567890" in messages[4]
     assert not Employee.objects.filter(unit__name="Dinas Perikanan").exists()

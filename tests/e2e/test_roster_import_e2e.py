@@ -66,6 +66,9 @@ def test_an_admin_logs_in_with_totp_imports_a_roster_and_finds_an_employee(
     expect(page.get_by_test_id("import-job")).to_be_visible()
     run_waiting_jobs("agencies.roster_apply")
     expect(page.get_by_test_id("import-status")).to_have_text("Sudah diimpor")
+    expect(page.get_by_test_id("absent-outcome")).to_have_text(
+        "2 pegawai yang tidak ada di berkas tetap aktif."
+    )
     expect(page.get_by_test_id("import-job")).to_have_count(0)
 
     page.get_by_role("link", name="Pegawai", exact=True).click()
@@ -126,7 +129,13 @@ def test_the_preview_shows_people_on_a_phone_and_deactivation_asks_for_the_numbe
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "roster-preview.png"), full_page=True)
 
-    page.get_by_label("Nonaktifkan 1 pegawai yang tidak ada dalam berkas ini").check()
+    box = page.get_by_label("Nonaktifkan 1 pegawai yang tidak ada dalam berkas ini")
+    # A box a thumb can tap, with its label beside it and room to read.
+    size = box.bounding_box()
+    label = page.locator("label[for=id_deactivate_absent]").bounding_box()
+    assert size is not None and label is not None
+    assert size["width"] >= 24 and size["height"] >= 24 and label["width"] >= 200
+    box.check()
     page.get_by_label("Untuk menonaktifkan mereka, ketik jumlahnya").fill("3")
     page.get_by_role("button", name="Impor sekarang").click()
     expect(page.get_by_text("Ketik 1, jumlah pegawai yang akan dinonaktifkan")).to_be_visible()
@@ -138,3 +147,6 @@ def test_the_preview_shows_people_on_a_phone_and_deactivation_asks_for_the_numbe
     roster_import = RosterImport.objects.get()
     page.goto(f"{base}{roster_import.get_absolute_url()}")
     expect(page.get_by_test_id("import-status")).to_have_text("Sudah diimpor")
+    expect(page.get_by_test_id("absent-outcome")).to_have_text(
+        "1 pegawai yang tidak ada di berkas telah dinonaktifkan."
+    )
