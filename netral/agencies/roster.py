@@ -37,6 +37,7 @@ from netral.agencies.roster_values import (
     parse_phone,
     parse_position_type,
     parse_rank,
+    place_by_title,
     place_structural,
 )
 from netral.base.bulk import bulk_insert, bulk_update
@@ -80,7 +81,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "position_type",
         "Jenis Jabatan",
-        True,
+        # Without it, placed by the position's title (new employees) or kept as recorded.
+        False,
         (),
         gettext_lazy(
             "JPT (Utama, Madya, Pratama), Administrator, Pengawas, Fungsional (JFT), "
@@ -231,7 +233,7 @@ COMPARED_FIELDS = (
 )
 # Employee fields of optional columns, named as their columns: a file without the column leaves
 # the field as recorded (a SIASN export has no NIP Lama; a SIMPEG list may have no e-mail).
-OPTIONAL_FIELDS = ("legacy_nip", "nik", "position", "rank", "email", "phone")
+OPTIONAL_FIELDS = ("legacy_nip", "nik", "position", "position_type", "rank", "email", "phone")
 MAX_REPORTED_ISSUES = 1000
 
 
@@ -539,6 +541,8 @@ class _RowChecker:
         self.ranks: dict[tuple[str, str], str | None] = {}
         self.phones: dict[str, str | None] = {}
         self.statuses: dict[str, bool] = {}
+        # Rows placed as Pelaksana for want of a Jenis Jabatan column and of a telling title.
+        self.placed_as_staff = 0
         # A unit path, and what is wrong with it, by the unit cells as written.
         self.units: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {}
 
@@ -632,6 +636,13 @@ class _RowChecker:
     def _check_position_type(
         self, number: int, values: dict[str, str], kind: str | None, position: str
     ) -> str | None:
+        if "position_type" not in self.positions:
+            if kind == Employee.Kind.NON_ASN:
+                return Employee.PositionType.OTHER
+            placed = place_by_title(position)
+            if placed == Employee.PositionType.PELAKSANA:
+                self.placed_as_staff += 1
+            return placed
         text = values.get("position_type", "")
         if not text:
             if kind == Employee.Kind.NON_ASN:
@@ -852,6 +863,20 @@ def roster_plan(
     plan.errors.extend(checker.errors)
     plan.warnings.extend(checker.warnings)
     plan.skipped = checker.skipped
+    if "position_type" not in header_map.positions:
+        plan.warnings.append(
+            RowIssue(
+                1,
+                "",
+                _(
+                    "Without a Jenis Jabatan column, new employees are placed by their "
+                    "position's title: JPT, Administrator or Pengawas by a structural title, "
+                    "Fungsional by a level such as Ahli Pertama or Terampil, else Pelaksana "
+                    "(%(count)s rows). Add the column if that is wrong."
+                )
+                % {"count": checker.placed_as_staff},
+            )
+        )
     _check_duplicates(plan)
     _check_unit_heads(plan)
     kept = plan.kept_fields()

@@ -199,6 +199,25 @@ def place_structural(position: str) -> str | None:
     return None
 
 
+# The levels a functional position's title carries (PermenPAN-RB 1/2023): "Guru Ahli Pertama",
+# "Perawat Terampil", "Pranata Komputer Penyelia".
+_FUNCTIONAL_LEVEL = re.compile(
+    r"\b(ahli (pertama|muda|madya|utama)|pemula|terampil|mahir|penyelia)\b"
+)
+
+
+def place_by_title(position: str) -> str:
+    """A position type from the title alone, for a file without a Jenis Jabatan column: JPT,
+    Administrator or Pengawas by its structural title, Fungsional by its level, else
+    Pelaksana."""
+    structural = place_structural(position)
+    if structural is not None:
+        return structural
+    if _FUNCTIONAL_LEVEL.search(value_key(position)):
+        return PositionType.FUNGSIONAL
+    return PositionType.PELAKSANA
+
+
 PANGKAT = (
     ("I/a", "Juru Muda"),
     ("I/b", "Juru Muda Tingkat I"),

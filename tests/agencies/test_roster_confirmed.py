@@ -135,3 +135,33 @@ def test_the_audit_log_tells_an_import_in_words(
     assert summary.startswith("format: templat Netral, baris: 2, baru: 0, berubah: 0, tetap: 2")
     assert f"tidak ada di berkas: {absent}" in summary
     assert ("Alasan", "tidak ada dalam daftar pegawai yang diimpor") in audit_details(deactivated)
+
+
+def test_a_file_without_jenis_jabatan_places_new_employees_by_their_title(
+    world: World, tmp_path: Path
+) -> None:
+    import_file(world.agency, write(tmp_path, "awal.csv", csv_bytes(ROWS[:1])))
+    rows = [ROWS[0][:], ROWS[1][:], ROWS[2][:], ROWS[3][:], ROWS[1][:]]
+    rows[0][6] = rows[1][6] = "ignored"  # the column is dropped below
+    rows[0][5] = "Pengadministrasi Umum"  # Siti, recorded as Administrator: kept
+    rows[1][5] = "Kepala Dinas Komunikasi dan Informatika"
+    rows[4][0], rows[4][3], rows[4][5] = "199203152019031010", "Rina", "Pengadministrasi Umum"
+    plan = import_file(
+        world.agency, write(tmp_path, "tanpa.csv", without_columns(rows, "Jenis Jabatan"))
+    )
+
+    assert plan.errors == []
+    types = dict(Employee.objects.filter(agency=world.agency).values_list("name", "position_type"))
+    assert types["Dr. Siti Rahmawati, S.Pd., M.Si."] == Employee.PositionType.ADMINISTRATOR
+    assert types["Muhammad Ma’ruf, S.Kom."] == Employee.PositionType.JPT
+    assert types["Dewi Lestari, A.Md.Kep."] == Employee.PositionType.FUNGSIONAL  # Perawat Terampil
+    assert types["Ahmad Fauzi"] == Employee.PositionType.OTHER  # non-ASN
+    assert types["Rina"] == Employee.PositionType.PELAKSANA
+    messages = [warning.message for warning in plan.warnings if warning.row == 1]
+    assert any(
+        "Jenis Jabatan" in message and "tetap seperti yang tercatat" in message
+        for message in messages
+    )
+    assert any(
+        "menurut nama jabatannya" in message and "(2 baris)" in message for message in messages
+    )

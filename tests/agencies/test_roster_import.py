@@ -188,7 +188,7 @@ def test_a_file_with_only_headers_is_refused(world: World, tmp_path: Path) -> No
 def test_wrong_headers_are_named(world: World, tmp_path: Path) -> None:
     headers = ["Nomor", "Nama Pegawai", "Status", "Unit"]
     content = csv_bytes([["1", "Siti", "PNS", "Dinas X"]], headers=headers)
-    _assert_refused(world, write(tmp_path, "w.csv", content), "NIP", "Jenis Jabatan")
+    _assert_refused(world, write(tmp_path, "w.csv", content), "NIP", "Jenis Pegawai")
 
 
 def test_duplicate_nips_in_the_file_name_both_rows(world: World, tmp_path: Path) -> None:
