@@ -987,7 +987,7 @@ def _root_unit(agency: Agency) -> Unit:
     return Unit.objects.get(agency=agency, parent=None)
 
 
-def _unit_paths(agency: Agency) -> dict[int, tuple[str, ...]]:
+def unit_paths_of(agency: Agency) -> dict[int, tuple[str, ...]]:
     """Each unit's path of names below the root unit."""
     units = list(Unit.objects.filter(agency=agency).values_list("id", "parent_id", "name", "depth"))
     units.sort(key=lambda unit: unit[3])
@@ -1006,7 +1006,7 @@ def _compare_with_database(plan: RosterPlan) -> None:
     agency = plan.agency
     elsewhere = _employees_elsewhere(plan)
 
-    unit_paths = _unit_paths(agency)
+    unit_paths = unit_paths_of(agency)
     unit_by_key = {tuple(_key(p) for p in path): path for path in unit_paths.values()}
     fields = [f for f in COMPARED_FIELDS if f != "unit"]
     kept = plan.kept_fields()
@@ -1386,5 +1386,5 @@ def _create_units(agency: Agency, new_paths: list[tuple[str, ...]]) -> _Units:
 
 def _units_by_path(agency: Agency) -> dict[tuple[str, ...], Unit]:
     units = {unit.pk: unit for unit in Unit.objects.filter(agency=agency)}
-    paths = _unit_paths(agency)
+    paths = unit_paths_of(agency)
     return {paths[pk]: unit for pk, unit in units.items()}

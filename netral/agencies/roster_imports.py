@@ -37,6 +37,7 @@ from netral.agencies.roster import (
     plan_confirmed_check,
     roster_apply,
     roster_plan,
+    unit_paths_of,
 )
 from netral.agencies.roster_file import (
     RosterFileError,
@@ -329,11 +330,17 @@ def _record_preview(roster_import: RosterImport, plan: RosterPlan) -> None:
     for row in plan.unchanged_rows:
         add(Change.UNCHANGED, row, {})
     absent = set(plan.absent_ids)
+    # The whole path, as the other lists show it: "Sekretariat" alone names a dozen units.
+    paths = {
+        unit_id: f" {UNIT_SEPARATOR} ".join(path)
+        for unit_id, path in unit_paths_of(roster_import.agency).items()
+    }
     # Read the agency's active employees rather than send a list as long as the roster.
-    for employee_id, name, nip, unit in Employee.objects.filter(
+    for employee_id, name, nip, unit_id in Employee.objects.filter(
         agency=roster_import.agency, is_active=True
-    ).values_list("id", "name", "nip", "unit__name"):
+    ).values_list("id", "name", "nip", "unit_id"):
         if employee_id in absent:
+            unit = paths.get(unit_id, "")
             lines.append([roster_import.pk, Change.ABSENT, None, name, nip or "", unit, {}])
     bulk_insert(
         RosterPreviewLine,

@@ -85,6 +85,8 @@ def test_an_unknown_layout_is_mapped_remembered_and_read_next_time(
     job = upload_checked(world, django_capture_on_commit_callbacks, SIMPEG, "simpeg-2.csv")
     again = RosterImport.objects.get(job=job)
     assert (again.status, again.mapping) == (RosterImport.Status.READY, EXPECTED)
+    page = client.get(reverse("agencies:roster_import_detail", args=[again.code])).content
+    assert "menurut pemetaan yang tersimpan untuk instansi ini" in page.decode()
 
 
 def test_the_command_line_takes_a_mapping_file(world: World, tmp_path: Path) -> None:

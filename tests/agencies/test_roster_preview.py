@@ -59,6 +59,9 @@ def test_the_preview_shows_each_person_and_each_change(
     found = client.get(url, {"show": "absent", "q": "bambang"}).content.decode()
     assert "Bambang Sutrisno" in found and "Siti Aminah" not in found
     assert 'data-testid="tab-absent">Tidak ada di berkas (3)' in found
+    # The unit's whole path, as the other lists give it.
+    siti = lines.get(change="absent", name="Siti Aminah, S.Pd.")
+    assert siti.unit == "Dinas Pendidikan dan Kebudayaan > Bidang Pembinaan SD"
     # Nothing was written by the check.
     assert Employee.objects.get(pk=world.other_employee.pk).agency_id == world.other_agency.pk
 

@@ -52,3 +52,11 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def menu_link(page: Any, name: str) -> Any:
+    """A main-menu link as a phone user reaches it: through "Menu" when the menu is folded."""
+    menu = page.locator("details.menu")
+    if menu.count() and not menu.evaluate("details => details.open"):
+        menu.get_by_text("Menu", exact=True).click()
+    return page.locator("nav.main-nav").get_by_role("link", name=name, exact=True)

@@ -10,7 +10,7 @@ from netral.base.models import Job, Message
 from netral.monitoring.models import ReminderRound
 from netral.monitoring.reminders import REMINDER_JOB
 from tests.conftest import Pacts
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, menu_link
 from tests.factories import employee_make
 
 
@@ -34,7 +34,7 @@ def test_a_coordinator_confirms_a_reminder_to_the_own_unit_from_a_phone(
     page.get_by_label("Nama pengguna").fill("koordinator")
     page.get_by_label("Kata sandi").fill("Rahasia-Netral-2029")
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_role("link", name="Penandatanganan", exact=True).first.click()
+    menu_link(page, "Penandatanganan").click()
     page.get_by_role("link", name=campaign.title).click()
     dashboard = reverse("monitoring:dashboard", kwargs={"code": campaign.code})
     page.locator(f"a[href='{dashboard}']").first.click()

@@ -11,7 +11,7 @@ from netral.base.jobs import job_run
 from netral.base.models import Job
 from tests.agencies.roster_helpers import ROWS, csv_bytes, write
 from tests.conftest import World
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, menu_link
 
 pytestmark = pytest.mark.files
 
@@ -45,7 +45,7 @@ def test_an_admin_logs_in_with_totp_imports_a_roster_and_finds_an_employee(
     expect(page.get_by_role("heading", name="Pemerintah Kabupaten Pekalongan")).to_be_visible()
 
     # The upload leads to the check's page, which moves on to the preview once checked.
-    page.get_by_role("link", name="Impor pegawai").first.click()
+    menu_link(page, "Impor pegawai").click()
     page.get_by_label("Berkas daftar pegawai (XLSX atau CSV)").set_input_files(
         str(write(tmp_path, "pegawai.csv", csv_bytes(ROWS)))
     )
@@ -71,7 +71,7 @@ def test_an_admin_logs_in_with_totp_imports_a_roster_and_finds_an_employee(
     )
     expect(page.get_by_test_id("import-job")).to_have_count(0)
 
-    page.get_by_role("link", name="Pegawai", exact=True).click()
+    menu_link(page, "Pegawai").click()
     page.get_by_label("Nama atau NIP").fill("19920315 201903 1 002")
     page.get_by_role("button", name="Cari").click()
     page.get_by_role("link", name="Muhammad Ma’ruf, S.Kom.").click()
@@ -106,7 +106,7 @@ def test_the_preview_shows_people_on_a_phone_and_deactivation_asks_for_the_numbe
     assert world.employee_b.nip is not None
     changed[0], changed[3] = world.employee_b.nip, world.employee_b.name
     changed[8] = "Dinas Kesehatan > Bidang Pencegahan dan Pengendalian Penyakit Menular"
-    page.get_by_role("link", name="Impor pegawai").first.click()
+    menu_link(page, "Impor pegawai").click()
     page.get_by_label("Berkas daftar pegawai (XLSX atau CSV)").set_input_files(
         str(write(tmp_path, "pegawai.csv", csv_bytes([ROWS[0], changed])))
     )

@@ -5,7 +5,9 @@
 // - data-submit-once on a form: its submit button is disabled once pressed (the server refuses
 //   a second copy anyway);
 // - data-copy="text" or data-copy-from="element id" on a button: copies the text, then shows
-//   the button's data-copied label for a moment.
+//   the button's data-copied label for a moment;
+// - data-fold-on-phone on an open <details>: closed on a narrow screen, so a long menu does not
+//   fill half of a phone's first screen.
 (function () {
   function copied(button) {
     var label = button.textContent;
@@ -73,5 +75,12 @@
           normalise(option.textContent).indexOf(wanted) === -1;
       });
     });
+  });
+})();
+
+(function () {
+  if (!window.matchMedia("(max-width: 40rem)").matches) return;
+  Array.prototype.forEach.call(document.querySelectorAll("details[data-fold-on-phone]"), function (details) {
+    details.open = false;
   });
 })();
