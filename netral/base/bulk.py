@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache, partial
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 BATCH_SIZE = 5000
 
@@ -115,6 +115,43 @@ def insert_values(obj: models.Model) -> tuple[list[str], list[Any]]:
         for field, prepare in zip(fields, prepared, strict=True)
     ]
     return columns, values
+
+
+def insert_together(*objs: models.Model) -> None:
+    """Insert unsaved instances of different models (each with an automatic primary key) all or
+    none, as save() would, and set their primary keys. On PostgreSQL one statement writes them
+    all: one round trip, atomic by itself, so no transaction is opened for it."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            for obj in objs:
+                obj.save(force_insert=True)
+        return
+    inserts = [insert_values(obj) for obj in objs]
+    shape = tuple(
+        (type(obj), tuple(columns)) for obj, (columns, _) in zip(objs, inserts, strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_together_sql(shape), [value for _, values in inserts for value in values]
+        )
+        keys = cursor.fetchone()
+    assert keys is not None
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+@cache
+def _insert_together_sql(rows: tuple[tuple[type[models.Model], tuple[str, ...]], ...]) -> str:
+    quote = connection.ops.quote_name
+    inserts = [
+        f"row{number} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)})"
+        f" VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(model._meta.pk.column)})"
+        for number, (model, columns) in enumerate(rows)
+    ]
+    keys = ", ".join(f"(SELECT * FROM row{number})" for number in range(len(rows)))
+    return f"WITH {', '.join(inserts)} SELECT {keys}"  # names from _meta; values parameters
 
 
 # Fields whose preparation returns a str, int, bool or aware datetime as it is; psycopg sends

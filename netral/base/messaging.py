@@ -30,8 +30,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -430,10 +429,38 @@ def message_queue(
 ) -> Message | None:
     """Queue a message on the first route, keeping the others for when it fails for good; it
     goes once the caller's transaction commits. None when there is no route."""
+    message = message_build(
+        routes=routes,
+        purpose=purpose,
+        subject=subject,
+        text=text,
+        template=template,
+        parameters=parameters,
+        agency=agency,
+    )
+    if message is None:
+        return None
+    message.save()
+    message_saved(message)
+    return message
+
+
+def message_build(
+    *,
+    routes: Sequence[Route],
+    purpose: str,
+    subject: str,
+    text: str,
+    template: str = Message.Template.TEXT,
+    parameters: Sequence[str] = (),
+    agency: Any = None,
+) -> Message | None:
+    """`message_queue`'s message, not saved yet, for a caller that writes it with other rows
+    in one statement (`bulk.insert_together`), then calls `message_saved`."""
     if not routes:
         return None
     first, *rest = routes
-    message = Message.objects.create(
+    return Message(
         agency=agency,
         purpose=purpose,
         channel=first.channel,
@@ -445,8 +472,11 @@ def message_queue(
         fallbacks=[[route.channel, route.recipient] for route in rest],
         next_attempt_at=timezone.now(),
     )
+
+
+def message_saved(message: Message) -> None:
+    """Send a message once the transaction that saved it commits (at once outside one)."""
     transaction.on_commit(lambda: message_send.enqueue(message.code))
-    return message
 
 
 RETRY_BASE_SECONDS = 10  # then 40 s, 160 s…: a code lives 15 minutes
@@ -463,16 +493,9 @@ BLANK_CONTENT: dict[str, Any] = {"subject": "", "text": "", "parameters": []}
 @task(queue_name="messages")
 def message_send(code: str) -> None:
     """Send a queued message once it is due; a message taken by another worker is left alone."""
-    now = timezone.now()
-    claimed = Message.objects.filter(
-        # A second of slack for a worker whose clock runs behind the one that deferred it.
-        code=code,
-        status=Message.Status.QUEUED,
-        next_attempt_at__lte=now + timedelta(seconds=1),
-    ).update(status=Message.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
-    if not claimed:
+    message = _message_claim(code)
+    if message is None:
         return
-    message = Message.objects.get(code=code)
     try:
         backend = channel_backend(message.channel)
         if backend is None:
@@ -491,6 +514,31 @@ def message_send(code: str) -> None:
             last_error="",
             **BLANK_CONTENT,
         )
+
+
+def _message_claim(code: str) -> Message | None:
+    """Take a queued message that is due (now being sent, one attempt more) and read it, in one
+    statement; None when it is not queued, not due, or another worker took it."""
+    now = timezone.now()
+    moment = connection.ops.adapt_datetimefield_value
+    quote = connection.ops.quote_name
+    column = {field.name: quote(field.column) for field in Message._meta.concrete_fields}
+    taken = Message.objects.raw(
+        # Names from _meta; every value is a parameter.
+        f"UPDATE {quote(Message._meta.db_table)} SET {column['status']} = %s, "  # noqa: S608
+        f"{column['attempts']} = {column['attempts']} + 1, {column['last_attempt_at']} = %s "
+        f"WHERE {column['code']} = %s AND {column['status']} = %s "
+        f"AND {column['next_attempt_at']} <= %s RETURNING *",
+        [
+            Message.Status.SENDING,
+            moment(now),
+            code,
+            Message.Status.QUEUED,
+            # A second of slack for a worker whose clock runs behind the one that deferred it.
+            moment(now + timedelta(seconds=1)),
+        ],
+    )
+    return next(iter(taken), None)
 
 
 def _delivery_failed(message: Message, error: DeliveryError) -> None:

@@ -25,8 +25,8 @@ from netral.accounts.actors import Actor
 from netral.agencies.models import Agency, Employee, Unit
 from netral.agencies.selectors import employee_message_routes
 from netral.base.audit import audit_entry_build, audit_log
-from netral.base.bulk import bulk_insert, insert_values
-from netral.base.messaging import message_queue
+from netral.base.bulk import bulk_insert, insert_together, insert_values
+from netral.base.messaging import message_build, message_queue, message_saved
 from netral.base.models import AuditEntry, Election, Message
 from netral.base.rows import RowReader
 from netral.base.storage import save_bytes
@@ -843,65 +843,64 @@ def ceremony_code_send(*, actor: Actor, campaign: Campaign, employee: Employee) 
     if not _ceremony_send_allowed(campaign, employee):
         raise CeremonyCodeLimited(channel)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    with transaction.atomic():
-        CeremonyCode.objects.create(
-            campaign=campaign,
-            employee=employee,
-            code_hash=_ceremony_code_hash(campaign, employee, code),
-            expires_at=timezone.now() + datetime.timedelta(minutes=CEREMONY_CODE_MINUTES),
-        )
-        with translation.override(settings.LANGUAGE_CODE):
-            message_queue(
-                routes=routes,
-                purpose="pacts.ceremony_code",
-                agency=campaign.agency,
-                subject=_("Your code to sign the pact: %(code)s") % {"code": code},
-                text=_(
-                    "Your code to sign the %(title)s pact is %(code)s. It is valid for "
-                    "%(minutes)s minutes. If you did not ask for it, ignore this message."
-                )
-                % {"title": campaign.title, "code": code, "minutes": CEREMONY_CODE_MINUTES},
-                template=Message.Template.CODE,
-                parameters=[code],
-            )
-        audit_log(
-            actor=actor,
-            action="pacts.ceremony_code.sent",
-            target=employee,
+    ceremony_code = CeremonyCode(
+        campaign=campaign,
+        employee=employee,
+        code_hash=_ceremony_code_hash(campaign, employee, code),
+        expires_at=timezone.now() + datetime.timedelta(minutes=CEREMONY_CODE_MINUTES),
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        message = message_build(
+            routes=routes,
+            purpose="pacts.ceremony_code",
             agency=campaign.agency,
-            data={"campaign": campaign.code, "channel": channel},
+            subject=_("Your code to sign the pact: %(code)s") % {"code": code},
+            text=_(
+                "Your code to sign the %(title)s pact is %(code)s. It is valid for "
+                "%(minutes)s minutes. If you did not ask for it, ignore this message."
+            )
+            % {"title": campaign.title, "code": code, "minutes": CEREMONY_CODE_MINUTES},
+            template=Message.Template.CODE,
+            parameters=[code],
         )
+    assert message is not None  # there is a route
+    entry = audit_entry_build(
+        actor=actor,
+        action="pacts.ceremony_code.sent",
+        target=employee,
+        agency=campaign.agency,
+        data={"campaign": campaign.code, "channel": channel},
+    )
+    # The code, its message and the audit entry: all or none, in one statement on PostgreSQL.
+    insert_together(ceremony_code, message, entry)
+    message_saved(message)
     return channel
 
 
 def ceremony_code_check(*, campaign: Campaign, employee: Employee, code: str) -> bool:
-    """True once for the latest unexpired code; every wrong try counts against it."""
-    with transaction.atomic():
-        latest = (
-            CeremonyCode.objects.select_for_update()
-            .filter(
-                campaign=campaign, employee=employee, used_at__isnull=True, voided_at__isnull=True
-            )
-            .order_by("-created_at", "-pk")
-            .first()
+    """True once for the latest unexpired code; every wrong try counts against it. A right code
+    is taken in one statement (two requests with it: the second finds it used); a wrong one
+    counts in a second."""
+    now = timezone.now()
+    latest = (
+        CeremonyCode.objects.filter(
+            campaign=campaign, employee=employee, used_at__isnull=True, voided_at__isnull=True
         )
-        if latest is None or latest.attempts >= CEREMONY_CODE_ATTEMPTS:
-            return False
-        # A printed code lives as long as the campaign, even when its end is moved.
-        if latest.printed and not campaign.accepts_signatures():
-            return False
-        if not latest.printed and latest.expires_at < timezone.now():
-            return False
-        digits = "".join(code.split())
-        if not hmac.compare_digest(
-            latest.code_hash, _ceremony_code_hash(campaign, employee, digits)
-        ):
-            latest.attempts += 1
-            latest.save(update_fields=["attempts"])
-            return False
-        latest.used_at = timezone.now()
-        latest.save(update_fields=["used_at"])
-    return True
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    # A printed code lives as long as the campaign, even when its end is moved.
+    alive = Q(printed=False, expires_at__gte=now)
+    if campaign.accepts_signatures():
+        alive |= Q(printed=True)
+    usable = CeremonyCode.objects.filter(
+        alive, pk=models.Subquery(latest), used_at__isnull=True, attempts__lt=CEREMONY_CODE_ATTEMPTS
+    )
+    digits = "".join(code.split())
+    if usable.filter(code_hash=_ceremony_code_hash(campaign, employee, digits)).update(used_at=now):
+        return True
+    usable.update(attempts=models.F("attempts") + 1)
+    return False
 
 
 SLIP_CODE_DIGITS = 8  # they live until the campaign closes, so longer than the sent ones
