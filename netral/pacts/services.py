@@ -676,9 +676,8 @@ def signature_record(
     at_venue = ""
     if channel == Signature.Channel.CEREMONY and facts.venue:
         # Through the ceremony QR, but from an online meeting: not at the venue.
-        online = Attendance.objects.filter(
-            campaign=signer.campaign_id, employee=signer.employee_id, mode=Attendance.Mode.ONLINE
-        ).exists()
+        attendance = _ATTENDANCE_READER.get([signer.campaign_id, signer.employee_id])
+        online = attendance is not None and attendance.mode == Attendance.Mode.ONLINE
         at_venue = "" if online else facts.venue
     signature = Signature(
         campaign_id=signer.campaign_id,
