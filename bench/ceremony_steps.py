@@ -1,18 +1,20 @@
 """The ceremony's requests one at a time: CPU and SQL statements per step, in process.
 
 usage: python bench/ceremony_steps.py [--employees 400] [--signers 200] [--pg-port 54491]
-       [--profile FILE]
+       [--profile FILE] [--sql]
 
 `bench/ceremony.py` measures the day (a hall's arrivals against gunicorn); this measures what
 each of its requests costs on its own, with nothing else running, so a change to the request
 shows in a minute instead of half an hour, and with less of the machine's noise. It starts a
 private PostgreSQL (scripts/pg.sh, fsync on), seeds the demo agency with --employees employees,
-and walks --signers of them through the ceremony's eight requests (page, NIP, code page, code,
-sign page, sign, thank-you page; the code read from the queued message) and as many through
-their personal links (page, sign, thank-you page), each with its own cookies and CSRF checks on,
-from one of four addresses. Per step: the process's CPU time (median and total) and the
-statements sent. The figure to watch is the ratio of a ceremony signer's CPU to a link signer's,
-measured in the same run. --profile writes a cProfile of the ceremony's requests to FILE."""
+and walks --signers of them through the ceremony's requests (page, NIP, code page, code, sign
+page, sign, thank-you page; the code read from the queued message, which the message worker then
+sends, run in this process for its one task) and as many through their personal links (page,
+sign, thank-you page), each with its own cookies and CSRF checks on, from one of four addresses.
+Per step: this process's CPU time, PostgreSQL's (its server process for this connection, from
+/proc/<pid>/schedstat), and the statements sent. The figure to watch is the ratio of a ceremony
+signer's CPU to a link signer's, measured in the same run. --profile writes a cProfile of
+the requests to FILE; --sql prints one signer's statements."""
 
 from __future__ import annotations
 
