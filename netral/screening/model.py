@@ -5,7 +5,9 @@ returns None and screening runs on its rules alone (the pages say so).
 Features are TF-IDF word 1-2-grams and character 2-5-grams (within words), each block scaled to
 unit length. Each category has its own logistic regression, trained by dual coordinate descent
 (the method of liblinear): no learning rate to tune, and a few passes over the data suffice.
-The model is a JSON file, never a pickle, so loading it cannot run code."""
+The model is a JSON file, never a pickle, so loading it cannot run code. A file of version 2
+holds the other kind, scikit-learn's own TF-IDF and logistic regressions (`tfidf.TfidfModel`,
+trained by `--learner sklearn`), which reads the post as written rather than normalised."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import logging
 import math
 import os
 import random
+import re
 import tempfile
 import time
 from collections import Counter
@@ -26,11 +29,14 @@ from django.conf import settings
 
 from netral.screening.models import Category, FlagReview
 from netral.screening.normalise import WORD_PATTERN_MODEL, normalise
+from netral.screening.tfidf import TfidfModel, tfidf_from_json, tfidf_to_json
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "netral-screening-model"
 VERSION = 1
+# The version of files holding a `TfidfModel`.
+VERSION_TFIDF = 2
 # Inverse regularisation strength, as liblinear's and scikit-learn's C.
 DEFAULT_C = 8.0
 DEFAULT_EPOCHS = 12
@@ -56,6 +62,9 @@ class ScreeningModel:
     weights: dict[str, list[float]]  # category -> weight per feature
     bias: dict[str, float]
     info: dict[str, object] = field(default_factory=dict)  # counts, metrics, when trained
+
+    # What the model reads: the pipeline's normalised text (`model_text`).
+    reads_normalised = True
 
     def __post_init__(self) -> None:
         # For speed, each n-gram maps to (idf², weight·idf for each category), and each word
@@ -344,9 +353,34 @@ def _dual_step(margin: float, curvature: float, beta: float) -> float:
 # --- Storage ----------------------------------------------------------------------------------
 
 
-def model_save(model: ScreeningModel, path: Path) -> None:
+def model_save(model: ScreeningModel | TfidfModel, path: Path) -> None:
     """Write the model as JSON, atomically: a process loading it never sees half a file."""
-    data = {
+    data: dict[str, object]
+    if isinstance(model, TfidfModel):
+        # Weights as Python writes floats (exact): the scores must be scikit-learn's.
+        data = {
+            "format": FORMAT,
+            "version": VERSION_TFIDF,
+            "categories": list(model.categories),
+            "info": model.info,
+            **tfidf_to_json(model),
+        }
+    else:
+        data = _model_json(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".screening-model-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as output:
+            json.dump(data, output, ensure_ascii=False, separators=(",", ":"))
+        # mkstemp's 0600: its vocabulary comes from collected posts, read by Netral's user only.
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _model_json(model: ScreeningModel) -> dict[str, object]:
+    return {
         "format": FORMAT,
         "version": VERSION,
         "categories": list(model.categories),
@@ -362,24 +396,15 @@ def model_save(model: ScreeningModel, path: Path) -> None:
         },
         "bias": model.bias,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".screening-model-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as output:
-            json.dump(data, output, ensure_ascii=False, separators=(",", ":"))
-        # mkstemp's 0600: its vocabulary comes from collected posts, read by Netral's user only.
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _ordered(vocabulary: dict[str, int]) -> list[str]:
     return sorted(vocabulary, key=vocabulary.__getitem__)
 
 
-def model_load(path: Path) -> ScreeningModel:
-    """Read a model file; ValueError when it is not one (OSError when it cannot be read)."""
+def model_load(path: Path) -> ScreeningModel | TfidfModel:
+    """Read a model file of either kind; ValueError when it is not one (OSError when it cannot
+    be read)."""
     with open(path, encoding="utf-8") as source:
         try:
             data = json.load(source)
@@ -387,8 +412,17 @@ def model_load(path: Path) -> ScreeningModel:
             raise ValueError(f"not JSON: {error}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a screening model")
+    if data.get("version") == VERSION_TFIDF:
+        try:
+            categories = tuple(str(category) for category in data["categories"])
+            info = data.get("info")
+            return tfidf_from_json(data, categories, info if isinstance(info, dict) else {})
+        except (KeyError, TypeError, ValueError, re.error) as error:
+            raise ValueError(f"incomplete model: {error!r}") from None
     if data.get("version") != VERSION:
-        raise ValueError(f"model version {data.get('version')!r}, this code reads {VERSION}")
+        raise ValueError(
+            f"model version {data.get('version')!r}, this code reads {VERSION} and {VERSION_TFIDF}"
+        )
     try:
         categories = tuple(str(category) for category in data["categories"])
         features = data["features"]
@@ -421,10 +455,10 @@ def model_load(path: Path) -> ScreeningModel:
 CHECK_SECONDS = 2.0
 # The loaded model of this process: the file's path, (modification time, size), the model and
 # when the file was last looked at.
-_loaded: tuple[str, tuple[int, int] | None, ScreeningModel | None, float] | None = None
+_loaded: tuple[str, tuple[int, int] | None, ScreeningModel | TfidfModel | None, float] | None = None
 
 
-def model_current() -> ScreeningModel | None:
+def model_current() -> ScreeningModel | TfidfModel | None:
     """The configured model, loaded once per process and again when its file changes; None
     (with one warning per change of the file) when there is none or it cannot be read."""
     global _loaded
@@ -452,20 +486,36 @@ def model_current() -> ScreeningModel | None:
     return model
 
 
-def model_contributions(normalised_text: str, category: str) -> list[tuple[str, float]]:
-    """The current model's strongest n-grams for a category (`ScreeningModel.contributions`)."""
+def model_contributions(
+    normalised_text: str, category: str, text: str | None = None
+) -> list[tuple[str, float]]:
+    """The current model's strongest n-grams for a category (`ScreeningModel.contributions`),
+    of the normalised post or, for a model that reads it so, the post as written (`text`)."""
     model = model_current()
     if model is None or category not in model.categories:
         return []
-    return model.contributions(normalised_text, category)
+    return model.contributions(_input(model, normalised_text, text), category)
 
 
-def model_scores(normalised_text: str) -> dict[str, float] | None:
-    """Each category's probability for one normalised post, or None without a trained model."""
+def model_scores(normalised_text: str, text: str | None = None) -> dict[str, float] | None:
+    """Each category's probability for one post, or None without a trained model: the model
+    reads the normalised post or, if it is of the kind that reads it so, the post as written
+    (`text`; the pipeline passes both)."""
     model = model_current()
     if model is None:
         return None
-    return model.scores(normalised_text)
+    return model.scores(_input(model, normalised_text, text))
+
+
+def _input(model: ScreeningModel | TfidfModel, normalised_text: str, text: str | None) -> str:
+    if model.reads_normalised or text is None:
+        return normalised_text
+    return text
+
+
+def model_read(model: ScreeningModel | TfidfModel, text: str) -> dict[str, float]:
+    """A model's scores of a post as written, given as it reads it."""
+    return model.scores(model_text(text) if model.reads_normalised else text)
 
 
 # --- Examples and measures --------------------------------------------------------------------
@@ -593,10 +643,10 @@ def measure(pairs: Iterable[tuple[bool, bool]]) -> Measure:
 
 
 def model_evaluate(
-    model: ScreeningModel, examples: Sequence[Example], *, threshold: float = 0.5
+    model: ScreeningModel | TfidfModel, examples: Sequence[Example], *, threshold: float = 0.5
 ) -> dict[str, Measure]:
     """Each trained category's measure on the examples (raw posts) labelled for it."""
-    scores = [model.scores(model_text(example.text)) for example in examples]
+    scores = [model_read(model, example.text) for example in examples]
     return {
         category: measure(
             (example.labels[category], score[category] >= threshold)

@@ -95,29 +95,34 @@ def _spans(text: str, document: Document, ranges: Iterable[tuple[int, int]]) -> 
     return tuple(spans)
 
 
-def explained_ranges(document: Document, grams: Iterable[str]) -> list[tuple[int, int]]:
-    """Where the model's n-grams are in the post: the tokens whose words make each one up."""
-    pieces = [
-        (word, index)
-        for index, token in enumerate(document.tokens)
-        for word in WORD_PATTERN_MODEL.findall(token.text.lower())
-    ]
+def explained_ranges(
+    document: Document, grams: Iterable[str], text: str | None = None
+) -> list[tuple[int, int]]:
+    """Where the model's n-grams are in the post: the tokens whose words make each one up. The
+    words are the normalised tokens' and, given the post as written (`text`), its own, for a
+    model that reads it so; a whitespace-separated word of the post counts by its pieces."""
+    sequences = [[(token.text.lower(), index) for index, token in enumerate(document.tokens)]]
+    if text is not None:
+        sequences.append(
+            [(text[token.start : token.end].lower(), i) for i, token in enumerate(document.tokens)]
+        )
     ranges: list[tuple[int, int]] = []
-    for gram in grams:
-        parts = gram.split(" ")
-        if len(parts) == 1:
-            ranges += [
-                (index, index + 1)
-                for index, token in enumerate(document.tokens)
-                if token.text.lower() == gram
-            ]
-            ranges += [(index, index + 1) for word, index in pieces if word == gram]
-        else:
-            ranges += [
-                (first[1], second[1] + 1)
-                for first, second in itertools.pairwise(pieces)
-                if (first[0], second[0]) == (parts[0], parts[1])
-            ]
+    for sequence in sequences:
+        pieces = [
+            (word, index) for whole, index in sequence for word in WORD_PATTERN_MODEL.findall(whole)
+        ]
+        for gram in grams:
+            parts = gram.split(" ")
+            if len(parts) == 1:
+                wanted = {gram, *WORD_PATTERN_MODEL.findall(gram)}
+                ranges += [(index, index + 1) for whole, index in sequence if whole in wanted]
+                ranges += [(index, index + 1) for word, index in pieces if word in wanted]
+            else:
+                ranges += [
+                    (first[1], second[1] + 1)
+                    for first, second in itertools.pairwise(pieces)
+                    if (first[0], second[0]) == (parts[0], parts[1])
+                ]
     return ranges
 
 
@@ -167,7 +172,8 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
             )
         )
     normalised = document.text
-    scores = model.model_scores(normalised)
+    # The model reads the normalised text or, if it is scikit-learn's TF-IDF, the post as written.
+    scores = model.model_scores(normalised, text)
     for category, probability in (scores or {}).items():
         if category == Category.HOAX and correction:
             continue
@@ -175,11 +181,11 @@ def screen(text: str, *, vocabulary: ElectionVocabulary | None = None) -> Result
             title, advice = text_of
             grams = [
                 gram
-                for gram, _weight in model.model_contributions(normalised, category)[
+                for gram, _weight in model.model_contributions(normalised, category, text)[
                     :EXPLAINED_NGRAMS
                 ]
             ]
-            spans = _spans(text, document, explained_ranges(document, grams))
+            spans = _spans(text, document, explained_ranges(document, grams, text))
             flags.append(
                 Flag(category, round(probability, 3), f"model.{category}", title, advice, spans)
             )

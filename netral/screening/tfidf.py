@@ -1,0 +1,328 @@
+"""The second kind of screening model: scikit-learn's own TF-IDF features and logistic
+regressions, exported by `netral train_screening --learner sklearn` and scored here in pure
+Python, to the same numbers as scikit-learn's `TfidfVectorizer.transform` followed by
+`LogisticRegression.decision_function` (tests/screening/test_tfidf.py checks it to 1e-9).
+
+It reads the post as written, as scikit-learn saw it when it was fitted, not the pipeline's
+normalised text. Each block of features (word n-grams, character n-grams within words) is the
+vectorizer's: lower-cased, its token pattern, its n-gram range, term counts (or 1 + log counts
+when `sublinear_tf`), times the smoothed idf, scaled to unit length; the blocks stand side by
+side, as scikit-learn's `make_union` puts them."""
+
+from __future__ import annotations
+
+import math
+import re
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import chain
+from operator import mul
+from typing import Any
+
+KIND = "tfidf"
+ANALYZERS = ("word", "char_wb")
+# Words whose character n-grams a loaded model keeps (their features and margins, about 300
+# bytes each).
+WORD_CACHE_SIZE = 100_000
+# scikit-learn's whitespace squeeze before `char_wb` splits a text into words.
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+@dataclass
+class Block:
+    """One vectorizer's part of the features; `vocabulary` maps each of its n-grams to its
+    feature index over all blocks."""
+
+    analyzer: str
+    ngram_range: tuple[int, int]
+    vocabulary: dict[str, int]
+    lowercase: bool = True
+    token_pattern: str = r"(?u)\b\w\w+\b"  # noqa: S105 - scikit-learn's default, no password
+    sublinear_tf: bool = False
+
+    def __post_init__(self) -> None:
+        if self.analyzer not in ANALYZERS:
+            raise ValueError(f"analyzer {self.analyzer!r}: this code reads {ANALYZERS}")
+        low, high = self.ngram_range
+        if not 1 <= low <= high:
+            raise ValueError(f"n-gram range {self.ngram_range!r}")
+        self._tokens = re.compile(self.token_pattern).findall
+
+    def grams(self, text: str) -> list[str]:
+        """The n-grams scikit-learn's analyzer makes of a text, repeats included."""
+        if self.analyzer == "word":
+            return _word_ngrams(self._tokens(self._case(text)), self.ngram_range)
+        return [gram for word in self.words(text) for gram in self._char(word)]
+
+    def words(self, text: str) -> list[str]:
+        """The words a `char_wb` block takes its n-grams from, repeats included."""
+        return _WHITE_SPACES.sub(" ", self._case(text)).split()
+
+    def counts(self, text: str) -> Counter[int]:
+        """How often each of the block's features occurs in a text."""
+        vocabulary = self.vocabulary
+        return Counter(vocabulary[g] for g in self.grams(text) if g in vocabulary)
+
+    def parts(self, text: str) -> dict[str, Counter[int]]:
+        """`counts` per n-gram (word blocks) or per word (`char_wb` blocks), repeats
+        counted: what each part of the text adds to the block."""
+        if self.analyzer == "word":
+            found = Counter(self.grams(text))
+            return {
+                gram: Counter({self.vocabulary[gram]: n})
+                for gram, n in found.items()
+                if gram in self.vocabulary
+            }
+        return {
+            word: Counter({index: n * times for index, n in Counter(self.char_ids(word)).items()})
+            for word, times in Counter(self.words(text)).items()
+        }
+
+    def char_ids(self, word: str) -> tuple[int, ...]:
+        """The features of one word's character n-grams, repeats included."""
+        vocabulary = self.vocabulary
+        return tuple(vocabulary[g] for g in self._char(word) if g in vocabulary)
+
+    def _case(self, text: str) -> str:
+        return text.lower() if self.lowercase else text
+
+    def _char(self, word: str) -> list[str]:
+        """scikit-learn's `_char_wb_ngrams` for one word, short words included."""
+        low, high = self.ngram_range
+        padded = f" {word} "
+        length = len(padded)
+        grams = []
+        for size in range(low, high + 1):
+            offset = 0
+            grams.append(padded[offset : offset + size])
+            while offset + size < length:
+                offset += 1
+                grams.append(padded[offset : offset + size])
+            if offset == 0:  # a word no longer than this size counts once
+                break
+        return grams
+
+
+def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
+    """scikit-learn's `_word_ngrams`: the tokens' n-grams joined by a space."""
+    low, high = ngram_range
+    grams = list(tokens) if low == 1 else []
+    for size in range(max(low, 2), min(high, len(tokens)) + 1):
+        grams += [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
+    return grams
+
+
+@dataclass
+class TfidfModel:
+    categories: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    documents: int  # how many posts the vectorizers were fitted on
+    frequencies: list[int]  # in how many of them each feature occurs, over all blocks
+    weights: dict[str, dict[int, float]]  # category -> feature index -> weight (0 if absent)
+    bias: dict[str, float]
+    info: dict[str, object] = field(default_factory=dict)
+    idf: list[float] = field(init=False)  # per feature, from the frequencies
+
+    # What the model reads: the post as written (the pipeline passes its text, not the
+    # normalised one).
+    reads_normalised = False
+
+    def __post_init__(self) -> None:
+        # One float per distinct frequency: most n-grams share a few.
+        idf_of = {n: smoothed_idf(self.documents, n) for n in set(self.frequencies)}
+        self.idf = [idf_of[n] for n in self.frequencies]
+        # Dense columns in arrays: 8 bytes a feature and category.
+        dimension = len(self.idf)
+        self._idf = array("d", self.idf)
+        self._idf_squared = array("d", (value * value for value in self.idf))
+        self._columns: list[array[float]] = []
+        for category in self.categories:
+            column = array("d", bytes(8 * dimension))
+            for index, weight in self.weights[category].items():
+                column[index] = weight
+            self._columns.append(column)
+        self._bias = [self.bias[category] for category in self.categories]
+        # Per `char_wb` block, each word seen: its features and its part of each category's
+        # margin before scaling (sum of count · idf · weight), so a post costs a look-up a word.
+        self._words: list[dict[str, tuple[tuple[int, ...], tuple[float, ...]]]] = [
+            {} for _ in self.blocks
+        ]
+
+    def margins(self, text: str) -> list[float]:
+        """Each category's decision function (scikit-learn's `decision_function`)."""
+        margins = list(self._bias)
+        for block, cache in zip(self.blocks, self._words, strict=True):
+            if block.analyzer == "char_wb" and not block.sublinear_tf:
+                self._add_words(margins, block, cache, text)
+                continue
+            counts = block.counts(text)
+            if not counts:
+                continue
+            keys = list(counts)
+            terms: Iterable[float] = counts.values()
+            if block.sublinear_tf:
+                terms = [1.0 + math.log(n) for n in terms]
+            values = list(map(mul, terms, map(self._idf.__getitem__, keys)))
+            norm = math.sqrt(sum(map(mul, values, values)))
+            for position, column in enumerate(self._columns):
+                margins[position] += sum(map(mul, values, map(column.__getitem__, keys))) / norm
+        return margins
+
+    def _add_words(
+        self,
+        margins: list[float],
+        block: Block,
+        cache: dict[str, tuple[tuple[int, ...], tuple[float, ...]]],
+        text: str,
+    ) -> None:
+        """A `char_wb` block with term counts: the margins are sums over the words (each word's
+        part is kept); the length needs each feature's count in the whole post."""
+        if len(cache) > WORD_CACHE_SIZE:
+            cache.clear()
+        entries = [cache.get(word) or self._word(block, cache, word) for word in block.words(text)]
+        counts = Counter(chain.from_iterable(entry[0] for entry in entries))
+        if not counts:
+            return
+        squares = map(mul, counts.values(), counts.values())
+        norm = math.sqrt(sum(map(mul, squares, map(self._idf_squared.__getitem__, counts))))
+        for position, parts in enumerate(zip(*(entry[1] for entry in entries), strict=True)):
+            margins[position] += sum(parts) / norm
+
+    def _word(
+        self, block: Block, cache: dict[str, tuple[tuple[int, ...], tuple[float, ...]]], word: str
+    ) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        ids = block.char_ids(word)
+        idf = self._idf
+        parts = tuple(sum([idf[i] * column[i] for i in ids]) for column in self._columns)
+        cache[word] = (ids, parts)
+        return cache[word]
+
+    def scores(self, text: str) -> dict[str, float]:
+        return {
+            category: _sigmoid(margin)
+            for category, margin in zip(self.categories, self.margins(text), strict=True)
+        }
+
+    def contributions(self, text: str, category: str, *, top: int = 3) -> list[tuple[str, float]]:
+        """The parts of the text that pushed a category's margin up most, as (n-gram or word,
+        share of the margin): word n-grams by their own weight, each word by its character
+        n-grams together. With term counts (not `sublinear_tf`) they add up to the margin less
+        the bias."""
+        column = self._columns[self.categories.index(category)]
+        idf = self._idf
+        found: dict[str, float] = {}
+        for block in self.blocks:
+            counts = block.counts(text)
+            terms = {
+                index: (1.0 + math.log(n) if block.sublinear_tf else n) * idf[index]
+                for index, n in counts.items()
+            }
+            norm = math.sqrt(sum(value * value for value in terms.values()))
+            if not norm:
+                continue
+            for part, part_counts in block.parts(text).items():
+                share = sum(
+                    n / counts[index] * terms[index] * column[index]
+                    for index, n in part_counts.items()
+                )
+                found[part] = found.get(part, 0.0) + share / norm
+        ranked = sorted(((g, v) for g, v in found.items() if v > 0), key=lambda p: (-p[1], p[0]))
+        return ranked[:top]
+
+
+def _sigmoid(margin: float) -> float:
+    if margin >= 0:
+        return 1.0 / (1.0 + math.exp(-margin))
+    exp = math.exp(margin)
+    return exp / (1.0 + exp)
+
+
+def smoothed_idf(documents: int, frequency: int) -> float:
+    """scikit-learn's idf with `smooth_idf`: as if one more document had every n-gram."""
+    return math.log((documents + 1) / (frequency + 1)) + 1.0
+
+
+# --- Storage (the JSON of `model.model_save` and `model.model_load`, version 2) ---------------
+
+
+def tfidf_to_json(model: TfidfModel) -> dict[str, object]:
+    """The model's JSON parts: each block's settings and n-grams in feature order, the document
+    frequencies (the idf follows from them), and each category's nonzero weights."""
+    blocks = []
+    for block in model.blocks:
+        grams = sorted(block.vocabulary, key=block.vocabulary.__getitem__)
+        blocks.append(
+            {
+                "analyzer": block.analyzer,
+                "ngram_range": list(block.ngram_range),
+                "lowercase": block.lowercase,
+                "token_pattern": block.token_pattern,
+                "sublinear_tf": block.sublinear_tf,
+                "grams": grams,
+            }
+        )
+    return {
+        "kind": KIND,
+        "documents": model.documents,
+        "blocks": blocks,
+        "document_frequency": list(model.frequencies),
+        "weights": {
+            category: _sparse(model.weights[category], len(model.idf))
+            for category in model.categories
+        },
+        "bias": {category: model.bias[category] for category in model.categories},
+    }
+
+
+def _sparse(weights: dict[int, float], dimension: int) -> dict[str, list[int] | list[float]]:
+    indexes = sorted(index for index, weight in weights.items() if weight)
+    if indexes and not 0 <= indexes[0] <= indexes[-1] < dimension:
+        raise ValueError("a weight beyond the features")
+    return {"indexes": indexes, "values": [weights[index] for index in indexes]}
+
+
+def tfidf_from_json(
+    data: dict[str, Any], categories: tuple[str, ...], info: dict[str, object]
+) -> TfidfModel:
+    """A model from its JSON parts; ValueError (or KeyError, TypeError) when they are not one."""
+    if data.get("kind") != KIND:
+        raise ValueError(f"model kind {data.get('kind')!r}, this code reads {KIND!r}")
+    documents = int(data["documents"])
+    blocks = []
+    start = 0
+    for part in data["blocks"]:
+        grams = [str(gram) for gram in part["grams"]]
+        low, high = (int(n) for n in part["ngram_range"])
+        blocks.append(
+            Block(
+                analyzer=str(part["analyzer"]),
+                ngram_range=(low, high),
+                vocabulary={gram: start + offset for offset, gram in enumerate(grams)},
+                lowercase=bool(part["lowercase"]),
+                token_pattern=str(part["token_pattern"]),
+                sublinear_tf=bool(part["sublinear_tf"]),
+            )
+        )
+        start += len(grams)
+    frequencies = [int(n) for n in data["document_frequency"]]
+    if len(frequencies) != start or any(not 0 < n <= documents for n in frequencies):
+        raise ValueError("the model's features and document frequencies do not match")
+    weights = {}
+    for category in categories:
+        column = data["weights"][category]
+        indexes = [int(index) for index in column["indexes"]]
+        values = [float(value) for value in column["values"]]
+        if len(indexes) != len(values) or any(not 0 <= i < start for i in indexes):
+            raise ValueError(f"{category}: weights do not match the features")
+        weights[category] = dict(zip(indexes, values, strict=True))
+    return TfidfModel(
+        categories=categories,
+        blocks=tuple(blocks),
+        documents=documents,
+        frequencies=frequencies,
+        weights=weights,
+        bias={category: float(data["bias"][category]) for category in categories},
+        info=info,
+    )
