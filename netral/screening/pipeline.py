@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from netral.screening import model
 from netral.screening.claims import claims_matched
@@ -59,27 +60,31 @@ class Result:
         return [c for c in Category.values if any(f.category == c for f in self.flags)]
 
 
+# The title and advice of each category's model flag, translated only when one is raised.
+MODEL_TEXTS: dict[str, tuple[str, str]] = {
+    Category.PARTISAN: (
+        gettext_noop("The statistical model reads partisan support"),
+        gettext_noop("Read the post again as a colleague would: does it favour a contestant?"),
+    ),
+    Category.CAMPAIGN: (
+        gettext_noop("The statistical model reads campaign activity"),
+        gettext_noop("Do not post about taking part in campaign events or teams."),
+    ),
+    Category.HATE: (
+        gettext_noop("The statistical model reads hateful or abusive language"),
+        gettext_noop("Remove insults and slurs; criticise policies, not people or groups."),
+    ),
+    Category.HOAX: (
+        gettext_noop("The statistical model reads a possible hoax"),
+        gettext_noop("Check the claim with official sources before sharing."),
+    ),
+}
+
+
 def _model_text(category: str) -> tuple[str, str] | None:
-    """The title and advice of a model flag, translated only when one is raised."""
-    texts: dict[str, tuple[str, str]] = {
-        Category.PARTISAN: (
-            _("The statistical model reads partisan support"),
-            _("Read the post again as a colleague would: does it favour a contestant?"),
-        ),
-        Category.CAMPAIGN: (
-            _("The statistical model reads campaign activity"),
-            _("Do not post about taking part in campaign events or teams."),
-        ),
-        Category.HATE: (
-            _("The statistical model reads hateful or abusive language"),
-            _("Remove insults and slurs; criticise policies, not people or groups."),
-        ),
-        Category.HOAX: (
-            _("The statistical model reads a possible hoax"),
-            _("Check the claim with official sources before sharing."),
-        ),
-    }
-    return texts.get(category)
+    """The title and advice of a model flag, translated (only the one raised)."""
+    texts = MODEL_TEXTS.get(category)
+    return (_(texts[0]), _(texts[1])) if texts else None
 
 
 def _spans(text: str, document: Document, ranges: Iterable[tuple[int, int]]) -> tuple[Span, ...]:

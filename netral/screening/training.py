@@ -8,6 +8,7 @@ exports them as a `TfidfModel` that Netral scores in pure Python to the same num
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -133,7 +134,7 @@ def model_train_tfidf(
                 raise RuntimeError("scikit-learn's idf is not the smoothed one this code reads")
         frequencies += found
     matrix = hstack(parts).tocsr()
-    weights: dict[str, dict[int, float]] = {}
+    weights: dict[str, array[float]] = {}
     bias: dict[str, float] = {}
     for category in categories:
         chosen = [i for i, example in enumerate(examples) if category in example.labels]
@@ -144,9 +145,7 @@ def model_train_tfidf(
             C=c, class_weight="balanced" if balanced else None, max_iter=2000
         )
         learner.fit(matrix[chosen], labels)
-        weights[category] = {
-            index: float(value) for index, value in enumerate(learner.coef_[0]) if value
-        }
+        weights[category] = array("d", learner.coef_[0].tolist())
         bias[category] = float(learner.intercept_[0])
     return TfidfModel(
         categories=tuple(categories),
