@@ -68,7 +68,7 @@ from netral.screening.model import (  # noqa: E402
     model_text,
     model_train,
 )
-from netral.screening.pipeline import screen  # noqa: E402
+from netral.screening.pipeline import MODEL_THRESHOLD, screen  # noqa: E402
 from netral.screening.tfidf import TfidfModel  # noqa: E402
 from netral.screening.training import (  # noqa: E402
     model_train_sklearn,
@@ -410,10 +410,16 @@ def speed(
             f"loaded in {time.perf_counter() - clock:.2f} s"
         )
         whole(posts[0])
+        # Over half of these tweets are hateful or abusive, and each flag is explained; most
+        # posts an agency screens are not, so the posts the model leaves alone are timed too.
+        calm = [post for post in posts if agency.scores(post)["hate"] < MODEL_THRESHOLD]
+        calm = (calm * (count // len(calm) + 1))[:count]
         measures["whole, agency model"] = []
+        measures["  on unflagged posts"] = []
         measures["agency model alone"] = []
         for _ in range(runs):
             measures["whole, agency model"].append(rate(posts, whole))
+            measures["  on unflagged posts"].append(rate(calm, whole))
             measures["agency model alone"].append(rate(posts, agency.scores))
     floor_median = statistics.median(wall for wall, _ in measures["floor"])
     print(f"speed: {count} posts of the public set, median of {runs} runs")

@@ -19,9 +19,10 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
-from operator import mul
-from typing import Any
+from operator import is_not, mul
+from typing import Any, cast
 
 KIND = "tfidf"
 ANALYZERS = ("word", "char_wb")
@@ -64,8 +65,8 @@ class Block:
 
     def counts(self, text: str) -> dict[int, int]:
         """How often each of the block's features occurs in a text."""
-        vocabulary = self.vocabulary
-        return {vocabulary[g]: n for g, n in Counter(self.grams(text)).items() if g in vocabulary}
+        found = filter(_known, map(self.vocabulary.get, self.grams(text)))
+        return Counter(cast(Iterable[int], found))
 
     def parts(self, text: str) -> dict[str, Counter[int]]:
         """`counts` per n-gram (word blocks) or per word (`char_wb` blocks), repeats
@@ -107,6 +108,9 @@ class Block:
         return grams
 
 
+_known = partial(is_not, None)
+
+
 def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     """scikit-learn's `_word_ngrams`: the tokens' n-grams joined by a space."""
     low, high = ngram_range
@@ -133,10 +137,12 @@ class TfidfModel:
 
     def __post_init__(self) -> None:
         # One float per distinct frequency: most n-grams share a few.
+        # Lists of shared floats (a few distinct ones), so a look-up makes no new float.
         idf_of = {n: smoothed_idf(self.documents, n) for n in set(self.frequencies)}
+        squared_of = {n: idf * idf for n, idf in idf_of.items()}
         self.idf = [idf_of[n] for n in self.frequencies]
-        self._idf = array("d", self.idf)
-        self._idf_squared = array("d", (value * value for value in self.idf))
+        self._idf = self.idf
+        self._idf_squared = [squared_of[n] for n in self.frequencies]
         if any(len(self.weights[category]) != len(self.idf) for category in self.categories):
             raise ValueError("the model's features and weights do not match")
         self._columns = [self.weights[category] for category in self.categories]
