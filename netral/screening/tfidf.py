@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
-from operator import is_not, mul
+from operator import is_not, itemgetter, mul
 from typing import Any, cast
 
 KIND = "tfidf"
@@ -116,7 +116,7 @@ def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     low, high = ngram_range
     grams = list(tokens) if low == 1 else []
     for size in range(max(low, 2), min(high, len(tokens)) + 1):
-        grams += [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
+        grams += map(" ".join, zip(*(tokens[i:] for i in range(size)), strict=False))
     return grams
 
 
@@ -190,13 +190,19 @@ class TfidfModel:
         part is kept); the length needs each feature's count in the whole post. Returns it."""
         if len(cache) > WORD_CACHE_SIZE:
             cache.clear()
-        entries = [cache.get(word) or self._word(block, cache, word) for word in block.words(text)]
-        counts = Counter(chain.from_iterable(entry[0] for entry in entries))
+        words = block.words(text)
+        found = list(map(cache.get, words))
+        entries = (
+            [kept or self._word(block, cache, w) for w, kept in zip(words, found, strict=True)]
+            if None in found
+            else cast(list[tuple[tuple[int, ...], tuple[float, ...]]], found)
+        )
+        counts = Counter(chain.from_iterable(map(itemgetter(0), entries)))
         if not counts:
             return 0.0
         squares = map(mul, counts.values(), counts.values())
         norm = math.sqrt(sum(map(mul, squares, map(self._idf_squared.__getitem__, counts))))
-        for position, parts in enumerate(zip(*(entry[1] for entry in entries), strict=True)):
+        for position, parts in enumerate(zip(*map(itemgetter(1), entries), strict=True)):
             margins[position] += sum(parts) / norm
         return norm
 
