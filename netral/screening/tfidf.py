@@ -157,6 +157,10 @@ class TfidfModel:
 
     def margins(self, text: str) -> list[float]:
         """Each category's decision function (scikit-learn's `decision_function`)."""
+        return self._margins(text)[0]
+
+    def _margins(self, text: str) -> tuple[list[float], list[float]]:
+        """The margins and each block's length for the text (kept for `contributions`)."""
         margins = list(self._bias)
         lengths = []
         for block, cache in zip(self.blocks, self._words, strict=True):
@@ -177,7 +181,7 @@ class TfidfModel:
             for position, column in enumerate(self._columns):
                 margins[position] += sum(map(mul, values, map(column.__getitem__, keys))) / norm
         self._lengths = (text, lengths)
-        return margins
+        return margins, lengths
 
     def _add_words(
         self,
@@ -226,9 +230,9 @@ class TfidfModel:
         share of the margin): word n-grams by their own weight, each word by its character
         n-grams together. With term counts (not `sublinear_tf`) they add up to the margin less
         the bias. Asked for right after `scores` of the same text, it reuses its lengths."""
-        if self._lengths[0] != text or not text:
-            self.margins(text)
-        lengths = self._lengths[1]
+        seen, lengths = self._lengths  # one read: another thread may score meanwhile
+        if seen != text:
+            lengths = self._margins(text)[1]
         position = self.categories.index(category)
         column = self._columns[position]
         idf = self._idf

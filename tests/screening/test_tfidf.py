@@ -120,6 +120,11 @@ def test_the_parts_of_a_score_add_up_to_its_margin(tmp_path: Path) -> None:
     assert [gram for gram, _ in parts] == ["bodoh", "budi bodoh", "bodoh!"]
     assert parts[0][1] == pytest.approx(2 * IDF_2 * 1.5 / WORD_LENGTH)
     assert parts[2][1] == pytest.approx((IDF_3 * -0.5 + IDF_2 * 0.75) / CHAR_LENGTH)
+    # Right after scoring the same post (the lengths are reused) or another one.
+    loaded.scores(HAND_POST)
+    assert loaded.contributions(HAND_POST, "hate", top=3) == parts
+    loaded.scores("budi saja")
+    assert loaded.contributions(HAND_POST, "hate", top=3) == parts
     everything = loaded.contributions(HAND_POST, "hate", top=100)
     budi = IDF_1 * 0.25 / WORD_LENGTH + IDF_3 * -0.5 / CHAR_LENGTH
     assert budi < 0
