@@ -152,6 +152,9 @@ class TfidfModel:
         self._words: list[dict[str, tuple[tuple[int, ...], tuple[float, ...]]]] = [
             {} for _ in self.blocks
         ]
+        # Per word block, each feature seen: its idf and its idf · weight for each category, so
+        # a post costs a look-up an n-gram.
+        self._grams: list[dict[str, tuple[float, ...]]] = [{} for _ in self.blocks]
         # The last text scored and each block's length for it: what `contributions` reuses.
         self._lengths: tuple[str, list[float]] = ("", [0.0] * len(self.blocks))
 
@@ -163,9 +166,12 @@ class TfidfModel:
         """The margins and each block's length for the text (kept for `contributions`)."""
         margins = list(self._bias)
         lengths = []
-        for block, cache in zip(self.blocks, self._words, strict=True):
+        for block, cache, grams in zip(self.blocks, self._words, self._grams, strict=True):
             if block.analyzer == "char_wb" and not block.sublinear_tf:
                 lengths.append(self._add_words(margins, block, cache, text))
+                continue
+            if block.analyzer == "word" and not block.sublinear_tf:
+                lengths.append(self._add_grams(margins, block, grams, text))
                 continue
             counts = block.counts(text)
             if not counts:
@@ -182,6 +188,37 @@ class TfidfModel:
                 margins[position] += sum(map(mul, values, map(column.__getitem__, keys))) / norm
         self._lengths = (text, lengths)
         return margins, lengths
+
+    def _add_grams(
+        self,
+        margins: list[float],
+        block: Block,
+        cache: dict[str, tuple[float, ...]],
+        text: str,
+    ) -> float:
+        """A word block with term counts, from each feature's kept entry (n-grams that are no
+        feature are not kept: most bigrams of a post are new). Returns the block's length."""
+        found = []
+        vocabulary = block.vocabulary
+        for gram, n in Counter(block.grams(text)).items():
+            entry = cache.get(gram)
+            if entry is None and gram in vocabulary:
+                entry = cache[gram] = self._gram(vocabulary[gram])
+            if entry is not None:
+                found.append((n, entry))
+        if not found:
+            return 0.0
+        counts, entries = zip(*found, strict=True)
+        idf, *columns = zip(*entries, strict=True)
+        values = list(map(mul, counts, idf))
+        norm = math.sqrt(sum(map(mul, values, values)))
+        for position, column in enumerate(columns):
+            margins[position] += sum(map(mul, counts, column)) / norm
+        return norm
+
+    def _gram(self, index: int) -> tuple[float, ...]:
+        idf = self._idf[index]
+        return (idf, *(idf * column[index] for column in self._columns))
 
     def _add_words(
         self,
