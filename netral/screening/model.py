@@ -357,7 +357,7 @@ def model_save(model: ScreeningModel | TfidfModel, path: Path) -> None:
     """Write the model as JSON, atomically: a process loading it never sees half a file."""
     data: dict[str, object]
     if isinstance(model, TfidfModel):
-        # Weights as Python writes floats (exact): the scores must be scikit-learn's.
+        # Exact weights (doubles, `tfidf.tfidf_to_json`): the scores must be scikit-learn's.
         data = {
             "format": FORMAT,
             "version": VERSION_TFIDF,
@@ -508,6 +508,7 @@ def model_scores(normalised_text: str, text: str | None = None) -> dict[str, flo
 
 
 def _input(model: ScreeningModel | TfidfModel, normalised_text: str, text: str | None) -> str:
+    """What the model reads (the normalised text when the post as written is not given)."""
     if model.reads_normalised or text is None:
         return normalised_text
     return text
