@@ -175,7 +175,7 @@ def _parser(start: Callable[[str, dict[str, str]], None]) -> expat.XMLParserType
     return parser
 
 
-# The sheet as Excel, LibreOffice and openpyxl write it: every row and cell carries its reference
+# The sheet as Excel and openpyxl write it: every row and cell carries its reference
 # first, cells carry only the attributes the format defines for them, and there are no comments,
 # CDATA sections, DTDs or prefixed row and cell elements. Such XML is judged by these patterns, at
 # C speed, in about a third of the time the parser's callbacks take (10 million elements in a
