@@ -226,10 +226,11 @@ def audit_details(entry: AuditEntry) -> list[tuple[str, str]]:
         if isinstance(value, bool):
             text = gettext("yes") if value else gettext("no")
         elif isinstance(value, dict):
+            # In the labels' order: PostgreSQL's jsonb keeps keys in an order of its own.
             text = ", ".join(
-                f"{SUMMARY_LABELS[name]}: {VALUE_LABELS.get(str(count), count)}"
-                for name, count in value.items()
-                if name in SUMMARY_LABELS
+                f"{label}: {VALUE_LABELS.get(str(value[name]), value[name])}"
+                for name, label in SUMMARY_LABELS.items()
+                if name in value
             )
         elif isinstance(value, str):
             text = str(VALUE_LABELS.get(value, value))
