@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from django.conf import settings
@@ -269,6 +270,19 @@ def pdf_seal(
     return Sealed(with_data, certificate, token, False, validation_embedded=True)
 
 
+def _certificate_fields(der: bytes, *, first_used_at: datetime.datetime) -> dict[str, Any]:
+    parsed = x509.load_der_x509_certificate(der)
+    return {
+        "der": der,
+        # The common name reads well on a phone; the whole name has no spaces to wrap at.
+        "subject": _common_name(parsed)[:300],
+        "serial": f"{parsed.serial_number:X}",
+        "not_before": parsed.not_valid_before_utc,
+        "not_after": parsed.not_valid_after_utc,
+        "first_used_at": first_used_at,
+    }
+
+
 def seal_certificate_register(*, agency: Agency, der: bytes) -> SealCertificate:
     """The history entry of the certificate the agency seals with; a new one retires the
     others from now on."""
@@ -276,20 +290,9 @@ def seal_certificate_register(*, agency: Agency, der: bytes) -> SealCertificate:
     known = SealCertificate.objects.filter(agency=agency, sha256=fingerprint).first()
     if known is not None:
         return known
-    parsed = x509.load_der_x509_certificate(der)
     now = timezone.now()
     certificate, created = SealCertificate.objects.get_or_create(
-        agency=agency,
-        sha256=fingerprint,
-        defaults={
-            "der": der,
-            # The common name reads well on a phone; the whole name has no spaces to wrap at.
-            "subject": _common_name(parsed)[:300],
-            "serial": f"{parsed.serial_number:X}",
-            "not_before": parsed.not_valid_before_utc,
-            "not_after": parsed.not_valid_after_utc,
-            "first_used_at": now,
-        },
+        agency=agency, sha256=fingerprint, defaults=_certificate_fields(der, first_used_at=now)
     )
     if created:
         SealCertificate.objects.filter(agency=agency, retired_at__isnull=True).exclude(
@@ -385,17 +388,11 @@ def _certificate_seen(
     """The history entry of a certificate found in a pact sealed at `moment`: added as in use
     from then, or moved earlier if this pact is older than its first known use."""
     fingerprint = hashlib.sha256(der).hexdigest()
-    parsed = x509.load_der_x509_certificate(der)
     certificate, created = SealCertificate.objects.get_or_create(
         agency=agency,
         sha256=fingerprint,
         defaults={
-            "der": der,
-            "subject": _common_name(parsed)[:300],
-            "serial": f"{parsed.serial_number:X}",
-            "not_before": parsed.not_valid_before_utc,
-            "not_after": parsed.not_valid_after_utc,
-            "first_used_at": moment,
+            **_certificate_fields(der, first_used_at=moment),
             # Until the next certificate's first use: set once all are known.
             "retired_at": moment,
         },
